@@ -1,0 +1,177 @@
+/**
+ * Frostline's own domain types: what the background keeps after normalising
+ * the wire payloads of `lib/protocol.ts`, and what the popup and options page
+ * receive. Times are epoch milliseconds; temperatures stay in the unit's own
+ * scale (`UnitInfo.tempUnit`) and are converted only for display.
+ */
+import type { TempUnit, ThresholdSide } from './protocol';
+
+/** Known severities plus `unknown` for values a newer server may send. */
+export type Severity = 'critical' | 'warning' | 'info' | 'unknown';
+
+/** Known alert types plus `other` for values a newer server may send. */
+export type AlertType =
+  | 'alarm_active'
+  | 'monitoring_interrupted'
+  | 'missed_manual_entry'
+  | 'low_battery'
+  | 'sensor_fault'
+  | 'door_open'
+  | 'calibration_due'
+  | 'other';
+
+/** Live state of a unit as `unit:state:changed` reports it. */
+export type UnitState = 'normal' | 'warning' | 'critical' | 'offline' | 'unknown';
+
+export interface Reading {
+  /** Reading id; readings from `sensor:reading` (no id) get a derived one. */
+  id: string;
+  unitId: string;
+  temperature: number;
+  humidity: number | null;
+  battery: number | null;
+  signalStrength: number | null;
+  /** When the sensor took it (the reading's `timestamp` or `recordedAt`). */
+  at: number;
+}
+
+export interface SiteInfo {
+  id: string;
+  name: string;
+  timezone: string;
+}
+
+export interface AreaInfo {
+  id: string;
+  siteId: string;
+  name: string;
+}
+
+export interface UnitInfo {
+  id: string;
+  name: string;
+  siteId: string;
+  areaId: string;
+  unitType: string;
+  tempMin: number | null;
+  tempMax: number | null;
+  tempUnit: TempUnit;
+  sortOrder: number;
+  /** The directory's status when it was loaded (REST `status`). */
+  status: string;
+  lastReadingAt: number | null;
+  lastTemperature: number | null;
+}
+
+/** The organization's sites, areas and units, from REST (cached in storage). */
+export interface Directory {
+  organizationId: string;
+  sites: SiteInfo[];
+  areas: AreaInfo[];
+  units: UnitInfo[];
+  loadedAt: number;
+}
+
+export interface Alert {
+  id: string;
+  unitId: string;
+  type: AlertType;
+  /** The type as the server sent it (shown when `type` is `other`). */
+  typeLabel: string;
+  severity: Severity;
+  /** The severity as the server sent it (shown when `severity` is `unknown`). */
+  severityLabel: string;
+  message: string;
+  triggerTemperature: number | null;
+  thresholdViolated: ThresholdSide | null;
+  triggeredAt: number;
+  status: 'active' | 'acknowledged';
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  escalationLevel: number;
+}
+
+export type ConnectionStatus = 'signed-out' | 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Typed reasons the connection is not live; never carries a token. */
+export type ConnectionErrorCode =
+  | 'auth-rejected'
+  | 'refresh-failed'
+  | 'server-unreachable'
+  | 'server-disconnect'
+  | 'transport'
+  | 'ping-timeout'
+  | 'browser-offline'
+  | 'insecure-url'
+  | 'no-permission';
+
+export interface ConnectionError {
+  code: ConnectionErrorCode;
+  /** Human-readable detail, safe to show and to copy into diagnostics. */
+  message: string;
+  at: number;
+}
+
+export interface ConnectionInfo {
+  status: ConnectionStatus;
+  /** When `status` last changed. */
+  since: number;
+  /** When any server event last arrived. */
+  lastEventAt: number | null;
+  /** Sensor time of the newest reading received from any unit. */
+  lastDataAt: number | null;
+  /** Round trip of the last application `ping`, in ms. */
+  rtt: number | null;
+  reconnects: number;
+  lastError: ConnectionError | null;
+  /** Server clock minus local clock, estimated from `ping` acks (ms). */
+  clockOffset: number;
+}
+
+/** A stored preference set; see `lib/storage.ts` for defaults. */
+export interface Preferences {
+  /** Least severity that raises a desktop notification. */
+  minSeverity: 'info' | 'warning' | 'critical';
+  /** Quiet hours (local time, `HH:MM`); critical alerts still notify. */
+  quietHours: { enabled: boolean; start: string; end: string };
+  /** Sites whose alerts never notify (they still count on the badge). */
+  mutedSiteIds: string[];
+  /** Re-notify an unacknowledged critical alert every N minutes; 0 = off. */
+  renotifyMinutes: number;
+  /** Display scale: the unit's own, or always Celsius or Fahrenheit. */
+  tempScale: 'unit' | TempUnit;
+  /** A unit is stale when it has not reported for this many minutes. */
+  staleMinutes: number;
+  /** Dashboard link; `{server}`, `{org}`, `{site}`, `{unit}`, `{alert}` are replaced. */
+  dashboardUrlTemplate: string;
+}
+
+/** What the supervisor watches. */
+export type Scope =
+  | { kind: 'organization' }
+  | { kind: 'selection'; siteIds: string[]; unitIds: string[] };
+
+/** Who is signed in; stored without any token. */
+export interface SessionInfo {
+  serverUrl: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  organizationId: string;
+  role: string;
+  keepSignedIn: boolean;
+  method: 'password' | 'token';
+}
+
+/** Counters for the diagnostics panel. */
+export interface Diagnostics {
+  eventsReceived: number;
+  readingsReceived: number;
+  duplicatesDropped: number;
+  /** Invalid payloads dropped, by kind (event name or REST call). */
+  invalidByKind: Record<string, number>;
+  /** Recent connection transitions, newest last (bounded). */
+  history: { at: number; status: ConnectionStatus; detail: string }[];
+  notificationsShown: number;
+  startedAt: number;
+}

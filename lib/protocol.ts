@@ -1,0 +1,295 @@
+/**
+ * The backend contract (docs/protocol.md), in one module shared by the
+ * extension and the reference server (`server/`).
+ *
+ * Wire types describe what the production backend sends, quirks included:
+ * batches carry `timestamp` while `get:latest` answers `recordedAt`, optional
+ * sensor fields may be `null` or absent, and newer servers may send severities
+ * and alert types outside the known lists. The extension never trusts these
+ * shapes: `lib/normalize.ts` parses every payload before it reaches state.
+ *
+ * This module must stay free of browser and Node APIs: both sides import it.
+ */
+
+/** Severities the contract names; anything else is kept and ranked as unknown. */
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type WireSeverity = (typeof SEVERITIES)[number];
+
+/** Alert types the contract names; newer servers may send others. */
+export const ALERT_TYPES = [
+  'alarm_active',
+  'monitoring_interrupted',
+  'missed_manual_entry',
+  'low_battery',
+  'sensor_fault',
+  'door_open',
+  'calibration_due',
+] as const;
+export type WireAlertType = (typeof ALERT_TYPES)[number];
+
+/** States carried by `unit:state:changed`. */
+export const UNIT_STATES = ['normal', 'warning', 'critical', 'offline'] as const;
+export type WireUnitState = (typeof UNIT_STATES)[number];
+
+/** Unit `status` values of the REST directory. */
+export const UNIT_STATUSES = [
+  'ok',
+  'excursion',
+  'alarm_active',
+  'monitoring_interrupted',
+  'manual_required',
+  'restoring',
+  'offline',
+] as const;
+export type WireUnitStatus = (typeof UNIT_STATUSES)[number];
+
+export const UNIT_TYPES = ['fridge', 'freezer', 'walk_in', 'display_case', 'blast_chiller'] as const;
+export type WireUnitType = (typeof UNIT_TYPES)[number];
+
+export type TempUnit = 'C' | 'F';
+export type ThresholdSide = 'min' | 'max';
+export type AlertStatus = 'active' | 'acknowledged' | 'resolved' | 'escalated';
+
+/** The exact `connect_error` messages of the server's auth middleware. */
+export const AUTH_ERRORS = {
+  missing: 'Authentication token required',
+  expired: 'Token expired',
+  claims: 'Invalid token claims',
+  signature: 'Invalid token signature',
+  malformed: 'Invalid or malformed token',
+  invalid: 'Invalid or expired token',
+  noOrganization: 'User has no organization access',
+} as const;
+export type AuthErrorMessage = (typeof AUTH_ERRORS)[keyof typeof AUTH_ERRORS];
+
+/** Production timings (the reference server uses the same). */
+export const SERVER_PING_INTERVAL_MS = 25_000;
+export const SERVER_PING_TIMEOUT_MS = 20_000;
+export const SOCKET_PATH = '/socket.io/';
+
+// ---------------------------------------------------------------------------
+// Socket.IO events
+// ---------------------------------------------------------------------------
+
+export interface WireBatchReading {
+  id: string;
+  temperature: number;
+  humidity?: number | null;
+  battery?: number | null;
+  signalStrength?: number | null;
+  /** Production batches carry `timestamp`; other deployments send `recordedAt`. */
+  timestamp?: string;
+  recordedAt?: string;
+}
+
+export interface WireReadingsBatch {
+  unitId: string;
+  readings: WireBatchReading[];
+  count: number;
+}
+
+export interface WireSingleReading {
+  unitId: string;
+  temperature: number;
+  humidity?: number | null;
+  timestamp: string;
+}
+
+/** The answer of `get:latest`. */
+export interface WireLatestReading {
+  id: string;
+  unitId: string;
+  deviceId: string | null;
+  temperature: number;
+  humidity: number | null;
+  battery: number | null;
+  signalStrength: number | null;
+  recordedAt: string;
+  source: string;
+}
+
+export interface WireAlertTriggered {
+  alertId: string;
+  unitId: string;
+  alertType: string;
+  severity: string;
+  message: string;
+  triggerTemperature: number | null;
+  thresholdViolated: ThresholdSide | null;
+  triggeredAt: string;
+}
+
+export interface WireAlertAcknowledged {
+  alertId: string;
+  acknowledgedBy: string;
+  timestamp: string;
+}
+
+export interface WireAlertResolved {
+  alertId: string;
+  unitId: string;
+  resolvedAt: string;
+}
+
+export interface WireAlertEscalated {
+  alertId: string;
+  unitId: string;
+  escalationLevel: number;
+}
+
+export interface WireUnitStateChanged {
+  unitId: string;
+  previousState: string;
+  newState: string;
+  timestamp: string;
+  reason: string;
+}
+
+export interface WireConnectionAck {
+  socketId: string;
+  timestamp: string;
+}
+
+export interface WireServerError {
+  message: string;
+  code?: string;
+}
+
+export interface WireSubscriptionError {
+  entity: 'site' | 'unit';
+  entityId: string;
+  message: string;
+}
+
+export interface ServerToClientEvents {
+  'connection:ack': (payload: WireConnectionAck) => void;
+  'sensor:readings:batch': (payload: WireReadingsBatch) => void;
+  'sensor:reading': (payload: WireSingleReading) => void;
+  'alert:triggered': (payload: WireAlertTriggered) => void;
+  'alert:acknowledged': (payload: WireAlertAcknowledged) => void;
+  'alert:resolved': (payload: WireAlertResolved) => void;
+  'alert:escalated': (payload: WireAlertEscalated) => void;
+  'unit:state:changed': (payload: WireUnitStateChanged) => void;
+  error: (payload: WireServerError) => void;
+  'subscription:error': (payload: WireSubscriptionError) => void;
+}
+
+export interface ClientToServerEvents {
+  'subscribe:site': (siteId: string) => void;
+  'unsubscribe:site': (siteId: string) => void;
+  'subscribe:unit': (unitId: string) => void;
+  'unsubscribe:unit': (unitId: string) => void;
+  'get:latest': (unitId: string, ack: (reading: WireLatestReading | null) => void) => void;
+  ping: (ack: (serverTimeMs: number) => void) => void;
+}
+
+/** Names of every server event the client listens to (one listener each, ever). */
+export const SERVER_EVENTS = [
+  'connection:ack',
+  'sensor:readings:batch',
+  'sensor:reading',
+  'alert:triggered',
+  'alert:acknowledged',
+  'alert:resolved',
+  'alert:escalated',
+  'unit:state:changed',
+  'error',
+  'subscription:error',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
+export type ServerEventName = (typeof SERVER_EVENTS)[number];
+
+/** Room names, as the server builds them. */
+export const rooms = {
+  org: (orgId: string) => `org:${orgId}`,
+  site: (orgId: string, siteId: string) => `org:${orgId}:site:${siteId}`,
+  unit: (orgId: string, unitId: string) => `org:${orgId}:unit:${unitId}`,
+};
+
+// ---------------------------------------------------------------------------
+// REST
+// ---------------------------------------------------------------------------
+
+export interface WireMe {
+  userId: string;
+  email: string;
+  displayName: string;
+  primaryOrganizationId: string;
+  organizations: { organizationId: string; role: string; name?: string }[];
+}
+
+export interface WireSite {
+  id: string;
+  organizationId: string;
+  name: string;
+  timezone: string;
+  isActive: boolean;
+}
+
+export interface WireArea {
+  id: string;
+  siteId: string;
+  name: string;
+}
+
+export interface WireUnit {
+  id: string;
+  areaId: string;
+  name: string;
+  unitType: string;
+  status: string;
+  tempMin: number | null;
+  tempMax: number | null;
+  tempUnit: TempUnit;
+  lastReadingAt: string | null;
+  lastTemperature: number | null;
+  isActive: boolean;
+  sortOrder: number;
+}
+
+export interface WireAlert {
+  id: string;
+  unitId: string;
+  alertType: string;
+  severity: string;
+  status: AlertStatus;
+  message: string;
+  triggerTemperature: number | null;
+  thresholdViolated: ThresholdSide | null;
+  triggeredAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy?: string | null;
+  resolvedAt: string | null;
+  escalationLevel: number;
+}
+
+export interface WireTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** ISO 8601 expiry of the access token. */
+  expiresAt: string;
+}
+
+/** REST error bodies come in two shapes. */
+export type WireErrorBody = { error: { code: string; message: string } } | { error: string };
+
+/** The most the alerts list returns in one page. */
+export const ALERTS_PAGE_LIMIT = 1000;
+
+/** REST paths, shared so that client and server cannot drift apart. */
+export const api = {
+  login: '/api/auth/login',
+  refresh: '/api/auth/refresh',
+  me: '/api/auth/me',
+  sites: (org: string) => `/api/orgs/${enc(org)}/sites`,
+  areas: (org: string, site: string) => `/api/orgs/${enc(org)}/sites/${enc(site)}/areas`,
+  units: (org: string, site: string, area: string) =>
+    `/api/orgs/${enc(org)}/sites/${enc(site)}/areas/${enc(area)}/units`,
+  alerts: (org: string) => `/api/orgs/${enc(org)}/alerts`,
+  acknowledge: (org: string, alert: string) =>
+    `/api/orgs/${enc(org)}/alerts/${enc(alert)}/acknowledge`,
+  resolve: (org: string, alert: string) => `/api/orgs/${enc(org)}/alerts/${enc(alert)}/resolve`,
+};
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}

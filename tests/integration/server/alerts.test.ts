@@ -1,0 +1,175 @@
+import type {
+  WireAlert,
+  WireAlertAcknowledged,
+  WireAlertEscalated,
+  WireAlertResolved,
+  WireAlertTriggered,
+  WireUnitStateChanged,
+} from '../../../lib/protocol';
+import {
+  api,
+  cleanup,
+  collect,
+  connected,
+  DEMO_ORG,
+  login,
+  roundTrip,
+  startTestServer,
+  until,
+} from './helpers';
+
+afterEach(cleanup);
+
+// unit-nw-1-01 is a fridge on a Celsius site: 2..5 °C.
+const UNIT = 'unit-nw-1-01';
+
+describe('alert engine', () => {
+  it('triggers a warning, escalates the same alert after the delay, and resolves it when back in range', async () => {
+    const server = await startTestServer({ alertDelayReadings: 3 });
+    const { accessToken } = await login(server.url);
+    const socket = await connected(server.url, accessToken);
+    socket.emit('subscribe:unit', UNIT);
+    await roundTrip(socket);
+    const triggered = collect<WireAlertTriggered>(socket, 'alert:triggered');
+    const escalated = collect<WireAlertEscalated>(socket, 'alert:escalated');
+    const resolved = collect<WireAlertResolved>(socket, 'alert:resolved');
+    const states = collect<WireUnitStateChanged>(socket, 'unit:state:changed');
+
+    server.control.injectReadings({ unitId: UNIT, readings: [{ temperature: 7.5 }] });
+    await until(() => triggered.length === 1, 'alert:triggered');
+    expect(triggered[0]).toMatchObject({
+      unitId: UNIT,
+      alertType: 'alarm_active',
+      severity: 'warning',
+      triggerTemperature: 7.5,
+      thresholdViolated: 'max',
+    });
+    const alertId = triggered[0]!.alertId;
+    let active = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=active`, {
+      token: accessToken,
+    });
+    expect((active.body as WireAlert[]).map((a) => [a.id, a.status, a.severity])).toEqual([
+      [alertId, 'active', 'warning'],
+    ]);
+
+    server.control.injectReadings({
+      unitId: UNIT,
+      readings: [{ temperature: 7.6 }, { temperature: 7.8 }],
+    });
+    await until(() => escalated.length === 1, 'alert:escalated');
+    expect(escalated[0]).toEqual({ alertId, unitId: UNIT, escalationLevel: 1 });
+    expect(triggered).toHaveLength(1);
+    active = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=active`, {
+      token: accessToken,
+    });
+    expect(
+      (active.body as WireAlert[]).map((a) => [a.id, a.status, a.severity, a.escalationLevel]),
+    ).toEqual([[alertId, 'escalated', 'critical', 1]]);
+    const onlyEscalated = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=escalated`, {
+      token: accessToken,
+    });
+    expect((onlyEscalated.body as WireAlert[]).map((a) => a.id)).toEqual([alertId]);
+
+    server.control.injectReadings({ unitId: UNIT, readings: [{ temperature: 3.9 }] });
+    await until(() => resolved.length === 1, 'alert:resolved');
+    expect(resolved[0]).toMatchObject({ alertId, unitId: UNIT });
+    await until(
+      () => states.length === 6,
+      'three state changes, each delivered to org and unit room',
+    );
+    const transitions = states.map((s) => `${s.previousState}>${s.newState}`);
+    expect(transitions).toEqual([
+      'normal>warning',
+      'normal>warning',
+      'warning>critical',
+      'warning>critical',
+      'critical>normal',
+      'critical>normal',
+    ]);
+    await roundTrip(socket);
+    // Alerts go to the org room only: no duplicates despite the unit subscription.
+    expect(escalated).toHaveLength(1);
+    expect(resolved).toHaveLength(1);
+    const resolvedList = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=resolved`, {
+      token: accessToken,
+    });
+    expect((resolvedList.body as WireAlert[])[0]).toMatchObject({
+      id: alertId,
+      status: 'resolved',
+    });
+  });
+
+  it('uses thresholds in Fahrenheit on a Fahrenheit site', async () => {
+    const server = await startTestServer({ alertDelayReadings: 3 });
+    const socket = await connected(server.url, (await login(server.url)).accessToken);
+    const triggered = collect<WireAlertTriggered>(socket, 'alert:triggered');
+    // unit-nw-3-01 is a fridge at the Chicago site: 35.6..41 °F. 40 °F is fine, 45 °F is not.
+    server.control.injectReadings({ unitId: 'unit-nw-3-01', readings: [{ temperature: 40 }] });
+    await roundTrip(socket);
+    expect(triggered).toHaveLength(0);
+    server.control.injectReadings({ unitId: 'unit-nw-3-01', readings: [{ temperature: 45 }] });
+    await until(() => triggered.length === 1, 'alert in F');
+    expect(triggered[0]?.message).toContain('°F');
+  });
+
+  it('broadcasts acknowledgements and resolutions made over REST', async () => {
+    const server = await startTestServer();
+    const { accessToken } = await login(server.url);
+    const socket = await connected(server.url, accessToken);
+    const acknowledged = collect<WireAlertAcknowledged>(socket, 'alert:acknowledged');
+    const resolved = collect<WireAlertResolved>(socket, 'alert:resolved');
+    const alert = server.control.injectAlert({
+      unitId: UNIT,
+      severity: 'critical',
+      alertType: 'door_open',
+    });
+
+    const ack = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts/${alert.id}/acknowledge`, {
+      method: 'POST',
+      token: accessToken,
+      body: { notes: 'door closed' },
+    });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({
+      id: alert.id,
+      status: 'acknowledged',
+      acknowledgedAt: expect.any(String),
+    });
+    await until(() => acknowledged.length === 1, 'alert:acknowledged');
+    expect(acknowledged[0]).toMatchObject({ alertId: alert.id, acknowledgedBy: 'Dana Demo' });
+    const active = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=active`, {
+      token: accessToken,
+    });
+    expect(active.body).toEqual([]);
+
+    const resolve = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts/${alert.id}/resolve`, {
+      method: 'POST',
+      token: accessToken,
+    });
+    expect(resolve.status).toBe(200);
+    expect(resolve.body).toMatchObject({
+      id: alert.id,
+      status: 'resolved',
+      resolvedAt: expect.any(String),
+    });
+    await until(() => resolved.length === 1, 'alert:resolved');
+    expect(resolved[0]).toMatchObject({ alertId: alert.id, unitId: UNIT });
+  });
+
+  it('lets the control API escalate and resolve alerts', async () => {
+    const server = await startTestServer();
+    const socket = await connected(server.url, (await login(server.url)).accessToken);
+    const escalated = collect<WireAlertEscalated>(socket, 'alert:escalated');
+    const alert = server.control.injectAlert({ unitId: UNIT });
+    expect(server.control.escalateAlert(alert.id)).toMatchObject({
+      escalationLevel: 1,
+      severity: 'critical',
+    });
+    expect(server.control.escalateAlert(alert.id, 3)).toMatchObject({ escalationLevel: 3 });
+    await until(() => escalated.length === 2, 'two escalations');
+    expect(escalated.map((e) => e.escalationLevel)).toEqual([1, 3]);
+    expect(server.control.resolveAlert(alert.id).status).toBe('resolved');
+    expect(() => server.control.resolveAlert(alert.id)).toThrow(/already resolved/);
+    expect(() => server.control.escalateAlert('alert-unknown')).toThrow();
+  });
+});

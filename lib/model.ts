@@ -148,8 +148,7 @@ export interface Preferences {
 
 /** What the supervisor watches. */
 export type Scope =
-  | { kind: 'organization' }
-  | { kind: 'selection'; siteIds: string[]; unitIds: string[] };
+  { kind: 'organization' } | { kind: 'selection'; siteIds: string[]; unitIds: string[] };
 
 /** Who is signed in; stored without any token. */
 export interface SessionInfo {
@@ -158,6 +157,8 @@ export interface SessionInfo {
   email: string;
   displayName: string;
   organizationId: string;
+  /** The organization's name when the server tells it, else its id. */
+  organizationName: string;
   role: string;
   keepSignedIn: boolean;
   method: 'password' | 'token';
@@ -174,4 +175,25 @@ export interface Diagnostics {
   history: { at: number; status: ConnectionStatus; detail: string }[];
   notificationsShown: number;
   startedAt: number;
+}
+
+// ---------------------------------------------------------------------------
+// Added with lib/normalize.ts: normalised REST answers that had no domain type.
+// ---------------------------------------------------------------------------
+
+/** `GET /api/auth/me`, normalised. */
+export interface Account {
+  userId: string;
+  email: string;
+  displayName: string;
+  primaryOrganizationId: string;
+  organizations: { organizationId: string; role: string; name: string | null }[];
+}
+
+/** Login / refresh answer, normalised; lives in memory or session storage only. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string;
+  /** Access-token expiry, epoch ms. */
+  expiresAt: number;
 }

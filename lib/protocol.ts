@@ -10,6 +10,7 @@
  *
  * This module must stay free of browser and Node APIs: both sides import it.
  */
+import * as v from 'valibot';
 
 /** Severities the contract names; anything else is kept and ranked as unknown. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -43,7 +44,13 @@ export const UNIT_STATUSES = [
 ] as const;
 export type WireUnitStatus = (typeof UNIT_STATUSES)[number];
 
-export const UNIT_TYPES = ['fridge', 'freezer', 'walk_in', 'display_case', 'blast_chiller'] as const;
+export const UNIT_TYPES = [
+  'fridge',
+  'freezer',
+  'walk_in',
+  'display_case',
+  'blast_chiller',
+] as const;
 export type WireUnitType = (typeof UNIT_TYPES)[number];
 
 export type TempUnit = 'C' | 'F';
@@ -293,3 +300,202 @@ export const api = {
 function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
+
+// ---------------------------------------------------------------------------
+// Payload schemas (valibot)
+// ---------------------------------------------------------------------------
+//
+// The schemas check the *shape* of what the backend sends; `lib/normalize.ts`
+// then applies the meaning (time parsing, temperature limits, id rules, text
+// caps) and turns wire shapes into domain types. They are deliberately lenient
+// where the contract is loose: optional sensor fields, labels and messages fall
+// back instead of failing, because a garbled humidity must not hide a
+// temperature and a garbled message must not hide an alert. Fields the contract
+// does not name are stripped (valibot `object`).
+//
+// Arrays are parsed as `unknown[]` and their items one by one by the caller, so
+// that one bad item drops only itself and a huge array is refused before any
+// item is looked at.
+
+/** A number or null; anything else (string, object) falls back to null. */
+const lenientNumber = v.fallback(v.nullable(v.number()), null);
+/** A string or null; anything else falls back to null. */
+const lenientString = v.fallback(v.nullable(v.string()), null);
+/** A label or message; anything else falls back to ''. */
+const lenientText = v.fallback(v.string(), '');
+
+const batchReadingSchema = v.object({
+  id: v.string(),
+  temperature: v.unknown(),
+  humidity: lenientNumber,
+  battery: lenientNumber,
+  signalStrength: lenientNumber,
+  timestamp: v.optional(v.string()),
+  recordedAt: v.optional(v.string()),
+});
+
+/** Parse and normalise options shared by every `parseX`. */
+const PARSE_CONFIG = { abortEarly: true } as const;
+
+export const schemas = {
+  connectionAck: v.object({ socketId: v.string(), timestamp: v.string() }),
+  readingsBatch: v.object({
+    unitId: v.string(),
+    readings: v.array(v.unknown()),
+    /** Advisory: the server's count; the readings array is what counts. */
+    count: v.fallback(v.nullable(v.number()), null),
+  }),
+  batchReading: batchReadingSchema,
+  singleReading: v.object({
+    unitId: v.string(),
+    temperature: v.unknown(),
+    humidity: lenientNumber,
+    timestamp: v.string(),
+  }),
+  latestReading: v.object({
+    id: v.string(),
+    unitId: v.string(),
+    deviceId: lenientString,
+    temperature: v.unknown(),
+    humidity: lenientNumber,
+    battery: lenientNumber,
+    signalStrength: lenientNumber,
+    recordedAt: v.optional(v.string()),
+    timestamp: v.optional(v.string()),
+    source: lenientText,
+  }),
+  alertTriggered: v.object({
+    alertId: v.string(),
+    unitId: v.string(),
+    alertType: lenientText,
+    severity: lenientText,
+    message: lenientText,
+    triggerTemperature: lenientNumber,
+    thresholdViolated: lenientString,
+    triggeredAt: lenientText,
+  }),
+  alertAcknowledged: v.object({
+    alertId: v.string(),
+    acknowledgedBy: lenientText,
+    timestamp: lenientText,
+  }),
+  alertResolved: v.object({ alertId: v.string(), unitId: v.string(), resolvedAt: lenientText }),
+  alertEscalated: v.object({
+    alertId: v.string(),
+    unitId: v.string(),
+    escalationLevel: v.number(),
+  }),
+  unitStateChanged: v.object({
+    unitId: v.string(),
+    previousState: lenientText,
+    newState: lenientText,
+    timestamp: lenientText,
+    reason: lenientText,
+  }),
+  serverError: v.object({ message: lenientText, code: lenientString }),
+  subscriptionError: v.object({
+    entity: v.picklist(['site', 'unit']),
+    entityId: v.string(),
+    message: lenientText,
+  }),
+  me: v.object({
+    userId: v.string(),
+    email: lenientText,
+    displayName: lenientText,
+    primaryOrganizationId: v.string(),
+    organizations: v.array(v.unknown()),
+  }),
+  membership: v.object({
+    organizationId: v.string(),
+    role: lenientText,
+    name: lenientString,
+  }),
+  site: v.object({
+    id: v.string(),
+    organizationId: lenientText,
+    name: lenientText,
+    timezone: lenientText,
+    isActive: v.fallback(v.boolean(), true),
+  }),
+  area: v.object({ id: v.string(), siteId: v.string(), name: lenientText }),
+  unit: v.object({
+    id: v.string(),
+    areaId: v.string(),
+    name: lenientText,
+    unitType: lenientText,
+    status: lenientText,
+    tempMin: lenientNumber,
+    tempMax: lenientNumber,
+    tempUnit: v.picklist(['C', 'F']),
+    lastReadingAt: lenientString,
+    lastTemperature: lenientNumber,
+    isActive: v.fallback(v.boolean(), true),
+    sortOrder: v.fallback(v.number(), 0),
+  }),
+  alert: v.object({
+    id: v.string(),
+    unitId: v.string(),
+    alertType: lenientText,
+    severity: lenientText,
+    status: lenientText,
+    message: lenientText,
+    triggerTemperature: lenientNumber,
+    thresholdViolated: lenientString,
+    triggeredAt: lenientText,
+    acknowledgedAt: lenientString,
+    acknowledgedBy: lenientString,
+    resolvedAt: lenientString,
+    escalationLevel: v.fallback(v.number(), 0),
+  }),
+  tokens: v.object({
+    accessToken: v.string(),
+    refreshToken: v.string(),
+    expiresAt: v.string(),
+  }),
+  errorBody: v.object({
+    error: v.union([v.string(), v.object({ code: lenientText, message: lenientText })]),
+  }),
+};
+
+export type Schemas = typeof schemas;
+export type SchemaName = keyof Schemas;
+export type ParsedWire<K extends SchemaName> = v.InferOutput<Schemas[K]>;
+
+/** A schema check: the wire shape, or the first issue's message. */
+export type WireParse<T> = { ok: true; value: T } | { ok: false; issue: string };
+
+/**
+ * Checks `raw` against one of `schemas`. Never throws: a payload whose getters
+ * throw (a Proxy, a hostile object) fails like any other bad shape.
+ */
+export function parseWire<K extends SchemaName>(name: K, raw: unknown): WireParse<ParsedWire<K>> {
+  try {
+    const result = v.safeParse(schemas[name], raw, PARSE_CONFIG);
+    if (result.success) return { ok: true, value: result.output as ParsedWire<K> };
+    const first = result.issues[0];
+    const path = first.path?.map((item) => String(item.key)).join('.') ?? '';
+    return { ok: false, issue: path ? `${path}: ${first.message}` : first.message };
+  } catch {
+    return { ok: false, issue: 'unreadable payload' };
+  }
+}
+
+export const parseConnectionAck = (raw: unknown) => parseWire('connectionAck', raw);
+export const parseReadingsBatch = (raw: unknown) => parseWire('readingsBatch', raw);
+export const parseBatchReading = (raw: unknown) => parseWire('batchReading', raw);
+export const parseSingleReading = (raw: unknown) => parseWire('singleReading', raw);
+export const parseLatestReading = (raw: unknown) => parseWire('latestReading', raw);
+export const parseAlertTriggered = (raw: unknown) => parseWire('alertTriggered', raw);
+export const parseAlertAcknowledged = (raw: unknown) => parseWire('alertAcknowledged', raw);
+export const parseAlertResolved = (raw: unknown) => parseWire('alertResolved', raw);
+export const parseAlertEscalated = (raw: unknown) => parseWire('alertEscalated', raw);
+export const parseUnitStateChanged = (raw: unknown) => parseWire('unitStateChanged', raw);
+export const parseServerError = (raw: unknown) => parseWire('serverError', raw);
+export const parseSubscriptionError = (raw: unknown) => parseWire('subscriptionError', raw);
+export const parseMe = (raw: unknown) => parseWire('me', raw);
+export const parseSite = (raw: unknown) => parseWire('site', raw);
+export const parseArea = (raw: unknown) => parseWire('area', raw);
+export const parseUnit = (raw: unknown) => parseWire('unit', raw);
+export const parseAlert = (raw: unknown) => parseWire('alert', raw);
+export const parseTokens = (raw: unknown) => parseWire('tokens', raw);
+export const parseErrorBody = (raw: unknown) => parseWire('errorBody', raw);

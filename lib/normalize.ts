@@ -1,0 +1,914 @@
+/**
+ * The edge: every payload from the network goes through one `normalizeX`
+ * before it reaches the reducer (STYLE.md §6). Each function checks the wire
+ * shape with `lib/protocol.ts` `schemas`, then applies the contract's meaning
+ * and returns a domain value or a typed reason it was dropped. None of them
+ * throws, whatever the input (hostile getters, 10 MB strings, binary frames):
+ * the last line of defence is a try/catch that turns surprises into
+ * `unreadable`.
+ *
+ * Decisions (see PROTOCOL.md for the quirks they answer):
+ * - Time: a reading's time is `timestamp`, else `recordedAt` (both are in the
+ *   wild). Only ISO 8601 date-times are accepted (not `Date.parse`'s guesses,
+ *   which read `"1"` as 2001); a time without offset is UTC, as the server
+ *   writes them. Readings more than 10 min ahead of `ctx.now` are dropped.
+ * - Alerts are never dropped for a bad optional field: a garbled time becomes
+ *   the receive time, a garbled temperature becomes null. Hiding a real
+ *   excursion is worse than showing it with an approximate time.
+ * - Optional sensor fields (humidity, battery, signal) that are not finite
+ *   numbers become null instead of dropping the reading.
+ * - `count` disagreeing with `readings.length` keeps the readings (the array
+ *   is what was sent) and sets `countMismatch`, which the caller records under
+ *   the diagnostic kind `sensor:readings:batch/count-mismatch`.
+ * - Ids must be 1..128 characters, contain no control or invisible characters
+ *   (they would be altered by cleaning, and then no longer match) and not be
+ *   `__proto__`, `constructor` or `prototype`.
+ * - Severities and alert types are matched case-insensitively; others become
+ *   `unknown` / `other` with the server's label kept (cleaned, capped).
+ * - REST lists drop bad items one by one, skip duplicates (first wins), skip
+ *   inactive sites and units (not monitored) and resolved alerts (not open).
+ */
+import {
+  ALERT_TYPES,
+  SEVERITIES,
+  UNIT_STATES,
+  parseWire,
+  type SchemaName,
+  type ServerEventName,
+  type TempUnit,
+  type ThresholdSide,
+  type ParsedWire,
+} from './protocol';
+import type {
+  Account,
+  Alert,
+  AlertType,
+  AreaInfo,
+  Reading,
+  Severity,
+  SiteInfo,
+  TokenSet,
+  UnitInfo,
+  UnitState,
+} from './model';
+
+// ---------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------
+
+/** What a payload was: a server event, the `get:latest` answer or a REST call. */
+export type PayloadKind =
+  | ServerEventName
+  | 'get:latest'
+  | 'rest:me'
+  | 'rest:sites'
+  | 'rest:areas'
+  | 'rest:units'
+  | 'rest:alerts'
+  | 'rest:tokens'
+  | 'rest:error';
+
+/**
+ * Keys of `Diagnostics.invalidByKind`: a whole payload (`PayloadKind`), one
+ * item inside a list or batch (`…/item`), or an advisory oddity that kept the
+ * data (`count-mismatch`, an escalation for an alert we do not hold).
+ */
+export type DiagnosticKind =
+  | PayloadKind
+  | `${PayloadKind}/item`
+  | 'sensor:readings:batch/count-mismatch'
+  | 'alert:escalated/unknown-alert'
+  /** A server event name the contract does not list. */
+  | 'unknown-event';
+
+/** Why a payload or item was dropped. */
+export type DropReason =
+  | 'malformed'
+  | 'bad-id'
+  | 'bad-time'
+  | 'future-time'
+  | 'bad-temperature'
+  | 'impossible-temperature'
+  | 'too-large'
+  | 'wrong-unit'
+  | 'unreadable';
+
+export interface Dropped {
+  ok: false;
+  kind: PayloadKind;
+  reason: DropReason;
+  /** Safe to log: capped and cleaned, never the raw payload. */
+  detail: string;
+}
+
+export type Normalized<T> = { ok: true; value: T } | Dropped;
+
+/** Context every normaliser needs. */
+export interface NormalizeContext {
+  /** Current time, already corrected to the server's clock by the caller. */
+  now: number;
+  /** The unit's scale when the directory knows it (for the absolute-zero check). */
+  unitScale?: (unitId: string) => TempUnit | undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Limits
+// ---------------------------------------------------------------------------
+
+export const LIMITS = {
+  idLength: 128,
+  message: 500,
+  name: 200,
+  label: 100,
+  timezone: 64,
+  email: 254,
+  token: 16_384,
+  /** A batch above this is refused whole: the server flushes once a second. */
+  batchReadings: 1000,
+  /** REST lists above this are refused whole. */
+  listItems: 20_000,
+  /** How far ahead of `now` a reading may be (sensor clock skew). */
+  futureMs: 10 * 60_000,
+  maxTemperature: 1000,
+  absoluteZeroC: -273.15,
+  absoluteZeroF: -459.67,
+  maxEscalationLevel: 100,
+} as const;
+
+/** Bidi overrides/isolates, zero-width characters, BOM, and C0/DEL controls except tab and newline. */
+// Matching control characters is the point of these two patterns.
+/* eslint-disable no-control-regex */
+const INVISIBLE_GLOBAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const INVISIBLE_ANY = /[\u0000-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+/* eslint-enable no-control-regex */
+const FORBIDDEN_IDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const ISO_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const TOKEN_CHARS = /^[\x21-\x7E]+$/;
+
+// ---------------------------------------------------------------------------
+// Small pure helpers (exported for tests and other edges)
+// ---------------------------------------------------------------------------
+
+/**
+ * Strips invisible and direction-changing characters (which can make
+ * `evil.com` read as `moc.live` in a notification) and caps the length.
+ * Cuts before cleaning so that a 10 MB string costs no more than a short one.
+ */
+export function cleanText(raw: string, max: number): string {
+  const head = raw.length > max * 2 ? raw.slice(0, max * 2) : raw;
+  let text = head.replace(INVISIBLE_GLOBAL, '').trim();
+  if (text.length > max) text = text.slice(0, max);
+  // Do not leave half a surrogate pair at the cut.
+  const last = text.charCodeAt(text.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) text = text.slice(0, -1);
+  return text;
+}
+
+/** An id we can use as a Map key, a notification id and a URL segment. */
+export function isValidId(raw: unknown): raw is string {
+  return (
+    typeof raw === 'string' &&
+    raw.length > 0 &&
+    raw.length <= LIMITS.idLength &&
+    !FORBIDDEN_IDS.has(raw) &&
+    !INVISIBLE_ANY.test(raw)
+  );
+}
+
+/** ISO 8601 date-time to epoch ms; null when it is not one. */
+export function parseIsoTime(raw: unknown): number | null {
+  if (typeof raw !== 'string' || raw.length > 40 || !ISO_DATE_TIME.test(raw)) return null;
+  // V8 rolls impossible days over (2024-02-30 → March 1); refuse them instead.
+  const year = Number(raw.slice(0, 4));
+  const month = Number(raw.slice(5, 7));
+  const day = Number(raw.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) {
+    return null;
+  }
+  const text = HAS_OFFSET.test(raw) ? raw : `${raw}Z`;
+  const ms = Date.parse(text.replace(' ', 'T'));
+  return Number.isFinite(ms) ? ms : null;
+}
+
+type TemperatureCheck = { ok: true; value: number } | { ok: false; reason: DropReason };
+
+/** A sensor temperature: finite, physically possible in its scale; -0 becomes 0. */
+export function checkTemperature(raw: unknown, scale: TempUnit | undefined): TemperatureCheck {
+  if (typeof raw !== 'number' || !Number.isFinite(raw))
+    return { ok: false, reason: 'bad-temperature' };
+  const floor = scale === 'C' ? LIMITS.absoluteZeroC : LIMITS.absoluteZeroF;
+  if (raw < floor || raw > LIMITS.maxTemperature)
+    return { ok: false, reason: 'impossible-temperature' };
+  return { ok: true, value: raw === 0 ? 0 : raw };
+}
+
+function finiteOrNull(raw: number | null | undefined): number | null {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return null;
+  return raw === 0 ? 0 : raw;
+}
+
+function isRecord(raw: unknown): raw is Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
+  const proto: unknown = Object.getPrototypeOf(raw);
+  // Only plain objects: Maps, Dates, ArrayBuffers and typed arrays are not payloads.
+  return proto === Object.prototype || proto === null;
+}
+
+function drop(kind: PayloadKind, reason: DropReason, detail: string): Dropped {
+  return { ok: false, kind, reason, detail: cleanText(detail, 200) };
+}
+
+/** Runs a normaliser; anything it throws is reported, never rethrown. */
+function guarded<T>(kind: PayloadKind, run: () => Normalized<T>): Normalized<T> {
+  try {
+    return run();
+  } catch {
+    return drop(kind, 'unreadable', 'normaliser threw');
+  }
+}
+
+/** Shape check for one plain-object payload. */
+function shape<K extends SchemaName>(
+  kind: PayloadKind,
+  name: K,
+  raw: unknown,
+): Normalized<ParsedWire<K>> {
+  if (!isRecord(raw)) return drop(kind, 'malformed', `expected an object, got ${describe(raw)}`);
+  const parsed = parseWire(name, raw);
+  return parsed.ok ? parsed : drop(kind, 'malformed', parsed.issue);
+}
+
+function describe(raw: unknown): string {
+  if (raw === null) return 'null';
+  if (Array.isArray(raw)) return 'array';
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) return 'binary';
+  return typeof raw;
+}
+
+function severityOf(raw: string): Severity {
+  const lower = raw.trim().toLowerCase();
+  return (SEVERITIES as readonly string[]).includes(lower) ? (lower as Severity) : 'unknown';
+}
+
+function alertTypeOf(raw: string): AlertType {
+  const lower = raw.trim().toLowerCase();
+  return (ALERT_TYPES as readonly string[]).includes(lower) ? (lower as AlertType) : 'other';
+}
+
+function unitStateOf(raw: string): UnitState {
+  const lower = raw.trim().toLowerCase();
+  return (UNIT_STATES as readonly string[]).includes(lower) ? (lower as UnitState) : 'unknown';
+}
+
+function thresholdOf(raw: string | null): ThresholdSide | null {
+  return raw === 'min' || raw === 'max' ? raw : null;
+}
+
+/** Event times that must not drop the event: unparseable becomes `now`. */
+function timeOrNow(raw: unknown, now: number): number {
+  return parseIsoTime(raw) ?? now;
+}
+
+// ---------------------------------------------------------------------------
+// Readings
+// ---------------------------------------------------------------------------
+
+interface ReadingFields {
+  id: string;
+  unitId: string;
+  temperature: unknown;
+  humidity: number | null | undefined;
+  battery: number | null | undefined;
+  signalStrength: number | null | undefined;
+  timestamp?: string | undefined;
+  recordedAt?: string | undefined;
+}
+
+type ReadingCheck =
+  { ok: true; value: Reading } | { ok: false; reason: DropReason; detail: string };
+
+function readingFrom(fields: ReadingFields, ctx: NormalizeContext): ReadingCheck {
+  if (!isValidId(fields.unitId)) return { ok: false, reason: 'bad-id', detail: 'unitId' };
+  if (!isValidId(fields.id)) return { ok: false, reason: 'bad-id', detail: 'id' };
+  // PROTOCOL.md: batches carry `timestamp`, `get:latest` and older deployments `recordedAt`.
+  const rawTime = fields.timestamp ?? fields.recordedAt;
+  const at = parseIsoTime(rawTime);
+  if (at === null) return { ok: false, reason: 'bad-time', detail: 'timestamp/recordedAt' };
+  if (at > ctx.now + LIMITS.futureMs)
+    return { ok: false, reason: 'future-time', detail: 'timestamp' };
+  const temperature = checkTemperature(fields.temperature, ctx.unitScale?.(fields.unitId));
+  if (!temperature.ok) return { ok: false, reason: temperature.reason, detail: 'temperature' };
+  return {
+    ok: true,
+    value: {
+      id: fields.id,
+      unitId: fields.unitId,
+      temperature: temperature.value,
+      humidity: finiteOrNull(fields.humidity),
+      battery: finiteOrNull(fields.battery),
+      signalStrength: finiteOrNull(fields.signalStrength),
+      at,
+    },
+  };
+}
+
+/** A batch after normalisation: the valid readings plus what was left out. */
+export interface NormalizedBatch {
+  unitId: string;
+  /** Valid readings, in the order sent. */
+  readings: Reading[];
+  /** Invalid readings dropped from this batch. */
+  droppedReadings: number;
+  dropReasons: Partial<Record<DropReason, number>>;
+  /** `count` was present and disagreed with the readings sent (advisory only). */
+  countMismatch: boolean;
+}
+
+/** `sensor:readings:batch`. Invalid readings are dropped one by one; the rest are kept. */
+export function normalizeReadingsBatch(
+  raw: unknown,
+  ctx: NormalizeContext,
+): Normalized<NormalizedBatch> {
+  const kind = 'sensor:readings:batch';
+  return guarded(kind, () => {
+    // Refuse a huge batch before looking at any item.
+    if (
+      isRecord(raw) &&
+      Array.isArray(raw.readings) &&
+      raw.readings.length > LIMITS.batchReadings
+    ) {
+      return drop(kind, 'too-large', `${raw.readings.length} readings`);
+    }
+    const parsed = shape(kind, 'readingsBatch', raw);
+    if (!parsed.ok) return parsed;
+    const { unitId, readings: items, count } = parsed.value;
+    if (!isValidId(unitId)) return drop(kind, 'bad-id', 'unitId');
+    const readings: Reading[] = [];
+    const dropReasons: Partial<Record<DropReason, number>> = {};
+    let droppedReadings = 0;
+    for (const item of items) {
+      const result = batchItem(item, unitId, ctx);
+      if (result.ok) {
+        readings.push(result.value);
+      } else {
+        droppedReadings += 1;
+        dropReasons[result.reason] = (dropReasons[result.reason] ?? 0) + 1;
+      }
+    }
+    const countMismatch = count !== null && count !== items.length;
+    return { ok: true, value: { unitId, readings, droppedReadings, dropReasons, countMismatch } };
+  });
+}
+
+function batchItem(item: unknown, unitId: string, ctx: NormalizeContext): ReadingCheck {
+  if (!isRecord(item)) return { ok: false, reason: 'malformed', detail: describe(item) };
+  const parsed = parseWire('batchReading', item);
+  if (!parsed.ok) return { ok: false, reason: 'malformed', detail: parsed.issue };
+  return readingFrom({ ...parsed.value, unitId }, ctx);
+}
+
+/** `sensor:reading`: no id on the wire, so it gets `${unitId}@${at}`. */
+export function normalizeSingleReading(raw: unknown, ctx: NormalizeContext): Normalized<Reading> {
+  const kind = 'sensor:reading';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'singleReading', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    const at = parseIsoTime(wire.timestamp);
+    // The derived id repeats the time so that the same reading delivered twice dedupes.
+    const id = at === null ? '' : `${wire.unitId}@${at}`;
+    const result = readingFrom(
+      {
+        id: id.length <= LIMITS.idLength ? id : id.slice(-LIMITS.idLength),
+        unitId: wire.unitId,
+        temperature: wire.temperature,
+        humidity: wire.humidity,
+        battery: null,
+        signalStrength: null,
+        timestamp: wire.timestamp,
+        recordedAt: undefined,
+      },
+      ctx,
+    );
+    return result.ok ? result : drop(kind, at === null ? 'bad-time' : result.reason, result.detail);
+  });
+}
+
+/**
+ * The `get:latest` ack: a reading or null (no reading yet). When `expectUnitId`
+ * is given, an answer about another unit is dropped.
+ */
+export function normalizeLatestReading(
+  raw: unknown,
+  ctx: NormalizeContext & { expectUnitId?: string },
+): Normalized<Reading | null> {
+  const kind = 'get:latest';
+  return guarded(kind, () => {
+    if (raw === null || raw === undefined) return { ok: true, value: null };
+    const parsed = shape(kind, 'latestReading', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (ctx.expectUnitId !== undefined && wire.unitId !== ctx.expectUnitId) {
+      return drop(kind, 'wrong-unit', 'answer is about another unit');
+    }
+    // get:latest answers `recordedAt`; accept `timestamp` too.
+    const result = readingFrom(
+      { ...wire, timestamp: wire.timestamp, recordedAt: wire.recordedAt },
+      ctx,
+    );
+    return result.ok ? result : drop(kind, result.reason, result.detail);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Alerts
+// ---------------------------------------------------------------------------
+
+interface AlertFields {
+  id: string;
+  unitId: string;
+  alertType: string;
+  severity: string;
+  message: string;
+  triggerTemperature: number | null;
+  thresholdViolated: string | null;
+  triggeredAt: string;
+  acknowledged: boolean;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  escalationLevel: number;
+}
+
+function alertFrom(fields: AlertFields, ctx: NormalizeContext): Alert {
+  const level = escalationLevelOf(fields.escalationLevel) ?? 0;
+  // PROTOCOL.md: escalation level 1 means the alert is now critical.
+  const severity: Severity = level >= 1 ? 'critical' : severityOf(fields.severity);
+  const triggered = parseIsoTime(fields.triggeredAt);
+  const acknowledgedBy =
+    fields.acknowledgedBy === null ? '' : cleanText(fields.acknowledgedBy, LIMITS.name);
+  const temperature = checkTemperature(fields.triggerTemperature, ctx.unitScale?.(fields.unitId));
+  return {
+    id: fields.id,
+    unitId: fields.unitId,
+    type: alertTypeOf(fields.alertType),
+    typeLabel: cleanText(fields.alertType, LIMITS.label),
+    severity,
+    severityLabel: cleanText(fields.severity, LIMITS.label),
+    message: cleanText(fields.message, LIMITS.message),
+    triggerTemperature: temperature.ok ? temperature.value : null,
+    thresholdViolated: thresholdOf(fields.thresholdViolated),
+    // A trigger time in the future is a clock problem, not a reason to hide the alert.
+    triggeredAt: triggered === null ? ctx.now : Math.min(triggered, ctx.now),
+    status: fields.acknowledged ? 'acknowledged' : 'active',
+    acknowledgedAt: fields.acknowledged ? (parseIsoTime(fields.acknowledgedAt) ?? ctx.now) : null,
+    acknowledgedBy: fields.acknowledged && acknowledgedBy !== '' ? acknowledgedBy : null,
+    escalationLevel: level,
+  };
+}
+
+function escalationLevelOf(raw: number): number | null {
+  if (!Number.isInteger(raw) || raw < 0 || raw > LIMITS.maxEscalationLevel) return null;
+  return raw;
+}
+
+/** `alert:triggered` → a new active alert. */
+export function normalizeAlertTriggered(raw: unknown, ctx: NormalizeContext): Normalized<Alert> {
+  const kind = 'alert:triggered';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'alertTriggered', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
+    if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    return {
+      ok: true,
+      value: alertFrom(
+        {
+          ...wire,
+          id: wire.alertId,
+          acknowledged: false,
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          escalationLevel: 0,
+        },
+        ctx,
+      ),
+    };
+  });
+}
+
+export interface AlertAcknowledged {
+  alertId: string;
+  by: string | null;
+  at: number;
+}
+
+/** `alert:acknowledged`. */
+export function normalizeAlertAcknowledged(
+  raw: unknown,
+  ctx: NormalizeContext,
+): Normalized<AlertAcknowledged> {
+  const kind = 'alert:acknowledged';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'alertAcknowledged', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
+    const by = cleanText(wire.acknowledgedBy, LIMITS.name);
+    return {
+      ok: true,
+      value: {
+        alertId: wire.alertId,
+        by: by === '' ? null : by,
+        at: timeOrNow(wire.timestamp, ctx.now),
+      },
+    };
+  });
+}
+
+export interface AlertResolved {
+  alertId: string;
+  unitId: string;
+  at: number;
+}
+
+/** `alert:resolved`. */
+export function normalizeAlertResolved(
+  raw: unknown,
+  ctx: NormalizeContext,
+): Normalized<AlertResolved> {
+  const kind = 'alert:resolved';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'alertResolved', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
+    if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    return {
+      ok: true,
+      value: {
+        alertId: wire.alertId,
+        unitId: wire.unitId,
+        at: timeOrNow(wire.resolvedAt, ctx.now),
+      },
+    };
+  });
+}
+
+export interface AlertEscalated {
+  alertId: string;
+  unitId: string;
+  level: number;
+}
+
+/** `alert:escalated`; the level must be an integer 0..100. */
+export function normalizeAlertEscalated(
+  raw: unknown,
+  _ctx: NormalizeContext,
+): Normalized<AlertEscalated> {
+  const kind = 'alert:escalated';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'alertEscalated', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
+    if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    const level = escalationLevelOf(wire.escalationLevel);
+    if (level === null) return drop(kind, 'malformed', 'escalationLevel');
+    return { ok: true, value: { alertId: wire.alertId, unitId: wire.unitId, level } };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Units, connection, errors
+// ---------------------------------------------------------------------------
+
+export interface UnitStateChange {
+  unitId: string;
+  state: UnitState;
+  previousState: UnitState;
+  at: number;
+  reason: string;
+}
+
+/** `unit:state:changed`; states outside the contract become `unknown`. */
+export function normalizeUnitStateChanged(
+  raw: unknown,
+  ctx: NormalizeContext,
+): Normalized<UnitStateChange> {
+  const kind = 'unit:state:changed';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'unitStateChanged', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    return {
+      ok: true,
+      value: {
+        unitId: wire.unitId,
+        state: unitStateOf(wire.newState),
+        previousState: unitStateOf(wire.previousState),
+        at: timeOrNow(wire.timestamp, ctx.now),
+        reason: cleanText(wire.reason, LIMITS.message),
+      },
+    };
+  });
+}
+
+export interface ConnectionAck {
+  socketId: string;
+  /** The server's clock at connect, epoch ms. */
+  serverTime: number;
+}
+
+/** `connection:ack`. */
+export function normalizeConnectionAck(
+  raw: unknown,
+  _ctx: NormalizeContext,
+): Normalized<ConnectionAck> {
+  const kind = 'connection:ack';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'connectionAck', raw);
+    if (!parsed.ok) return parsed;
+    if (!isValidId(parsed.value.socketId)) return drop(kind, 'bad-id', 'socketId');
+    const serverTime = parseIsoTime(parsed.value.timestamp);
+    if (serverTime === null) return drop(kind, 'bad-time', 'timestamp');
+    return { ok: true, value: { socketId: parsed.value.socketId, serverTime } };
+  });
+}
+
+export interface ServerError {
+  message: string;
+  code: string | null;
+}
+
+/** The socket `error` event. */
+export function normalizeServerError(
+  raw: unknown,
+  _ctx: NormalizeContext,
+): Normalized<ServerError> {
+  const kind = 'error';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'serverError', raw);
+    if (!parsed.ok) return parsed;
+    const code = parsed.value.code === null ? '' : cleanText(parsed.value.code, LIMITS.label);
+    return {
+      ok: true,
+      value: {
+        message: cleanText(parsed.value.message, LIMITS.message),
+        code: code === '' ? null : code,
+      },
+    };
+  });
+}
+
+export interface SubscriptionError {
+  entity: 'site' | 'unit';
+  entityId: string;
+  message: string;
+}
+
+/** `subscription:error` (a refused room). */
+export function normalizeSubscriptionError(
+  raw: unknown,
+  _ctx: NormalizeContext,
+): Normalized<SubscriptionError> {
+  const kind = 'subscription:error';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'subscriptionError', raw);
+    if (!parsed.ok) return parsed;
+    if (!isValidId(parsed.value.entityId)) return drop(kind, 'bad-id', 'entityId');
+    return {
+      ok: true,
+      value: {
+        entity: parsed.value.entity,
+        entityId: parsed.value.entityId,
+        message: cleanText(parsed.value.message, LIMITS.message),
+      },
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// REST
+// ---------------------------------------------------------------------------
+
+/** A REST list after normalisation. */
+export interface NormalizedList<T> {
+  items: T[];
+  /** Invalid items left out (count them under `${kind}/item`). */
+  dropped: number;
+}
+
+type ItemCheck<T> = { ok: true; value: T } | { ok: false; reason: 'invalid' | 'skip' };
+
+function normalizeList<T extends { id: string }>(
+  kind: PayloadKind,
+  raw: unknown,
+  item: (entry: unknown) => ItemCheck<T>,
+): Normalized<NormalizedList<T>> {
+  return guarded(kind, () => {
+    if (!Array.isArray(raw))
+      return drop(kind, 'malformed', `expected an array, got ${describe(raw)}`);
+    if (raw.length > LIMITS.listItems) return drop(kind, 'too-large', `${raw.length} items`);
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let dropped = 0;
+    for (const entry of raw) {
+      const result = item(entry);
+      if (!result.ok) {
+        if (result.reason === 'invalid') dropped += 1;
+        continue;
+      }
+      if (seen.has(result.value.id)) continue;
+      seen.add(result.value.id);
+      items.push(result.value);
+    }
+    return { ok: true, value: { items, dropped } };
+  });
+}
+
+function parsedItem<K extends SchemaName>(name: K, entry: unknown) {
+  return isRecord(entry) ? parseWire(name, entry) : null;
+}
+
+/** `GET /api/orgs/:org/sites`. Inactive sites are skipped. */
+export function normalizeSites(
+  raw: unknown,
+  _ctx: NormalizeContext,
+): Normalized<NormalizedList<SiteInfo>> {
+  return normalizeList<SiteInfo>('rest:sites', raw, (entry) => {
+    const parsed = parsedItem('site', entry);
+    if (!parsed?.ok || !isValidId(parsed.value.id)) return { ok: false, reason: 'invalid' };
+    if (!parsed.value.isActive) return { ok: false, reason: 'skip' };
+    const timezone = cleanText(parsed.value.timezone, LIMITS.timezone);
+    return {
+      ok: true,
+      value: {
+        id: parsed.value.id,
+        name: cleanText(parsed.value.name, LIMITS.name) || parsed.value.id,
+        timezone: timezone || 'UTC',
+      },
+    };
+  });
+}
+
+/** `GET /api/orgs/:org/sites/:site/areas`. */
+export function normalizeAreas(
+  raw: unknown,
+  _ctx: NormalizeContext,
+): Normalized<NormalizedList<AreaInfo>> {
+  return normalizeList<AreaInfo>('rest:areas', raw, (entry) => {
+    const parsed = parsedItem('area', entry);
+    if (!parsed?.ok || !isValidId(parsed.value.id) || !isValidId(parsed.value.siteId)) {
+      return { ok: false, reason: 'invalid' };
+    }
+    return {
+      ok: true,
+      value: {
+        id: parsed.value.id,
+        siteId: parsed.value.siteId,
+        name: cleanText(parsed.value.name, LIMITS.name) || parsed.value.id,
+      },
+    };
+  });
+}
+
+/**
+ * `GET …/areas/:area/units`. The site comes from the call (units carry only
+ * `areaId`). Inactive units are skipped; a unit without a valid `tempUnit` is
+ * invalid, because guessing the scale would misstate every temperature.
+ */
+export function normalizeUnits(
+  raw: unknown,
+  ctx: NormalizeContext & { siteId: string },
+): Normalized<NormalizedList<UnitInfo>> {
+  return normalizeList<UnitInfo>('rest:units', raw, (entry) => {
+    const parsed = parsedItem('unit', entry);
+    if (!parsed?.ok || !isValidId(parsed.value.id) || !isValidId(parsed.value.areaId)) {
+      return { ok: false, reason: 'invalid' };
+    }
+    const wire = parsed.value;
+    if (!wire.isActive) return { ok: false, reason: 'skip' };
+    const limit = (value: number | null) => {
+      const checked = checkTemperature(value, wire.tempUnit);
+      return checked.ok ? checked.value : null;
+    };
+    return {
+      ok: true,
+      value: {
+        id: wire.id,
+        name: cleanText(wire.name, LIMITS.name) || wire.id,
+        siteId: ctx.siteId,
+        areaId: wire.areaId,
+        unitType: cleanText(wire.unitType, LIMITS.label),
+        tempMin: limit(wire.tempMin),
+        tempMax: limit(wire.tempMax),
+        tempUnit: wire.tempUnit,
+        sortOrder: Number.isFinite(wire.sortOrder) ? wire.sortOrder : 0,
+        status: cleanText(wire.status, LIMITS.label),
+        lastReadingAt: parseIsoTime(wire.lastReadingAt),
+        lastTemperature: limit(wire.lastTemperature),
+      },
+    };
+  });
+}
+
+/**
+ * `GET /api/orgs/:org/alerts?status=…`: open alerts. Resolved ones (status
+ * `resolved` or a `resolvedAt`) are skipped; `escalated` counts as active.
+ */
+export function normalizeAlerts(
+  raw: unknown,
+  ctx: NormalizeContext,
+): Normalized<NormalizedList<Alert>> {
+  return normalizeList<Alert>('rest:alerts', raw, (entry) => {
+    const parsed = parsedItem('alert', entry);
+    if (!parsed?.ok || !isValidId(parsed.value.id) || !isValidId(parsed.value.unitId)) {
+      return { ok: false, reason: 'invalid' };
+    }
+    const wire = parsed.value;
+    if (wire.status === 'resolved' || wire.resolvedAt !== null)
+      return { ok: false, reason: 'skip' };
+    const acknowledged = wire.status === 'acknowledged' || wire.acknowledgedAt !== null;
+    return { ok: true, value: alertFrom({ ...wire, acknowledged }, ctx) };
+  });
+}
+
+/** `GET /api/auth/me`. Memberships with a bad organization id are left out. */
+export function normalizeMe(raw: unknown, _ctx: NormalizeContext): Normalized<Account> {
+  const kind = 'rest:me';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'me', raw);
+    if (!parsed.ok) return parsed;
+    const wire = parsed.value;
+    if (!isValidId(wire.userId)) return drop(kind, 'bad-id', 'userId');
+    if (!isValidId(wire.primaryOrganizationId))
+      return drop(kind, 'bad-id', 'primaryOrganizationId');
+    const organizations: Account['organizations'] = [];
+    for (const entry of wire.organizations.slice(0, 1000)) {
+      const membership = parsedItem('membership', entry);
+      if (!membership?.ok || !isValidId(membership.value.organizationId)) continue;
+      const name =
+        membership.value.name === null ? '' : cleanText(membership.value.name, LIMITS.name);
+      organizations.push({
+        organizationId: membership.value.organizationId,
+        role: cleanText(membership.value.role, LIMITS.label),
+        name: name === '' ? null : name,
+      });
+    }
+    return {
+      ok: true,
+      value: {
+        userId: wire.userId,
+        email: cleanText(wire.email, LIMITS.email),
+        displayName: cleanText(wire.displayName, LIMITS.name),
+        primaryOrganizationId: wire.primaryOrganizationId,
+        organizations,
+      },
+    };
+  });
+}
+
+/** Login / refresh answer. Tokens must be printable ASCII (JWT alphabet and then some). */
+export function normalizeTokens(raw: unknown, _ctx: NormalizeContext): Normalized<TokenSet> {
+  const kind = 'rest:tokens';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'tokens', raw);
+    if (!parsed.ok) return parsed;
+    const { accessToken, refreshToken, expiresAt } = parsed.value;
+    const tokenOk = (t: string) => t.length > 0 && t.length <= LIMITS.token && TOKEN_CHARS.test(t);
+    // Never echo a token into `detail`.
+    if (!tokenOk(accessToken)) return drop(kind, 'malformed', 'accessToken');
+    if (!tokenOk(refreshToken)) return drop(kind, 'malformed', 'refreshToken');
+    const expires = parseIsoTime(expiresAt);
+    if (expires === null) return drop(kind, 'bad-time', 'expiresAt');
+    return { ok: true, value: { accessToken, refreshToken, expiresAt: expires } };
+  });
+}
+
+export interface RestError {
+  code: string | null;
+  message: string;
+}
+
+/** REST error bodies: `{ error: { code, message } }` or `{ error: string }`. */
+export function normalizeErrorBody(raw: unknown, _ctx: NormalizeContext): Normalized<RestError> {
+  const kind = 'rest:error';
+  return guarded(kind, () => {
+    const parsed = shape(kind, 'errorBody', raw);
+    if (!parsed.ok) return parsed;
+    const error = parsed.value.error;
+    if (typeof error === 'string')
+      return { ok: true, value: { code: null, message: cleanText(error, LIMITS.message) } };
+    const code = cleanText(error.code, LIMITS.label);
+    return {
+      ok: true,
+      value: { code: code === '' ? null : code, message: cleanText(error.message, LIMITS.message) },
+    };
+  });
+}

@@ -1,0 +1,4 @@
+/** The background's state: types, the reducer and its selectors. */
+export * from './state';
+export * from './reduce';
+export * from './selectors';

@@ -1,0 +1,479 @@
+/**
+ * The pure reducer. No clocks, no I/O: every time comes in on the event.
+ *
+ * Decisions:
+ * - A unit's `latest` is its newest reading by sensor time, never the last to
+ *   arrive (PROTOCOL.md: events arrive late and out of order after a
+ *   reconnect). `history` is kept sorted by time, unique by id, capped at
+ *   `HISTORY_LIMIT`; the common case (newer readings appended) is a concat.
+ * - Readings are deduplicated by id (the server sends each batch to the org
+ *   room and the unit room). A replay older than the whole window is merged
+ *   and trimmed away again, so it cannot come back as `latest`.
+ * - Resolved alerts leave a tombstone; a trigger, escalation or sync entry
+ *   for a tombstoned id does nothing, so a replay cannot resurrect it. A
+ *   resolution for an alert we never saw still leaves a tombstone (the
+ *   resolution can overtake the trigger).
+ * - An escalation or acknowledgement for an unknown alert is ignored; the
+ *   escalation is counted (`alert:escalated/unknown-alert`) because the REST
+ *   resync will bring the alert with its level.
+ * - `alerts/synced` merges monotonically: escalation level and acknowledgement
+ *   never go backwards (a live event may be newer than the REST snapshot).
+ */
+import type { Alert, ConnectionInfo, ConnectionStatus, Diagnostics, Reading } from '../model';
+import type { UnitLive } from '../messages';
+import type { DiagnosticKind } from '../normalize';
+import {
+  DIAGNOSTICS_HISTORY_LIMIT,
+  HISTORY_LIMIT,
+  TOMBSTONE_LIMIT,
+  indexDirectory,
+  type ReadingsBatch,
+  type RestoredSnapshot,
+  type State,
+  type StateEvent,
+} from './state';
+
+/** Applies one event. Returns `state` itself when nothing changed. */
+export function reduce(state: State, event: StateEvent): State {
+  switch (event.type) {
+    case 'readings':
+      return reduceReadings(state, event.batches, event.receivedAt);
+    case 'alert/triggered':
+      return received(alertTriggered(state, event.alert), event.receivedAt, 1);
+    case 'alert/acknowledged':
+      return received(
+        alertAcknowledged(state, event.alertId, event.by, event.at),
+        event.receivedAt,
+        1,
+      );
+    case 'alert/resolved':
+      return received(alertResolved(state, event.alertId, event.at), event.receivedAt, 1);
+    case 'alert/escalated':
+      return received(alertEscalated(state, event.alertId, event.level), event.receivedAt, 1);
+    case 'alerts/synced':
+      return alertsSynced(state, event.alerts, event.at);
+    case 'unit/state':
+      return received(unitState(state, event.unitId, event.state, event.at), event.receivedAt, 1);
+    case 'event/received':
+      return received(state, event.receivedAt, 1);
+    case 'directory/loaded':
+      return {
+        ...state,
+        directory: event.directory,
+        directoryIndex: indexDirectory(event.directory),
+      };
+    case 'connection/connecting':
+      return transition(state, 'connecting', event.at, 'connecting', {});
+    case 'connection/live':
+      return transition(state, 'live', event.at, event.recovered ? 'live (recovered)' : 'live', {
+        lastError: null,
+      });
+    case 'connection/down':
+      return connectionDown(state, event.at, event.error, event.offline);
+    case 'connection/signed-out':
+      return transition(state, 'signed-out', event.at, event.error?.message ?? 'signed out', {
+        lastError: event.error ?? null,
+      });
+    case 'connection/rtt':
+      return connectionRtt(state, event.rtt, event.serverTime, event.at);
+    case 'tick':
+      return event.now === state.now ? state : { ...state, now: event.now };
+    case 'dropped':
+      return dropped(state, event.kind, event.count ?? 1);
+    case 'notifications/shown':
+      return event.count > 0
+        ? {
+            ...state,
+            diagnostics: {
+              ...state.diagnostics,
+              notificationsShown: state.diagnostics.notificationsShown + event.count,
+            },
+          }
+        : state;
+    case 'snapshot/restored':
+      return snapshotRestored(state, event.snapshot, event.at);
+    case 'session/cleared':
+      return {
+        ...state,
+        directory: null,
+        directoryIndex: indexDirectory(null),
+        units: new Map(),
+        unitStateAt: new Map(),
+        alerts: new Map(),
+        tombstones: new Map(),
+        connection: { ...state.connection, lastDataAt: null, lastEventAt: null },
+        now: Math.max(state.now, event.at),
+      };
+  }
+}
+
+/** Applies a list of events in order (for tests and replays). */
+export function reduceAll(state: State, events: readonly StateEvent[]): State {
+  let next = state;
+  for (const event of events) next = reduce(next, event);
+  return next;
+}
+
+// ---------------------------------------------------------------------------
+// Server events
+// ---------------------------------------------------------------------------
+
+/** Any server event: bump the counters and `lastEventAt`. */
+function received(state: State, receivedAt: number, events: number): State {
+  return {
+    ...state,
+    connection: { ...state.connection, lastEventAt: receivedAt },
+    diagnostics: {
+      ...state.diagnostics,
+      eventsReceived: state.diagnostics.eventsReceived + events,
+    },
+    now: Math.max(state.now, receivedAt),
+  };
+}
+
+function reduceReadings(
+  state: State,
+  batches: readonly ReadingsBatch[],
+  receivedAt: number,
+): State {
+  let units: Map<string, UnitLive> | null = null;
+  let lastDataAt = state.connection.lastDataAt;
+  let readingsReceived = 0;
+  let duplicates = 0;
+  for (const batch of batches) {
+    readingsReceived += batch.readings.length;
+    if (batch.readings.length === 0) continue;
+    const current = (units ?? state.units).get(batch.unitId);
+    const merged = mergeReadings(current, batch.unitId, batch.readings);
+    duplicates += merged.duplicates;
+    if (merged.unit === current || merged.unit === undefined) continue;
+    units ??= new Map(state.units);
+    units.set(batch.unitId, merged.unit);
+    if (merged.newestFresh !== null && (lastDataAt === null || merged.newestFresh > lastDataAt)) {
+      lastDataAt = merged.newestFresh;
+    }
+  }
+  const next = received(state, receivedAt, batches.length);
+  return {
+    ...next,
+    units: units ?? state.units,
+    connection: { ...next.connection, lastDataAt },
+    diagnostics: {
+      ...next.diagnostics,
+      readingsReceived: next.diagnostics.readingsReceived + readingsReceived,
+      duplicatesDropped: next.diagnostics.duplicatesDropped + duplicates,
+    },
+  };
+}
+
+interface Merge {
+  unit: UnitLive | undefined;
+  duplicates: number;
+  /** Sensor time of the newest reading that was not a duplicate. */
+  newestFresh: number | null;
+}
+
+function mergeReadings(
+  current: UnitLive | undefined,
+  unitId: string,
+  incoming: readonly Reading[],
+): Merge {
+  const history = current?.history ?? [];
+  const seen = new Set<string>();
+  for (const reading of history) seen.add(reading.id);
+  const fresh: Reading[] = [];
+  let duplicates = 0;
+  let sorted = true;
+  let newestFresh: number | null = null;
+  for (const reading of incoming) {
+    if (seen.has(reading.id)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(reading.id);
+    const previous = fresh[fresh.length - 1];
+    if (previous !== undefined && reading.at < previous.at) sorted = false;
+    if (newestFresh === null || reading.at > newestFresh) newestFresh = reading.at;
+    fresh.push(reading);
+  }
+  if (fresh.length === 0) return { unit: current, duplicates, newestFresh };
+  // Array.prototype.sort is stable: equal times keep their arrival order.
+  if (!sorted) fresh.sort(byTime);
+  const last = history[history.length - 1];
+  const first = fresh[0];
+  const combined =
+    last === undefined || (first !== undefined && first.at >= last.at)
+      ? history.concat(fresh)
+      : mergeSorted(history, fresh);
+  const kept = combined.length > HISTORY_LIMIT ? combined.slice(-HISTORY_LIMIT) : combined;
+  return {
+    unit: {
+      unitId,
+      latest: kept[kept.length - 1] ?? null,
+      history: kept,
+      state: current?.state ?? 'unknown',
+    },
+    duplicates,
+    newestFresh,
+  };
+}
+
+function byTime(a: Reading, b: Reading): number {
+  return a.at - b.at;
+}
+
+/** Merges two time-sorted lists; on equal times the older list's entry comes first. */
+function mergeSorted(older: readonly Reading[], newer: readonly Reading[]): Reading[] {
+  const out: Reading[] = new Array<Reading>(older.length + newer.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < older.length && j < newer.length) {
+    const a = older[i] as Reading;
+    const b = newer[j] as Reading;
+    if (b.at < a.at) {
+      out[k++] = b;
+      j += 1;
+    } else {
+      out[k++] = a;
+      i += 1;
+    }
+  }
+  while (i < older.length) out[k++] = older[i++] as Reading;
+  while (j < newer.length) out[k++] = newer[j++] as Reading;
+  return out;
+}
+
+function unitState(state: State, unitId: string, unitStatus: UnitLive['state'], at: number): State {
+  const appliedAt = state.unitStateAt.get(unitId);
+  // Late delivery after a reconnect: an older change must not overwrite a newer one.
+  if (appliedAt !== undefined && at < appliedAt) return state;
+  const current = state.units.get(unitId);
+  const units = new Map(state.units);
+  units.set(
+    unitId,
+    current === undefined
+      ? { unitId, latest: null, history: [], state: unitStatus }
+      : { ...current, state: unitStatus },
+  );
+  const unitStateAt = new Map(state.unitStateAt);
+  unitStateAt.set(unitId, at);
+  return { ...state, units, unitStateAt };
+}
+
+// ---------------------------------------------------------------------------
+// Alerts
+// ---------------------------------------------------------------------------
+
+function withAlert(state: State, alert: Alert): State {
+  const alerts = new Map(state.alerts);
+  alerts.set(alert.id, alert);
+  return { ...state, alerts };
+}
+
+function alertTriggered(state: State, alert: Alert): State {
+  // Replays: a resolved alert stays resolved; an open one keeps what it learned since.
+  if (state.tombstones.has(alert.id) || state.alerts.has(alert.id)) return state;
+  return withAlert(state, alert);
+}
+
+function alertAcknowledged(state: State, alertId: string, by: string | null, at: number): State {
+  const alert = state.alerts.get(alertId);
+  if (alert === undefined || alert.status === 'acknowledged') return state;
+  return withAlert(state, {
+    ...alert,
+    status: 'acknowledged',
+    acknowledgedAt: at,
+    acknowledgedBy: by,
+  });
+}
+
+function alertResolved(state: State, alertId: string, at: number): State {
+  if (state.tombstones.has(alertId) && !state.alerts.has(alertId)) return state;
+  let alerts = state.alerts;
+  if (alerts.has(alertId)) {
+    const copy = new Map(alerts);
+    copy.delete(alertId);
+    alerts = copy;
+  }
+  return { ...state, alerts, tombstones: addTombstones(state.tombstones, [[alertId, at]]) };
+}
+
+function alertEscalated(state: State, alertId: string, level: number): State {
+  const alert = state.alerts.get(alertId);
+  if (alert === undefined) {
+    // Resolved already: nothing to do. Unknown: the REST resync brings it with its level.
+    return state.tombstones.has(alertId)
+      ? state
+      : dropped(state, 'alert:escalated/unknown-alert', 1);
+  }
+  if (level <= alert.escalationLevel) return state;
+  return withAlert(state, escalate(alert, level));
+}
+
+/** PROTOCOL.md: `escalationLevel` 1 means the alert is now critical. */
+function escalate(alert: Alert, level: number): Alert {
+  return { ...alert, escalationLevel: level, severity: level >= 1 ? 'critical' : alert.severity };
+}
+
+function alertsSynced(state: State, list: readonly Alert[], at: number): State {
+  const alerts = new Map<string, Alert>();
+  const listed = new Set<string>();
+  for (const incoming of list) {
+    listed.add(incoming.id);
+    if (state.tombstones.has(incoming.id)) continue;
+    const live = state.alerts.get(incoming.id);
+    alerts.set(incoming.id, live === undefined ? incoming : mergeSynced(live, incoming));
+  }
+  const resolved: [string, number][] = [];
+  for (const [id, alert] of state.alerts) {
+    if (listed.has(id)) continue;
+    // Triggered after the request went out: the answer could not know it yet.
+    if (alert.triggeredAt >= at) alerts.set(id, alert);
+    else resolved.push([id, at]);
+  }
+  return {
+    ...state,
+    alerts,
+    tombstones: resolved.length > 0 ? addTombstones(state.tombstones, resolved) : state.tombstones,
+  };
+}
+
+function mergeSynced(live: Alert, rest: Alert): Alert {
+  const level = Math.max(live.escalationLevel, rest.escalationLevel);
+  const acknowledged = live.status === 'acknowledged' || rest.status === 'acknowledged';
+  return {
+    ...rest,
+    escalationLevel: level,
+    severity: level >= 1 ? 'critical' : rest.severity,
+    status: acknowledged ? 'acknowledged' : 'active',
+    acknowledgedAt: acknowledged ? (rest.acknowledgedAt ?? live.acknowledgedAt) : null,
+    acknowledgedBy: acknowledged ? (rest.acknowledgedBy ?? live.acknowledgedBy) : null,
+  };
+}
+
+/** Adds tombstones as the newest entries and forgets the oldest beyond the limit. */
+function addTombstones(
+  tombstones: ReadonlyMap<string, number> | readonly (readonly [string, number])[],
+  entries: readonly (readonly [string, number])[],
+): ReadonlyMap<string, number> {
+  const next = new Map(tombstones);
+  for (const [id, at] of entries) {
+    next.delete(id);
+    next.set(id, at);
+  }
+  if (next.size > TOMBSTONE_LIMIT) {
+    let excess = next.size - TOMBSTONE_LIMIT;
+    for (const id of next.keys()) {
+      if (excess-- <= 0) break;
+      next.delete(id);
+    }
+  }
+  return next;
+}
+
+/** Fills in what a restarted worker saved, without overriding anything newer. */
+function snapshotRestored(state: State, snapshot: RestoredSnapshot, at: number): State {
+  const units = new Map(state.units);
+  for (const saved of snapshot.latest) {
+    const current = units.get(saved.unitId);
+    if (current === undefined) {
+      units.set(saved.unitId, {
+        unitId: saved.unitId,
+        latest: saved.reading,
+        history: saved.reading === null ? [] : [saved.reading],
+        state: saved.state,
+      });
+    } else if (current.latest === null && saved.reading !== null) {
+      // No reading yet means an empty history: the saved one is all there is.
+      units.set(saved.unitId, { ...current, latest: saved.reading, history: [saved.reading] });
+    }
+  }
+  const tombstones = addTombstones(
+    snapshot.tombstones.filter(([id]) => !state.tombstones.has(id)),
+    [...state.tombstones],
+  );
+  const alerts = new Map(state.alerts);
+  for (const saved of snapshot.alerts) {
+    if (!alerts.has(saved.id) && !tombstones.has(saved.id)) alerts.set(saved.id, saved);
+  }
+  const lastDataAt =
+    state.connection.lastDataAt === null
+      ? snapshot.lastDataAt
+      : Math.max(state.connection.lastDataAt, snapshot.lastDataAt ?? -Infinity);
+  return {
+    ...state,
+    units,
+    alerts,
+    tombstones,
+    connection: { ...state.connection, lastDataAt },
+    now: Math.max(state.now, at),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Connection and diagnostics
+// ---------------------------------------------------------------------------
+
+function transition(
+  state: State,
+  status: ConnectionStatus,
+  at: number,
+  detail: string,
+  patch: Partial<ConnectionInfo>,
+): State {
+  const changed = state.connection.status !== status;
+  const connection: ConnectionInfo = {
+    ...state.connection,
+    ...patch,
+    status,
+    since: changed ? at : state.connection.since,
+  };
+  const diagnostics: Diagnostics = changed
+    ? {
+        ...state.diagnostics,
+        history: appendHistory(state.diagnostics.history, { at, status, detail }),
+      }
+    : state.diagnostics;
+  return { ...state, connection, diagnostics, now: Math.max(state.now, at) };
+}
+
+function appendHistory(history: Diagnostics['history'], entry: Diagnostics['history'][number]) {
+  const next =
+    history.length >= DIAGNOSTICS_HISTORY_LIMIT
+      ? history.slice(1 - DIAGNOSTICS_HISTORY_LIMIT)
+      : history.slice();
+  next.push(entry);
+  return next;
+}
+
+function connectionDown(
+  state: State,
+  at: number,
+  error: NonNullable<ConnectionInfo['lastError']>,
+  offline: boolean,
+): State {
+  // A socket closing after sign-out must not bring back "reconnecting".
+  if (state.connection.status === 'signed-out') return state;
+  const reconnects = state.connection.reconnects + (state.connection.status === 'live' ? 1 : 0);
+  return transition(state, offline ? 'offline' : 'reconnecting', at, error.message, {
+    lastError: error,
+    reconnects,
+  });
+}
+
+function connectionRtt(state: State, rtt: number, serverTime: number, at: number): State {
+  if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(serverTime) || !Number.isFinite(at)) {
+    return state;
+  }
+  // The server read its clock about half a round trip before the ack arrived.
+  const clockOffset = Math.round(serverTime - (at - rtt / 2));
+  return { ...state, connection: { ...state.connection, rtt, clockOffset } };
+}
+
+function dropped(state: State, kind: DiagnosticKind, count: number): State {
+  if (!(count > 0)) return state;
+  const invalidByKind = { ...state.diagnostics.invalidByKind };
+  invalidByKind[kind] = (invalidByKind[kind] ?? 0) + count;
+  return { ...state, diagnostics: { ...state.diagnostics, invalidByKind } };
+}

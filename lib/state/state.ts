@@ -1,0 +1,157 @@
+/**
+ * The background's state: connection, directory, live units and open alerts.
+ * It changes only through `reduce()` (STYLE.md §3). Collections are
+ * `ReadonlyMap`s, copied once per event that changes them: every sensor reading
+ * passes through the reducer (the target is 20,000 readings/s in the worker),
+ * and a Map copy is cheap and immune to `__proto__`-style keys.
+ */
+import type {
+  Alert,
+  ConnectionError,
+  ConnectionInfo,
+  Diagnostics,
+  Directory,
+  Reading,
+  SiteInfo,
+  UnitInfo,
+  UnitState,
+} from '../model';
+import type { UnitLive } from '../messages';
+import type { DiagnosticKind } from '../normalize';
+
+/** Readings kept per unit for the sparkline. */
+export const HISTORY_LIMIT = 100;
+/** Resolved alert ids remembered so that late or replayed triggers stay dead. */
+export const TOMBSTONE_LIMIT = 5000;
+/** Connection transitions kept in diagnostics. */
+export const DIAGNOSTICS_HISTORY_LIMIT = 50;
+
+/** Lookups derived from the directory once, when it loads. */
+export interface DirectoryIndex {
+  units: ReadonlyMap<string, UnitInfo>;
+  sites: ReadonlyMap<string, SiteInfo>;
+}
+
+export interface State {
+  connection: ConnectionInfo;
+  directory: Directory | null;
+  directoryIndex: DirectoryIndex;
+  units: ReadonlyMap<string, UnitLive>;
+  /** Server time of the `unit:state:changed` applied per unit (late ones are ignored). */
+  unitStateAt: ReadonlyMap<string, number>;
+  /** Open alerts: active and acknowledged. */
+  alerts: ReadonlyMap<string, Alert>;
+  /** Resolved alert id → resolved time, oldest first (insertion order), bounded. */
+  tombstones: ReadonlyMap<string, number>;
+  diagnostics: Diagnostics;
+  /** Local clock of the last `tick` (or newer event). */
+  now: number;
+}
+
+/** A batch of readings for one unit, already normalised. */
+export interface ReadingsBatch {
+  unitId: string;
+  readings: readonly Reading[];
+}
+
+/**
+ * Everything that can change state. Server-driven events carry `receivedAt`
+ * (local clock) so that `connection.lastEventAt` is kept without a separate
+ * event; times named `at` are the server's unless noted.
+ */
+export type StateEvent =
+  /** Coalesced batches from the connection layer (many per event). */
+  | { type: 'readings'; batches: readonly ReadingsBatch[]; receivedAt: number }
+  | { type: 'alert/triggered'; alert: Alert; receivedAt: number }
+  | {
+      type: 'alert/acknowledged';
+      alertId: string;
+      by: string | null;
+      at: number;
+      receivedAt: number;
+    }
+  | { type: 'alert/resolved'; alertId: string; unitId: string; at: number; receivedAt: number }
+  | { type: 'alert/escalated'; alertId: string; unitId: string; level: number; receivedAt: number }
+  /**
+   * The authoritative open-alert list from REST after (re)connecting. `at` is
+   * when the request was sent (server clock): alerts triggered after it may be
+   * missing from the answer and are kept.
+   */
+  | { type: 'alerts/synced'; alerts: readonly Alert[]; at: number }
+  | { type: 'unit/state'; unitId: string; state: UnitState; at: number; receivedAt: number }
+  /** A server event that changes nothing else (`connection:ack`, `error`…). */
+  | { type: 'event/received'; receivedAt: number }
+  | { type: 'directory/loaded'; directory: Directory }
+  /** Connection events: `at` is the local clock. */
+  | { type: 'connection/connecting'; at: number }
+  | { type: 'connection/live'; at: number; recovered: boolean }
+  | { type: 'connection/down'; at: number; error: ConnectionError; offline: boolean }
+  | { type: 'connection/signed-out'; at: number; error?: ConnectionError }
+  /** A `ping` ack: `rtt` ms, the server's clock, and the local time the ack arrived. */
+  | { type: 'connection/rtt'; rtt: number; serverTime: number; at: number }
+  | { type: 'tick'; now: number }
+  /** Invalid payloads (or items) dropped at the edge. */
+  | { type: 'dropped'; kind: DiagnosticKind; count?: number }
+  /** Desktop notifications the effects step showed (diagnostics only). */
+  | { type: 'notifications/shown'; count: number }
+  | { type: 'session/cleared'; at: number }
+  /** What a restarted worker saved before it stopped (see `RestoredSnapshot`). */
+  | { type: 'snapshot/restored'; snapshot: RestoredSnapshot; at: number };
+
+export type StateEventType = StateEvent['type'];
+
+/**
+ * The part of the state a service worker saves so that it can paint at once
+ * after a restart (`lib/storage.ts` `PersistedSnapshot` fits it). It is older
+ * than anything live, so it never overwrites what has arrived since, and the
+ * REST resync after connecting corrects its alerts.
+ */
+export interface RestoredSnapshot {
+  latest: readonly { unitId: string; reading: Reading | null; state: UnitState }[];
+  alerts: readonly Alert[];
+  tombstones: readonly (readonly [string, number])[];
+  lastDataAt: number | null;
+}
+
+const EMPTY_INDEX: DirectoryIndex = { units: new Map(), sites: new Map() };
+
+/** The state of a worker that just started and knows nothing yet. */
+export function initialState(now: number): State {
+  return {
+    connection: {
+      status: 'signed-out',
+      since: now,
+      lastEventAt: null,
+      lastDataAt: null,
+      rtt: null,
+      reconnects: 0,
+      lastError: null,
+      clockOffset: 0,
+    },
+    directory: null,
+    directoryIndex: EMPTY_INDEX,
+    units: new Map(),
+    unitStateAt: new Map(),
+    alerts: new Map(),
+    tombstones: new Map(),
+    diagnostics: {
+      eventsReceived: 0,
+      readingsReceived: 0,
+      duplicatesDropped: 0,
+      invalidByKind: {},
+      history: [],
+      notificationsShown: 0,
+      startedAt: now,
+    },
+    now,
+  };
+}
+
+/** Builds the directory lookups. */
+export function indexDirectory(directory: Directory | null): DirectoryIndex {
+  if (directory === null) return EMPTY_INDEX;
+  return {
+    units: new Map(directory.units.map((unit) => [unit.id, unit])),
+    sites: new Map(directory.sites.map((site) => [site.id, site])),
+  };
+}

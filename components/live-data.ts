@@ -1,0 +1,52 @@
+/**
+ * Typed read hooks over the pushed data in the query cache. Each is a
+ * disabled query (`skipToken`): it never fetches, it only observes the one
+ * key `RealtimeProvider` writes, so a component re-renders when that key's
+ * data changes and for nothing else.
+ */
+import { skipToken, useQuery, type QueryKey } from '@tanstack/react-query';
+import type {
+  Alert,
+  ConnectionInfo,
+  Diagnostics,
+  Directory,
+  Preferences,
+  Reading,
+  Scope,
+  SessionInfo,
+} from '../lib/model';
+import { queryKeys, type LinkState, type UnitStatusData } from './query-keys';
+import type { AlertLogEntry } from './realtime-merge';
+
+export function useLive<T>(queryKey: QueryKey): T | undefined {
+  return useQuery<T>({ queryKey, queryFn: skipToken }).data;
+}
+
+/** Like `useLive`, re-rendering only when `select`'s result changes; keep `select` stable. */
+export function useLiveSelect<T, S>(queryKey: QueryKey, select: (data: T) => S): S | undefined {
+  return useQuery<T, Error, S>({ queryKey, queryFn: skipToken, select }).data;
+}
+
+export const useConnection = () => useLive<ConnectionInfo>(queryKeys.connection());
+export const useLink = () => useLive<LinkState>(queryKeys.link());
+export const useSession = () => useLive<SessionInfo | null>(queryKeys.session());
+export const usePreferences = () => useLive<Preferences>(queryKeys.preferences());
+export const useScope = () => useLive<Scope>(queryKeys.scope());
+export const useDirectory = () => useLive<Directory | null>(queryKeys.directory());
+export const useAlerts = () => useLive<Alert[]>(queryKeys.alerts());
+export const useDiagnostics = () => useLive<Diagnostics>(queryKeys.diagnostics());
+export const useUnitIds = () => useLive<string[]>(queryKeys.unitIds());
+export const useConditionEpoch = () => useLive<number>(queryKeys.conditionEpoch());
+export const useUnitStatus = (unitId: string) =>
+  useLive<UnitStatusData>(queryKeys.unitStatus(unitId));
+export const useLatestReading = (unitId: string) =>
+  useLive<Reading | null>(queryKeys.unitLatestReading(unitId));
+export const useSensorReadings = (unitId: string) =>
+  useLive<Reading[]>(queryKeys.sensorReadings(unitId));
+export const useAlertHistory = (unitId: string) =>
+  useLive<AlertLogEntry[]>(queryKeys.alertHistory(unitId));
+
+const selectClockOffset = (c: ConnectionInfo) => c.clockOffset;
+/** Server clock minus local clock (ms); sensor times are server times. */
+export const useClockOffset = () =>
+  useLiveSelect<ConnectionInfo, number>(queryKeys.connection(), selectClockOffset) ?? 0;

@@ -1,0 +1,18 @@
+/** The options page: account, scope, preferences, diagnostics. */
+import { AccountSection } from './AccountSection';
+import { DiagnosticsSection } from './DiagnosticsSection';
+import { PreferencesSection } from './PreferencesSection';
+import { ScopeSection } from './ScopeSection';
+import { StatusLine } from '../popup/StatusLine';
+
+export function Options() {
+  return (
+    <main className="options">
+      <StatusLine offerSignIn={false} />
+      <AccountSection />
+      <ScopeSection />
+      <PreferencesSection />
+      <DiagnosticsSection />
+    </main>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * Open alerts: active ones first with Acknowledge and Open, acknowledged ones
+ * in their own group below.
+ */
+import { useMutation } from '@tanstack/react-query';
+import { memo, useMemo } from 'react';
+import {
+  alertTypeLabel,
+  formatAge,
+  formatClock,
+  severityLabel,
+  showTemperature,
+} from '../../lib/format';
+import type { CommandError } from '../../lib/messages';
+import type { Alert, Preferences, UnitInfo } from '../../lib/model';
+import { useBridge } from '../bridge';
+import { useAlerts, useClockOffset, useDirectory, usePreferences } from '../live-data';
+import { SEVERITY_ICON } from '../unit-condition';
+import { useDashboardLink } from '../use-dashboard-link';
+import { useNow } from '../use-now';
+
+interface AlertContext {
+  unit: UnitInfo | undefined;
+  siteName: string;
+  tempScale: Preferences['tempScale'];
+  now: number;
+}
+
+function thresholdText(
+  alert: Alert,
+  unit: UnitInfo | undefined,
+  tempScale: Preferences['tempScale'],
+): string | null {
+  if (alert.triggerTemperature === null) return null;
+  const scale = unit?.tempUnit ?? 'C';
+  const value = showTemperature(alert.triggerTemperature, scale, tempScale);
+  const limit =
+    alert.thresholdViolated === 'max'
+      ? unit?.tempMax
+      : alert.thresholdViolated === 'min'
+        ? unit?.tempMin
+        : null;
+  if (limit === null || limit === undefined) return value;
+  const side = alert.thresholdViolated === 'max' ? 'above max' : 'below min';
+  return `${value}, ${side} ${showTemperature(limit, scale, tempScale)}`;
+}
+
+function AlertItem({ alert, ctx }: { alert: Alert; ctx: AlertContext }) {
+  const bridge = useBridge();
+  const dashboard = useDashboardLink();
+  const ack = useMutation<null, CommandError>({
+    mutationFn: async () => {
+      const result = await bridge.send<'acknowledge'>({ type: 'acknowledge', alertId: alert.id });
+      if (!result.ok) throw result.error;
+      return result.data;
+    },
+  });
+  const unitName = ctx.unit?.name ?? 'unknown unit';
+  const url = dashboard.urlFor({ unitId: alert.unitId, alertId: alert.id });
+  const severity = severityLabel(alert.severity, alert.severityLabel);
+  const threshold = thresholdText(alert, ctx.unit, ctx.tempScale);
+  const acknowledged = alert.status === 'acknowledged';
+  return (
+    <li
+      className={`alert-item severity-${alert.severity}`}
+      aria-label={`${severity} alert: ${unitName}`}
+    >
+      <div className="alert-head">
+        <span className="severity-badge">
+          <span aria-hidden="true">{SEVERITY_ICON[alert.severity]}</span> {severity}
+        </span>
+        <strong className="alert-unit">{unitName}</strong>
+        <span className="alert-site">{ctx.siteName}</span>
+        <span className="alert-age">{formatAge(ctx.now - alert.triggeredAt)}</span>
+      </div>
+      <div className="alert-body">
+        <span className="alert-type">{alertTypeLabel(alert.type, alert.typeLabel)}</span>
+        {alert.message && <span className="alert-message">{alert.message}</span>}
+        {threshold && <span className="alert-threshold">{threshold}</span>}
+        {acknowledged && alert.acknowledgedAt !== null && (
+          <span className="alert-acked">
+            Acknowledged {alert.acknowledgedBy ? `by ${alert.acknowledgedBy} ` : ''}at{' '}
+            {formatClock(alert.acknowledgedAt)}
+          </span>
+        )}
+      </div>
+      <div className="alert-actions">
+        {!acknowledged && (
+          <button
+            type="button"
+            className="button"
+            aria-label={`Acknowledge alert for ${unitName}`}
+            disabled={ack.isPending || ack.isSuccess}
+            onClick={() => ack.mutate()}
+          >
+            {ack.isPending ? 'Acknowledging…' : ack.isSuccess ? 'Acknowledged' : 'Acknowledge'}
+          </button>
+        )}
+        <button
+          type="button"
+          className="button"
+          aria-label={`Open alert for ${unitName} in dashboard`}
+          disabled={url === null}
+          title={url === null ? 'Set a dashboard URL template in Options' : undefined}
+          onClick={() => url && dashboard.open(url)}
+        >
+          Open
+        </button>
+      </div>
+      {ack.error && (
+        <p role="alert" className="inline-error">
+          Could not acknowledge: {ack.error.message}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export const AlertsSection = memo(function AlertsSection() {
+  const alerts = useAlerts();
+  const directory = useDirectory();
+  const preferences = usePreferences();
+  const now = useNow() + useClockOffset();
+  const lookup = useMemo(() => {
+    const units = new Map((directory?.units ?? []).map((u) => [u.id, u]));
+    const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
+    return { units, sites };
+  }, [directory]);
+  const active = (alerts ?? []).filter((a) => a.status === 'active');
+  const acknowledged = (alerts ?? []).filter((a) => a.status === 'acknowledged');
+  const ctxFor = (alert: Alert): AlertContext => {
+    const unit = lookup.units.get(alert.unitId);
+    return {
+      unit,
+      siteName: (unit && lookup.sites.get(unit.siteId)) ?? '',
+      tempScale: preferences?.tempScale ?? 'unit',
+      now,
+    };
+  };
+  return (
+    <section aria-label="Active alerts" className="alerts">
+      <h2 className="section-title">
+        Active alerts <span className="count">{active.length}</span>
+      </h2>
+      {active.length === 0 ? (
+        <p className="empty">No active alerts.</p>
+      ) : (
+        <ul className="alert-list">
+          {active.map((a) => (
+            <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} />
+          ))}
+        </ul>
+      )}
+      {acknowledged.length > 0 && (
+        <div role="group" aria-label="Acknowledged alerts" className="alerts-acked">
+          <h3 className="section-subtitle">
+            Acknowledged <span className="count">{acknowledged.length}</span>
+          </h3>
+          <ul className="alert-list">
+            {acknowledged.map((a) => (
+              <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+});

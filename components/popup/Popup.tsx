@@ -1,0 +1,75 @@
+/**
+ * The toolbar popup. Paints from the background's snapshot (no network in the
+ * path); a skeleton shows only until that first snapshot arrives.
+ */
+import { useCallback, useState } from 'react';
+import { usePreferences, useSession } from '../live-data';
+import { useRealtimeStatus } from '../RealtimeProvider';
+import { AlertsSection } from './AlertsSection';
+import { StatusLine } from './StatusLine';
+import { Summary } from './Summary';
+import { UnitDetail } from './UnitDetail';
+import { UnitList } from './UnitList';
+import { useUnitOverview } from './use-unit-overview';
+
+function Skeleton() {
+  return (
+    <div className="skeleton" aria-busy="true" aria-label="Loading units">
+      {Array.from({ length: 5 }, (_, i) => (
+        <div key={i} className="skeleton-row" />
+      ))}
+    </div>
+  );
+}
+
+export function Popup() {
+  const status = useRealtimeStatus();
+  const session = useSession();
+  const preferences = usePreferences();
+  const overview = useUnitOverview();
+  const [openId, setOpenId] = useState<string | null>(null);
+  const close = useCallback(() => setOpenId(null), []);
+  const tempScale = preferences?.tempScale ?? 'unit';
+  const detail = openId ? overview.entries.find((e) => e.id === openId) : undefined;
+
+  if (!status.hasSnapshot) {
+    return (
+      <div className="popup">
+        <StatusLine />
+        <Skeleton />
+      </div>
+    );
+  }
+  return (
+    <div className="popup">
+      <div className="popup-main" inert={detail !== undefined}>
+        <StatusLine />
+        {session ? (
+          <>
+            <Summary overview={overview} live={status.isConnected} lastDataAt={status.lastDataAt} />
+            <AlertsSection />
+            <UnitList
+              overview={overview}
+              tempScale={tempScale}
+              live={status.isConnected}
+              onOpen={setOpenId}
+            />
+          </>
+        ) : (
+          <p className="empty">Sign in from the options page to see your units and alerts.</p>
+        )}
+      </div>
+      {detail && (
+        <UnitDetail
+          info={detail.info}
+          siteName={detail.siteName}
+          areaName={detail.areaName}
+          tempScale={tempScale}
+          staleMs={overview.staleMs}
+          now={overview.now}
+          onClose={close}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * A unit's detail panel: bigger sparkline, the live readings (newest first),
+ * this session's alerts for the unit, and a dashboard link. Holds the unit's
+ * room while open so the background streams its readings. Escape closes.
+ */
+import { useCallback, useEffect, useId, useRef } from 'react';
+import {
+  alertTypeLabel,
+  formatAge,
+  formatClock,
+  formatPercent,
+  severityLabel,
+  showRange,
+  showTemperature,
+} from '../../lib/format';
+import type { Preferences, UnitInfo } from '../../lib/model';
+import { useAlertHistory, useSensorReadings, useUnitStatus } from '../live-data';
+import { useRealtimeSubscription } from '../RealtimeProvider';
+import { Sparkline } from '../Sparkline';
+import { classifyUnit, CONDITION_META, SEVERITY_ICON } from '../unit-condition';
+import { useDashboardLink } from '../use-dashboard-link';
+
+export interface UnitDetailProps {
+  info: UnitInfo;
+  siteName: string;
+  areaName: string;
+  tempScale: Preferences['tempScale'];
+  staleMs: number;
+  now: number;
+  onClose(): void;
+}
+
+function clockWithSeconds(at: number): string {
+  const d = new Date(at);
+  return `${formatClock(at)}:${String(d.getSeconds()).padStart(2, '0')}`;
+}
+
+export function UnitDetail({
+  info,
+  siteName,
+  areaName,
+  tempScale,
+  staleMs,
+  now,
+  onClose,
+}: UnitDetailProps) {
+  useRealtimeSubscription('unit', info.id);
+  const status = useUnitStatus(info.id);
+  const history = useSensorReadings(info.id) ?? [];
+  const alertLog = useAlertHistory(info.id) ?? [];
+  const dashboard = useDashboardLink();
+  const url = dashboard.urlFor({ unitId: info.id });
+  const titleId = useId();
+  const backRef = useRef<HTMLButtonElement>(null);
+  const format = useCallback(
+    (v: number) => showTemperature(v, info.tempUnit, tempScale),
+    [info.tempUnit, tempScale],
+  );
+  const condition = classifyUnit(info, status, staleMs, now);
+  const meta = CONDITION_META[condition];
+
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    backRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onClose();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      // Give focus back to the row the user came from.
+      if (opener?.isConnected) opener.focus();
+    };
+  }, [onClose]);
+
+  const newestFirst = [...history].reverse();
+  return (
+    <div role="dialog" aria-modal="true" aria-labelledby={titleId} className="detail">
+      <div className="detail-head">
+        <button ref={backRef} type="button" className="button" onClick={onClose}>
+          ← Back
+        </button>
+        <h2 id={titleId} className="detail-title">
+          {info.name}
+        </h2>
+      </div>
+      <p className="detail-where">{[siteName, areaName].filter(Boolean).join(' › ')}</p>
+      <p className={`detail-now tone-${meta.tone}`}>
+        <span className="unit-temp big">
+          {status?.lastTemperature != null ? format(status.lastTemperature) : 'no reading'}
+        </span>{' '}
+        <span aria-hidden="true">{meta.icon}</span> {meta.label}
+        {status?.lastReadingAt != null && (
+          <span className="unit-age"> · {formatAge(now - status.lastReadingAt)}</span>
+        )}
+      </p>
+      <p className="unit-range">
+        Allowed: {showRange(info.tempMin, info.tempMax, info.tempUnit, tempScale)}
+      </p>
+      <Sparkline
+        className="big"
+        readings={history}
+        tempMin={info.tempMin}
+        tempMax={info.tempMax}
+        format={format}
+        width={340}
+        height={72}
+      />
+      <button
+        type="button"
+        className="button"
+        disabled={url === null}
+        onClick={() => url && dashboard.open(url)}
+      >
+        Open in dashboard
+      </button>
+
+      <h3 className="section-subtitle">Alerts this session</h3>
+      {alertLog.length === 0 ? (
+        <p className="empty">No alerts for this unit since the popup opened.</p>
+      ) : (
+        <ul className="detail-alerts" aria-label="Alert history">
+          {alertLog.map(({ alert, closedAt }) => (
+            <li key={alert.id} className={`severity-${alert.severity}`}>
+              <span aria-hidden="true">{SEVERITY_ICON[alert.severity]}</span>{' '}
+              {severityLabel(alert.severity, alert.severityLabel)} ·{' '}
+              {alertTypeLabel(alert.type, alert.typeLabel)} · {formatClock(alert.triggeredAt)} ·{' '}
+              {closedAt !== null
+                ? 'closed'
+                : alert.status === 'acknowledged'
+                  ? 'acknowledged'
+                  : 'active'}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3 className="section-subtitle">Readings</h3>
+      {newestFirst.length === 0 ? (
+        <p className="empty">No readings yet.</p>
+      ) : (
+        <ol className="readings" aria-label="Readings, newest first">
+          {newestFirst.map((r) => (
+            <li key={r.id}>
+              <time dateTime={new Date(r.at).toISOString()}>{clockWithSeconds(r.at)}</time>{' '}
+              <span className="reading-temp">{format(r.temperature)}</span>
+              {r.humidity !== null && <span> · RH {formatPercent(r.humidity)}</span>}
+              {r.battery !== null && <span> · Battery {formatPercent(r.battery)}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

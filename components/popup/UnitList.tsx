@@ -1,0 +1,193 @@
+/**
+ * Units grouped by site then area, worst first, with search and filters.
+ * Renders rows in pages (`PAGE_SIZE`) so 1,000+ units stay cheap; rows are
+ * real list items, so the off-page ones are just not mounted yet.
+ */
+import {
+  Fragment,
+  memo,
+  useDeferredValue,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import type { Preferences } from '../../lib/model';
+import { isProblem, isStaleLike } from '../unit-condition';
+import { UnitRow } from './UnitRow';
+import type { UnitEntry, UnitOverview } from './use-unit-overview';
+
+export const PAGE_SIZE = 150;
+
+interface AreaGroup {
+  key: string;
+  name: string;
+  units: UnitEntry[];
+}
+interface SiteGroup {
+  key: string;
+  name: string;
+  areas: AreaGroup[];
+}
+
+/** Groups entries (already worst first) by site then area; groups keep their worst unit's place. */
+export function groupEntries(entries: readonly UnitEntry[]): SiteGroup[] {
+  const sites = new Map<string, SiteGroup>();
+  const areas = new Map<string, AreaGroup>();
+  for (const e of entries) {
+    const siteKey = e.info.siteId || '—';
+    let site = sites.get(siteKey);
+    if (!site) sites.set(siteKey, (site = { key: siteKey, name: e.siteName, areas: [] }));
+    const areaKey = `${siteKey}/${e.info.areaId}`;
+    let area = areas.get(areaKey);
+    if (!area) {
+      area = { key: areaKey, name: e.areaName, units: [] };
+      areas.set(areaKey, area);
+      site.areas.push(area);
+    }
+    area.units.push(e);
+  }
+  return [...sites.values()];
+}
+
+export function filterEntries(
+  entries: readonly UnitEntry[],
+  query: string,
+  alertsOnly: boolean,
+  staleOnly: boolean,
+): UnitEntry[] {
+  const q = query.trim().toLocaleLowerCase();
+  return entries.filter(
+    (e) =>
+      (!alertsOnly || e.hasActiveAlert || isProblem(e.condition)) &&
+      (!staleOnly || isStaleLike(e.condition)) &&
+      (!q ||
+        e.info.name.toLocaleLowerCase().includes(q) ||
+        e.areaName.toLocaleLowerCase().includes(q) ||
+        e.siteName.toLocaleLowerCase().includes(q)),
+  );
+}
+
+export interface UnitListProps {
+  overview: UnitOverview;
+  tempScale: Preferences['tempScale'];
+  live: boolean;
+  onOpen(unitId: string): void;
+}
+
+export const UnitList = memo(function UnitList({
+  overview,
+  tempScale,
+  live,
+  onOpen,
+}: UnitListProps) {
+  const [query, setQuery] = useState('');
+  const [alertsOnly, setAlertsOnly] = useState(false);
+  const [staleOnly, setStaleOnly] = useState(false);
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const deferredQuery = useDeferredValue(query);
+  const searchId = useId();
+
+  const filtered = useMemo(
+    () => filterEntries(overview.entries, deferredQuery, alertsOnly, staleOnly),
+    [overview.entries, deferredQuery, alertsOnly, staleOnly],
+  );
+  const visible = filtered.length > limit ? filtered.slice(0, limit) : filtered;
+  const groups = useMemo(() => groupEntries(visible), [visible]);
+  const remaining = filtered.length - visible.length;
+  const hasMore = remaining > 0;
+
+  // Load the next page when the "more" button scrolls into view (if the browser can tell us).
+  const moreRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const el = moreRef.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((items) => {
+      if (items.some((i) => i.isIntersecting)) setLimit((n) => n + PAGE_SIZE);
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasMore]);
+
+  const row = (e: UnitEntry) => (
+    <UnitRow
+      key={e.id}
+      info={e.info}
+      tempScale={tempScale}
+      staleMs={overview.staleMs}
+      now={overview.now}
+      live={live}
+      onOpen={onOpen}
+    />
+  );
+
+  return (
+    <section aria-label="Units" className="units">
+      <div className="unit-tools">
+        <label htmlFor={searchId} className="visually-hidden">
+          Search units
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          className="search"
+          placeholder="Search units, areas, sites"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setLimit(PAGE_SIZE);
+          }}
+        />
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={alertsOnly}
+            onChange={(e) => setAlertsOnly(e.target.checked)}
+          />{' '}
+          Alerts only
+        </label>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={staleOnly}
+            onChange={(e) => setStaleOnly(e.target.checked)}
+          />{' '}
+          Stale only
+        </label>
+      </div>
+      {filtered.length === 0 ? (
+        <p className="empty">
+          {overview.entries.length === 0 ? 'No units in scope.' : 'No units match.'}
+        </p>
+      ) : (
+        groups.map((site) => (
+          <div key={site.key} className="site-group" role="group" aria-label={site.name}>
+            <h2 className="site-name">{site.name}</h2>
+            {site.areas.map((area) => (
+              <Fragment key={area.key}>
+                {area.name && <h3 className="area-name">{area.name}</h3>}
+                <ul
+                  className="unit-list"
+                  aria-label={area.name ? `${site.name}, ${area.name}` : site.name}
+                >
+                  {area.units.map(row)}
+                </ul>
+              </Fragment>
+            ))}
+          </div>
+        ))
+      )}
+      {hasMore && (
+        <button
+          ref={moreRef}
+          type="button"
+          className="button more"
+          onClick={() => setLimit((n) => n + PAGE_SIZE)}
+        >
+          Show more units ({remaining} more)
+        </button>
+      )}
+    </section>
+  );
+});

@@ -1,0 +1,80 @@
+/**
+ * One unit: temperature in the preferred scale, range, condition (icon and
+ * text), humidity and battery, age and a sparkline. Memoised and subscribed
+ * to its own unit's keys only, so a reading for one unit re-renders one row.
+ */
+import { memo, Profiler, useCallback, useContext } from 'react';
+import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/format';
+import type { Preferences, UnitInfo } from '../../lib/model';
+import { useLatestReading, useSensorReadings, useUnitStatus } from '../live-data';
+import { Sparkline } from '../Sparkline';
+import { classifyUnit, CONDITION_META } from '../unit-condition';
+import { RowProfilerContext } from './row-profiler';
+
+export interface UnitRowProps {
+  info: UnitInfo;
+  tempScale: Preferences['tempScale'];
+  staleMs: number;
+  /** Server-clock now. */
+  now: number;
+  /** False when the popup is not live: values are "last known". */
+  live: boolean;
+  onOpen(unitId: string): void;
+}
+
+/**
+ * The memo boundary. When a row profiler is provided, it sits inside the
+ * boundary, so it reports exactly the renders this row really does.
+ */
+export const UnitRow = memo(function UnitRow(props: UnitRowProps) {
+  const onRender = useContext(RowProfilerContext);
+  if (!onRender) return <UnitRowView {...props} />;
+  return (
+    <Profiler id={props.info.id} onRender={onRender}>
+      <UnitRowView {...props} />
+    </Profiler>
+  );
+});
+
+function UnitRowView({ info, tempScale, staleMs, now, live, onOpen }: UnitRowProps) {
+  const status = useUnitStatus(info.id);
+  const latest = useLatestReading(info.id);
+  const history = useSensorReadings(info.id);
+  const condition = classifyUnit(info, status, staleMs, now);
+  const meta = CONDITION_META[condition];
+  const format = useCallback(
+    (v: number) => showTemperature(v, info.tempUnit, tempScale),
+    [info.tempUnit, tempScale],
+  );
+  const temperature =
+    status?.lastTemperature != null ? format(status.lastTemperature) : 'no reading';
+  const age = status?.lastReadingAt != null ? formatAge(now - status.lastReadingAt) : null;
+  const label = `${info.name}, ${live || status?.lastTemperature == null ? '' : 'last known '}${temperature}, ${meta.label}`;
+  return (
+    <li className={`unit-row tone-${meta.tone}`} aria-label={label} data-condition={condition}>
+      <button type="button" className="unit-name" onClick={() => onOpen(info.id)}>
+        {info.name}
+      </button>
+      <span className="unit-temp">{temperature}</span>
+      <span className={`unit-condition tone-${meta.tone}`}>
+        <span aria-hidden="true">{meta.icon}</span> {meta.label}
+      </span>
+      <Sparkline
+        readings={history ?? []}
+        tempMin={info.tempMin}
+        tempMax={info.tempMax}
+        format={format}
+      />
+      <span className="unit-meta">
+        <span className="unit-range">
+          {showRange(info.tempMin, info.tempMax, info.tempUnit, tempScale)}
+        </span>
+        {latest?.humidity != null && <span>RH {formatPercent(latest.humidity)}</span>}
+        {latest?.battery != null && <span>Battery {formatPercent(latest.battery)}</span>}
+        {age && (
+          <span className={condition === 'stale' ? 'unit-age stale' : 'unit-age'}>{age}</span>
+        )}
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Every TanStack Query key the pages use, from one factory, and the client
+ * they share. The background pushes all live data over the port and
+ * `RealtimeProvider` writes it with `setQueryData`; nothing here polls or
+ * refetches. The scope editor's `directoryFresh()` is the one key with a
+ * query function.
+ */
+import { QueryClient } from '@tanstack/react-query';
+import type { UnitState } from '../lib/model';
+
+/** `queryKeys.unitStatus(id)` data. Temperatures are in the unit's own scale. */
+export interface UnitStatusData {
+  lastTemperature: number | null;
+  lastReadingAt: number | null;
+  state: UnitState;
+}
+
+/** The page's own link to the background (not the background's link to the server). */
+export interface LinkState {
+  phase: 'connecting' | 'open' | 'lost';
+  /** When `phase` last changed (local clock). */
+  since: number;
+  /** When the last snapshot arrived (local clock); null until the first. */
+  snapshotAt: number | null;
+}
+
+export const queryKeys = {
+  connection: () => ['connection'] as const,
+  link: () => ['link'] as const,
+  session: () => ['session'] as const,
+  preferences: () => ['preferences'] as const,
+  scope: () => ['scope'] as const,
+  /** The directory from the snapshot (cached by the background). */
+  directory: () => ['directory'] as const,
+  /** The directory fetched fresh by the scope editor (`directory` command). */
+  directoryFresh: () => ['directory', 'fresh'] as const,
+  alerts: () => ['alerts'] as const,
+  /** Alerts seen for a unit while this page has been open, including closed ones. */
+  alertHistory: (unitId: string) => ['alert-history', unitId] as const,
+  diagnostics: () => ['diagnostics'] as const,
+  unitIds: () => ['unit-ids'] as const,
+  unitStatus: (unitId: string) => ['unit-status', unitId] as const,
+  unitLatestReading: (unitId: string) => ['unit-latest-reading', unitId] as const,
+  sensorReadings: (unitId: string) => ['sensor-readings', unitId] as const,
+  /**
+   * Bumped when some unit's condition (alarm, out of range, stale, …) or the
+   * set of units changes, so the list re-sorts without subscribing to every unit.
+   */
+  conditionEpoch: () => ['condition-epoch'] as const,
+};
+
+/** A client for pushed data: nothing goes stale, nothing refetches, nothing is collected. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: Infinity,
+        // Units scrolled out of the window have no observer; their pushed data must stay.
+        gcTime: Infinity,
+        refetchOnWindowFocus: false,
+        refetchOnReconnect: false,
+        refetchOnMount: false,
+        retry: false,
+      },
+      mutations: { retry: false },
+    },
+  });
+}

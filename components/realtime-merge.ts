@@ -1,0 +1,89 @@
+/**
+ * Pure merges the realtime layer applies to cached data. Each returns the
+ * previous value unchanged (same reference) when nothing changed, so React
+ * Query observers do not re-render.
+ */
+import type { Alert, Reading } from '../lib/model';
+import { SEVERITY_RANK } from '../lib/format';
+
+/** How many readings a unit's history keeps (the contract's `UnitLive.history` bound). */
+export const HISTORY_CAP = 100;
+
+/**
+ * Appends `incoming` to `prev` (both oldest first by sensor time), drops
+ * duplicate ids, keeps the newest `cap`.
+ */
+export function mergeHistory(
+  prev: readonly Reading[],
+  incoming: readonly Reading[],
+  cap = HISTORY_CAP,
+): Reading[] {
+  if (incoming.length === 0) return prev as Reading[];
+  const seen = new Set(prev.map((r) => r.id));
+  const fresh: Reading[] = [];
+  for (const r of incoming) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    fresh.push(r);
+  }
+  if (fresh.length === 0) return prev as Reading[];
+  const last = prev[prev.length - 1];
+  const inOrder = fresh.every((r, i) =>
+    i === 0 ? !last || r.at >= last.at : r.at >= (fresh[i - 1] as Reading).at,
+  );
+  // Late readings (a sensor's backlog) are placed by sensor time, not arrival.
+  const merged = inOrder ? [...prev, ...fresh] : [...prev, ...fresh].sort((a, b) => a.at - b.at);
+  return merged.length > cap ? merged.slice(merged.length - cap) : merged;
+}
+
+/** The newest reading by sensor time among `current` and `incoming`. */
+export function newestReading(
+  current: Reading | null | undefined,
+  incoming: readonly Reading[],
+): Reading | null {
+  let newest = current ?? null;
+  for (const r of incoming) if (!newest || r.at > newest.at) newest = r;
+  return newest;
+}
+
+/** Active before acknowledged, then worst severity, then newest. */
+export function compareAlerts(a: Alert, b: Alert): number {
+  if (a.status !== b.status) return a.status === 'active' ? -1 : 1;
+  const bySeverity = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (bySeverity !== 0) return bySeverity;
+  return b.triggeredAt - a.triggeredAt;
+}
+
+export function applyAlertChanges(
+  prev: readonly Alert[],
+  upsert: readonly Alert[],
+  remove: readonly string[],
+): Alert[] {
+  if (upsert.length === 0 && remove.length === 0) return prev as Alert[];
+  const byId = new Map(prev.map((a) => [a.id, a]));
+  for (const id of remove) byId.delete(id);
+  for (const a of upsert) byId.set(a.id, a);
+  return [...byId.values()].sort(compareAlerts);
+}
+
+/** One alert as seen during this page's life; `closedAt` once the background dropped it. */
+export interface AlertLogEntry {
+  alert: Alert;
+  closedAt: number | null;
+}
+
+/** Records new versions of alerts and closes removed ones, newest trigger first. */
+export function logAlerts(
+  prev: readonly AlertLogEntry[],
+  seen: readonly Alert[],
+  closedIds: ReadonlySet<string>,
+  at: number,
+): AlertLogEntry[] {
+  const byId = new Map(prev.map((e) => [e.alert.id, e]));
+  for (const alert of seen) byId.set(alert.id, { alert, closedAt: null });
+  for (const id of closedIds) {
+    const entry = byId.get(id);
+    if (entry && entry.closedAt === null) byId.set(id, { ...entry, closedAt: at });
+  }
+  return [...byId.values()].sort((a, b) => b.alert.triggeredAt - a.alert.triggeredAt);
+}

@@ -1,0 +1,272 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { ProfilerOnRenderCallback } from 'react';
+import { describe, expect, it } from 'vitest';
+import { Popup } from '../../components/popup/Popup';
+import { RowProfilerContext } from '../../components/popup/row-profiler';
+import { queryKeys } from '../../components/query-keys';
+import { useRealtimeStatus } from '../../components/RealtimeProvider';
+import type { Reading } from '../../lib/model';
+import { alert, NOW, reading, snapshot } from './fixtures';
+import { renderWithRealtime } from './render';
+
+function unitsRegion() {
+  return screen.getByRole('region', { name: 'Units' });
+}
+
+describe('realtime patches', () => {
+  it('re-renders only the row of the unit that got a reading', async () => {
+    const renders = new Map<string, number>();
+    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { bridge } = renderWithRealtime(
+      <RowProfilerContext.Provider value={onRender}>
+        <Popup />
+      </RowProfilerContext.Provider>,
+    );
+    await bridge.snapshot(snapshot());
+    expect(renders.get('dock-chiller')).toBeGreaterThan(0);
+    renders.clear();
+
+    const r = reading('freezer-1', -17.9, Date.now());
+    await bridge.patch({
+      readings: { 'freezer-1': [r] },
+      units: { 'freezer-1': { latest: r, state: 'normal' } },
+    });
+
+    expect(
+      within(unitsRegion()).getByRole('listitem', { name: /^Freezer 1, −17\.9\s°C, normal$/ }),
+    ).toBeInTheDocument();
+    expect(renders.get('freezer-1')).toBeGreaterThanOrEqual(1);
+    expect([...renders.keys()]).toEqual(['freezer-1']);
+  });
+
+  it('keeps other rows still when a unit’s condition changes and the list re-sorts', async () => {
+    const renders = new Map<string, number>();
+    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { bridge } = renderWithRealtime(
+      <RowProfilerContext.Provider value={onRender}>
+        <Popup />
+      </RowProfilerContext.Provider>,
+    );
+    await bridge.snapshot(snapshot());
+    renders.clear();
+
+    const r = reading('dock-chiller', 7.5, Date.now());
+    await bridge.patch({
+      readings: { 'dock-chiller': [r] },
+      units: { 'dock-chiller': { latest: r, state: 'critical' } },
+    });
+
+    expect(screen.getByText('2 critical · 1 stale')).toBeInTheDocument();
+    expect(
+      within(unitsRegion()).getByRole('listitem', { name: /^Dock Chiller, 7\.5\s°C, alarm$/ }),
+    ).toBeInTheDocument();
+    expect([...renders.keys()]).toEqual(['dock-chiller']);
+  });
+
+  it('writes only the patched unit’s keys in the cache', async () => {
+    const { bridge, queryClient } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    const before = {
+      dock: queryClient.getQueryData(queryKeys.sensorReadings('dock-chiller')),
+      dockStatus: queryClient.getQueryData(queryKeys.unitStatus('dock-chiller')),
+      freezer: queryClient.getQueryData(queryKeys.sensorReadings('freezer-1')),
+    };
+    await bridge.patch({ readings: { 'freezer-1': [reading('freezer-1', -18, Date.now())] } });
+    expect(queryClient.getQueryData(queryKeys.sensorReadings('dock-chiller'))).toBe(before.dock);
+    expect(queryClient.getQueryData(queryKeys.unitStatus('dock-chiller'))).toBe(before.dockStatus);
+    expect(queryClient.getQueryData(queryKeys.sensorReadings('freezer-1'))).not.toBe(
+      before.freezer,
+    );
+    // Readings alone update the latest reading and the status.
+    expect(queryClient.getQueryData(queryKeys.unitStatus('freezer-1'))).toMatchObject({
+      lastTemperature: -18,
+      state: 'normal',
+    });
+  });
+
+  it('appends history deduplicated by id, in sensor-time order, capped at the last 100', async () => {
+    const { bridge, queryClient } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    const key = queryKeys.sensorReadings('freezer-1');
+    const initial = queryClient.getQueryData<Reading[]>(key)!;
+    expect(initial).toHaveLength(2);
+
+    // The same reading twice, and a repeat of one we already have.
+    const r = reading('freezer-1', -18.1, Date.now());
+    await bridge.patch({ readings: { 'freezer-1': [r, r, initial[1]!] } });
+    expect(queryClient.getQueryData<Reading[]>(key)!.map((x) => x.id)).toEqual([
+      initial[0]!.id,
+      initial[1]!.id,
+      r.id,
+    ]);
+
+    // A late reading lands by sensor time, not arrival.
+    const late = reading('freezer-1', -18.4, NOW - 30_000);
+    await bridge.patch({ readings: { 'freezer-1': [late] } });
+    expect(queryClient.getQueryData<Reading[]>(key)!.map((x) => x.id)).toEqual([
+      initial[0]!.id,
+      late.id,
+      initial[1]!.id,
+      r.id,
+    ]);
+    // ...and does not become the latest.
+    expect(queryClient.getQueryData<Reading>(queryKeys.unitLatestReading('freezer-1'))?.id).toBe(
+      r.id,
+    );
+
+    const burst = Array.from({ length: 150 }, (_, i) =>
+      reading('freezer-1', -18, Date.now() + 1_000 + i),
+    );
+    await bridge.patch({ readings: { 'freezer-1': burst } });
+    const history = queryClient.getQueryData<Reading[]>(key)!;
+    expect(history).toHaveLength(100);
+    expect(history[0]!.id).toBe(burst[50]!.id);
+    expect(history[99]!.id).toBe(burst[149]!.id);
+    expect(new Set(history.map((x) => x.id)).size).toBe(100);
+  });
+
+  it('upserts and removes alerts, and keeps closed ones in the unit’s session history', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    await bridge.patch({
+      alerts: {
+        upsert: [
+          alert('al-9', 'freezer-1', {
+            severity: 'warning',
+            severityLabel: 'warning',
+            type: 'door_open',
+          }),
+        ],
+        remove: ['al-1'],
+      },
+    });
+    const region = screen.getByRole('region', { name: 'Active alerts' });
+    expect(
+      within(region)
+        .getAllByRole('listitem')
+        .map((i) => i.getAttribute('aria-label')),
+    ).toEqual(['Warning alert: Freezer 1']);
+    await user.click(within(unitsRegion()).getByRole('button', { name: 'Walk-in 2' }));
+    const dialog = screen.getByRole('dialog', { name: 'Walk-in 2' });
+    expect(within(dialog).getByRole('list', { name: 'Alert history' })).toHaveTextContent(
+      /Critical · Temperature alarm · \d\d:\d\d · closed/,
+    );
+  });
+
+  it('reports status through useRealtimeStatus', async () => {
+    let seen: ReturnType<typeof useRealtimeStatus> | undefined;
+    function Probe() {
+      seen = useRealtimeStatus();
+      return null;
+    }
+    const { bridge } = renderWithRealtime(<Probe />);
+    expect(seen).toMatchObject({
+      status: 'connecting',
+      isConnecting: true,
+      isConnected: false,
+      hasSnapshot: false,
+    });
+    await bridge.snapshot(snapshot());
+    expect(seen).toMatchObject({
+      status: 'live',
+      isConnected: true,
+      isConnecting: false,
+      rtt: 12,
+      reconnects: 0,
+    });
+    const error = { code: 'ping-timeout' as const, message: 'No pong in 20 s', at: NOW };
+    await bridge.patch({
+      connection: {
+        ...snapshot().connection,
+        status: 'reconnecting',
+        reconnects: 1,
+        lastError: error,
+      },
+    });
+    expect(seen).toMatchObject({
+      status: 'reconnecting',
+      isConnecting: true,
+      rtt: null,
+      reconnects: 1,
+      connectionError: error,
+    });
+  });
+
+  it('stops listening when unmounted', async () => {
+    const { bridge, unmount } = renderWithRealtime(<Popup />);
+    expect(bridge.listenerCount).toBe(1);
+    unmount();
+    expect(bridge.listenerCount).toBe(0);
+  });
+});
+
+describe('unit detail panel', () => {
+  it('opens from the row, holds the unit while open, lists readings newest first, and releases on close', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    expect(bridge.posted).toEqual([]);
+
+    await user.click(within(unitsRegion()).getByRole('button', { name: 'Freezer 1' }));
+    const dialog = screen.getByRole('dialog', { name: 'Freezer 1' });
+    expect(bridge.posted).toEqual([{ type: 'hold', entity: 'unit', id: 'freezer-1' }]);
+    expect(
+      within(dialog).getByRole('img', { name: /2 readings, min −18\.6\s°C, max −18\.2\s°C/ }),
+    ).toBeInTheDocument();
+    const readings = within(
+      within(dialog).getByRole('list', { name: 'Readings, newest first' }),
+    ).getAllByRole('listitem');
+    expect(readings.map((li) => li.textContent)).toEqual([
+      expect.stringMatching(/−18\.2\s°C · RH 45\s% · Battery 80\s%$/),
+      expect.stringMatching(/−18\.6\s°C$/),
+    ]);
+
+    await bridge.patch({ readings: { 'freezer-1': [reading('freezer-1', -17.5, Date.now())] } });
+    expect(
+      within(within(dialog).getByRole('list', { name: 'Readings, newest first' })).getAllByRole(
+        'listitem',
+      )[0],
+    ).toHaveTextContent(/−17\.5\s°C/);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Open in dashboard' }));
+    expect(bridge.openedTabs).toEqual([
+      'https://cold.example.com/orgs/org-1/sites/s-1/units/freezer-1?alert=',
+    ]);
+
+    await user.click(within(dialog).getByRole('button', { name: '← Back' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(bridge.posted).toEqual([
+      { type: 'hold', entity: 'unit', id: 'freezer-1' },
+      { type: 'release', entity: 'unit', id: 'freezer-1' },
+    ]);
+    // Focus returns to the row's button.
+    expect(within(unitsRegion()).getByRole('button', { name: 'Freezer 1' })).toHaveFocus();
+  });
+
+  it('closes with Escape', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    await user.click(within(unitsRegion()).getByRole('button', { name: 'Dock Chiller' }));
+    expect(screen.getByRole('dialog', { name: 'Dock Chiller' })).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(bridge.posted.at(-1)).toEqual({ type: 'release', entity: 'unit', id: 'dock-chiller' });
+  });
+
+  it('re-holds the open unit after the port to the background reconnects', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    await user.click(within(unitsRegion()).getByRole('button', { name: 'Freezer 1' }));
+    await bridge.drop();
+    await act(async () => {});
+    await bridge.snapshot(snapshot());
+    expect(bridge.posted).toEqual([
+      { type: 'hold', entity: 'unit', id: 'freezer-1' },
+      { type: 'hold', entity: 'unit', id: 'freezer-1' },
+    ]);
+  });
+});

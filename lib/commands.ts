@@ -1,0 +1,296 @@
+/**
+ * Request/response commands from the extension's own pages (lib/messages.ts).
+ * The caller has already checked that the sender is one of our pages. Every
+ * request is validated here: a malformed one gets a `bad-request` answer, and
+ * no answer ever contains a token.
+ */
+import { jwtExpiry } from './auth';
+import type { BackgroundApi } from './background';
+import type { CommandError, CommandRequest, Result, Snapshot } from './messages';
+import type { Preferences, Scope, SessionInfo } from './model';
+import { normalizeMe, normalizeTokens } from './normalize';
+import { parseServerUrl } from './server-url';
+import type { ApiError } from './api';
+
+const MAX_TEXT = 4096;
+
+export function createCommandHandler(app: BackgroundApi) {
+  return async function handle(message: unknown): Promise<Result<unknown>> {
+    const request = parseRequest(message);
+    if (request === null) return fail('bad-request', 'Unknown or malformed command');
+    await app.ready;
+    try {
+      return await run(app, request);
+    } catch {
+      return fail('server-error', 'The command failed unexpectedly');
+    }
+  };
+}
+
+async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<unknown>> {
+  switch (request.type) {
+    case 'snapshot':
+      return ok<Snapshot>(app.snapshot());
+    case 'sign-in':
+      return signIn(app, request);
+    case 'sign-in-token':
+      return signInWithToken(app, request.serverUrl, request.accessToken);
+    case 'sign-out':
+      await app.end();
+      return ok(null);
+    case 'set-scope':
+      await app.setScope(request.scope);
+      return ok(request.scope);
+    case 'set-preferences': {
+      const next = { ...app.preferences(), ...request.preferences };
+      await app.setPreferences(next);
+      return ok(next);
+    }
+    case 'acknowledge':
+      return app.acknowledge(request.alertId);
+    case 'snooze':
+      await app.snooze(request.alertId, request.minutes);
+      return ok(null);
+    case 'test-notification':
+      await app.testNotification();
+      return ok(null);
+    case 'directory':
+      return app.refreshDirectory();
+    case 'diagnostics-text':
+      return ok(app.diagnosticsText());
+  }
+}
+
+async function signIn(
+  app: BackgroundApi,
+  request: Extract<CommandRequest, { type: 'sign-in' }>,
+): Promise<Result<SessionInfo>> {
+  const server = parseServerUrl(request.serverUrl);
+  if (!server.ok) return { ok: false, error: server.error };
+  const api = app.api(server.origin);
+  if (api === null) return fail('invalid-url', 'Enter the server URL');
+  const login = await api.login(request.email.trim(), request.password);
+  if (!login.ok) {
+    if (login.error.kind === 'unauthorized')
+      return fail('wrong-credentials', 'Wrong email or password');
+    return failFromApi(login.error);
+  }
+  const tokens = normalizeTokens(login.value, { now: app.now() });
+  if (!tokens.ok) return fail('server-error', 'The server sent an unreadable sign-in answer');
+  const session = await sessionFor(app, server.origin, tokens.value.accessToken, {
+    keepSignedIn: request.keepSignedIn,
+    method: 'password',
+  });
+  if (!session.ok) return session;
+  await app.tokens.save(tokens.value, request.keepSignedIn);
+  await app.begin(session.data);
+  return session;
+}
+
+async function signInWithToken(
+  app: BackgroundApi,
+  serverUrl: string,
+  accessToken: string,
+): Promise<Result<SessionInfo>> {
+  const server = parseServerUrl(serverUrl);
+  if (!server.ok) return { ok: false, error: server.error };
+  const token = accessToken.trim();
+  if (token.length === 0) return fail('token-invalid', 'Paste an access token');
+  const expiresAt = jwtExpiry(token);
+  if (expiresAt !== 0 && expiresAt <= app.now())
+    return fail('token-expired', 'This access token has expired');
+  const session = await sessionFor(app, server.origin, token, {
+    keepSignedIn: false,
+    method: 'token',
+  });
+  if (!session.ok) return session;
+  await app.tokens.save({ accessToken: token, refreshToken: null, expiresAt }, false);
+  await app.begin(session.data);
+  return session;
+}
+
+async function sessionFor(
+  app: BackgroundApi,
+  origin: string,
+  token: string,
+  how: Pick<SessionInfo, 'keepSignedIn' | 'method'>,
+): Promise<Result<SessionInfo>> {
+  const api = app.api(origin);
+  if (api === null) return fail('invalid-url', 'Enter the server URL');
+  const me = await api.me(token);
+  if (!me.ok) {
+    if (me.error.kind === 'unauthorized') {
+      return how.method === 'token'
+        ? fail('token-invalid', 'The server did not accept this access token')
+        : fail('wrong-credentials', 'The server did not accept the sign-in');
+    }
+    return failFromApi(me.error);
+  }
+  const account = normalizeMe(me.value, { now: app.now() });
+  if (!account.ok) return fail('server-error', 'The server sent an unreadable account');
+  const a = account.value;
+  const membership =
+    a.organizations.find((o) => o.organizationId === a.primaryOrganizationId) ?? a.organizations[0];
+  if (membership === undefined) {
+    return fail('permission-denied', 'This account has no access to an organization');
+  }
+  return ok({
+    serverUrl: origin,
+    userId: a.userId,
+    email: a.email,
+    displayName: a.displayName,
+    organizationId: membership.organizationId,
+    organizationName: membership.name ?? membership.organizationId,
+    role: membership.role,
+    ...how,
+  });
+}
+
+function failFromApi(error: ApiError): Result<never> {
+  switch (error.kind) {
+    case 'unreachable':
+      return fail(
+        'server-unreachable',
+        'The server cannot be reached. Check the URL and your connection.',
+      );
+    case 'unauthorized':
+      return fail('token-expired', 'The session has expired; sign in again');
+    case 'invalid-body':
+      return fail('server-error', error.message);
+    case 'http':
+      if (error.status === 403) return fail('permission-denied', error.message);
+      if (error.status === 404) return fail('not-found', error.message);
+      return fail('server-error', error.message);
+  }
+}
+
+function ok<T>(data: T): Result<T> {
+  return { ok: true, data };
+}
+
+function fail(code: CommandError['code'], message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}
+
+// -- request validation ------------------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown, max = MAX_TEXT): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+function ids(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= 10_000 && value.every((v) => text(v, 128));
+}
+
+function parseScope(value: unknown): Scope | null {
+  if (!isRecord(value)) return null;
+  if (value.kind === 'organization') return { kind: 'organization' };
+  if (value.kind === 'selection' && ids(value.siteIds) && ids(value.unitIds)) {
+    return { kind: 'selection', siteIds: [...value.siteIds], unitIds: [...value.unitIds] };
+  }
+  return null;
+}
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function parsePreferences(value: unknown): Partial<Preferences> | null {
+  if (!isRecord(value)) return null;
+  const out: Partial<Preferences> = {};
+  if ('minSeverity' in value) {
+    if (
+      value.minSeverity !== 'info' &&
+      value.minSeverity !== 'warning' &&
+      value.minSeverity !== 'critical'
+    )
+      return null;
+    out.minSeverity = value.minSeverity;
+  }
+  if ('quietHours' in value) {
+    const q = value.quietHours;
+    if (!isRecord(q) || typeof q.enabled !== 'boolean' || !text(q.start, 5) || !text(q.end, 5))
+      return null;
+    if (!CLOCK.test(q.start) || !CLOCK.test(q.end)) return null;
+    out.quietHours = { enabled: q.enabled, start: q.start, end: q.end };
+  }
+  if ('mutedSiteIds' in value) {
+    if (!ids(value.mutedSiteIds)) return null;
+    out.mutedSiteIds = [...value.mutedSiteIds];
+  }
+  if ('renotifyMinutes' in value) {
+    const n = value.renotifyMinutes;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 24 * 60) return null;
+    out.renotifyMinutes = n;
+  }
+  if ('tempScale' in value) {
+    if (value.tempScale !== 'unit' && value.tempScale !== 'C' && value.tempScale !== 'F')
+      return null;
+    out.tempScale = value.tempScale;
+  }
+  if ('staleMinutes' in value) {
+    const n = value.staleMinutes;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 24 * 60) return null;
+    out.staleMinutes = n;
+  }
+  if ('dashboardUrlTemplate' in value) {
+    if (!text(value.dashboardUrlTemplate, 2000)) return null;
+    out.dashboardUrlTemplate = value.dashboardUrlTemplate;
+  }
+  return out;
+}
+
+/** The request, if it is one of ours and well formed; `null` otherwise. */
+export function parseRequest(message: unknown): CommandRequest | null {
+  if (!isRecord(message) || typeof message.type !== 'string') return null;
+  const m = message;
+  switch (m.type) {
+    case 'snapshot':
+    case 'sign-out':
+    case 'test-notification':
+    case 'directory':
+    case 'diagnostics-text':
+      return { type: m.type };
+    case 'sign-in':
+      return text(m.serverUrl) &&
+        text(m.email, 320) &&
+        text(m.password) &&
+        typeof m.keepSignedIn === 'boolean'
+        ? {
+            type: 'sign-in',
+            serverUrl: m.serverUrl,
+            email: m.email,
+            password: m.password,
+            keepSignedIn: m.keepSignedIn,
+          }
+        : null;
+    case 'sign-in-token':
+      return text(m.serverUrl) && text(m.accessToken, 16_384)
+        ? { type: 'sign-in-token', serverUrl: m.serverUrl, accessToken: m.accessToken }
+        : null;
+    case 'set-scope': {
+      const scope = parseScope(m.scope);
+      return scope === null ? null : { type: 'set-scope', scope };
+    }
+    case 'set-preferences': {
+      const preferences = parsePreferences(m.preferences);
+      return preferences === null ? null : { type: 'set-preferences', preferences };
+    }
+    case 'acknowledge':
+      return text(m.alertId, 128) && m.alertId.length > 0
+        ? { type: 'acknowledge', alertId: m.alertId }
+        : null;
+    case 'snooze':
+      return text(m.alertId, 128) &&
+        typeof m.minutes === 'number' &&
+        Number.isInteger(m.minutes) &&
+        m.minutes > 0 &&
+        m.minutes <= 24 * 60
+        ? { type: 'snooze', alertId: m.alertId, minutes: m.minutes }
+        : null;
+    default:
+      return null;
+  }
+}

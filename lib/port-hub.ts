@@ -1,0 +1,196 @@
+/**
+ * Live updates to the extension's own pages over named ports (STYLE 8).
+ *
+ * A page connects to `LIVE_PORT`, gets a snapshot, then coalesced patches:
+ * changes are merged while a flush is pending and sent at most once per
+ * frame (16 ms), never per reading and never after a long fixed delay.
+ * Nothing is built or sent while no page is open. Pages may hold site or unit
+ * rooms while a view is open; holds are reference-counted across pages and
+ * released when a port closes.
+ */
+import type { Browser } from 'wxt/browser';
+import type { Alert, Reading } from './model';
+import {
+  LIVE_PORT,
+  type Patch,
+  type PortIn,
+  type PortOut,
+  type Snapshot,
+  type UnitLive,
+} from './messages';
+
+export const PATCH_INTERVAL_MS = 16;
+
+export type Port = Pick<
+  Browser.runtime.Port,
+  'name' | 'sender' | 'postMessage' | 'disconnect' | 'onMessage' | 'onDisconnect'
+>;
+
+export interface PortHubDeps {
+  /** Is this port from one of the extension's own pages? */
+  isTrusted: (port: Port) => boolean;
+  /** The snapshot for a newly connected page (after the background is ready). */
+  snapshot: () => Promise<Snapshot>;
+  onHold: (entity: 'site' | 'unit', id: string) => void;
+  onRelease: (entity: 'site' | 'unit', id: string) => void;
+  now: () => number;
+}
+
+/** The part of a patch callers add to; merged until the next flush. */
+export type PatchPart = Omit<Patch, 'at' | 'alerts' | 'readings' | 'units'> & {
+  readings?: { unitId: string; readings: Reading[] }[];
+  units?: UnitLive[];
+  alerts?: { upsert?: Alert[]; remove?: string[] };
+};
+
+export interface PortHub {
+  accept(port: Port): void;
+  /** True when at least one page listens (so callers can skip building patches). */
+  active(): boolean;
+  queue(part: PatchPart): void;
+  /** Holds currently requested by pages, for re-subscribing after a reconnect. */
+  holds(): { entity: 'site' | 'unit'; id: string }[];
+  size(): number;
+}
+
+export function createPortHub(deps: PortHubDeps): PortHub {
+  const ports = new Map<Port, Map<string, number>>();
+  const holdCounts = new Map<string, number>();
+  let pending: Patch | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastFlush = 0;
+
+  const holdKey = (entity: 'site' | 'unit', id: string) => `${entity}\u0000${id}`;
+
+  function hold(port: Port, entity: 'site' | 'unit', id: string, delta: 1 | -1): void {
+    const own = ports.get(port);
+    if (own === undefined) return;
+    const key = holdKey(entity, id);
+    const mine = own.get(key) ?? 0;
+    if (delta === -1 && mine === 0) return;
+    own.set(key, mine + delta);
+    if (mine + delta === 0) own.delete(key);
+    const total = (holdCounts.get(key) ?? 0) + delta;
+    if (total <= 0) {
+      holdCounts.delete(key);
+      deps.onRelease(entity, id);
+    } else {
+      holdCounts.set(key, total);
+      if (total === 1 && delta === 1) deps.onHold(entity, id);
+    }
+  }
+
+  function drop(port: Port): void {
+    const own = ports.get(port);
+    if (own === undefined) return;
+    for (const [key, count] of own) {
+      const [entity, id] = key.split('\u0000') as ['site' | 'unit', string];
+      for (let i = 0; i < count; i += 1) hold(port, entity, id, -1);
+    }
+    ports.delete(port);
+    if (ports.size === 0) {
+      pending = null;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    }
+  }
+
+  function post(port: Port, message: PortOut): void {
+    try {
+      port.postMessage(message);
+    } catch {
+      // The page went away between the check and the post.
+      drop(port);
+    }
+  }
+
+  function flush(): void {
+    timer = null;
+    const patch = pending;
+    pending = null;
+    if (patch === null || ports.size === 0) return;
+    lastFlush = deps.now();
+    patch.at = lastFlush;
+    for (const port of [...ports.keys()]) post(port, { type: 'patch', patch });
+  }
+
+  function schedule(): void {
+    if (timer !== null) return;
+    const wait = Math.max(0, PATCH_INTERVAL_MS - (deps.now() - lastFlush));
+    timer = setTimeout(flush, wait);
+  }
+
+  function isPortIn(message: unknown): message is PortIn {
+    if (typeof message !== 'object' || message === null) return false;
+    const m = message as Record<string, unknown>;
+    return (
+      (m.type === 'hold' || m.type === 'release') &&
+      (m.entity === 'site' || m.entity === 'unit') &&
+      typeof m.id === 'string' &&
+      m.id.length > 0 &&
+      m.id.length <= 128
+    );
+  }
+
+  return {
+    accept(port) {
+      if (port.name !== LIVE_PORT || !deps.isTrusted(port)) {
+        port.disconnect();
+        return;
+      }
+      ports.set(port, new Map());
+      port.onMessage.addListener((message: unknown) => {
+        if (!isPortIn(message)) return;
+        hold(port, message.entity, message.id, message.type === 'hold' ? 1 : -1);
+      });
+      port.onDisconnect.addListener(() => drop(port));
+      void deps.snapshot().then((snapshot) => {
+        if (ports.has(port)) post(port, { type: 'snapshot', snapshot });
+      });
+    },
+    active: () => ports.size > 0,
+    size: () => ports.size,
+    queue(part) {
+      if (ports.size === 0) return;
+      const patch = (pending ??= { at: 0 });
+      if (part.connection) patch.connection = part.connection;
+      if ('session' in part) patch.session = part.session;
+      if (part.preferences) patch.preferences = part.preferences;
+      if (part.scope) patch.scope = part.scope;
+      if ('directory' in part) patch.directory = part.directory;
+      if (part.diagnostics) patch.diagnostics = part.diagnostics;
+      if (part.readings) {
+        const readings = (patch.readings ??= {});
+        for (const batch of part.readings) {
+          const list = readings[batch.unitId];
+          if (list === undefined) readings[batch.unitId] = [...batch.readings];
+          else list.push(...batch.readings);
+        }
+      }
+      if (part.units) {
+        const units = (patch.units ??= {});
+        for (const unit of part.units)
+          units[unit.unitId] = { latest: unit.latest, state: unit.state };
+      }
+      if (part.alerts) {
+        const alerts = (patch.alerts ??= { upsert: [], remove: [] });
+        for (const alert of part.alerts.upsert ?? []) {
+          alerts.remove = alerts.remove.filter((id) => id !== alert.id);
+          alerts.upsert = alerts.upsert.filter((a) => a.id !== alert.id);
+          alerts.upsert.push(alert);
+        }
+        for (const id of part.alerts.remove ?? []) {
+          alerts.upsert = alerts.upsert.filter((a) => a.id !== id);
+          if (!alerts.remove.includes(id)) alerts.remove.push(id);
+        }
+      }
+      schedule();
+    },
+    holds() {
+      return [...holdCounts.keys()].map((key) => {
+        const [entity, id] = key.split('\u0000') as ['site' | 'unit', string];
+        return { entity, id };
+      });
+    },
+  };
+}

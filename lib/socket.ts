@@ -1,0 +1,89 @@
+/**
+ * The one Socket.IO connection of the extension, created in the background
+ * only. The names `socket`, `connectSocket` and `disconnectSocket` are those
+ * of the product's earlier web dashboard.
+ *
+ * - WebSocket transport only: a service worker has no XMLHttpRequest and the
+ *   production server refuses long-polling.
+ * - The token travels in `auth`, as a function, so every (re)connect reads
+ *   the current (possibly refreshed) token; never in the URL or query.
+ * - Socket.IO's own reconnection handles transport losses with backoff
+ *   (1 s doubling to a 5 s cap, with jitter, issue #3); the cases it does not
+ *   retry (`io server disconnect`, middleware rejections) are handled by
+ *   `lib/live-connection.ts`.
+ *
+ * Nothing happens at import: the socket exists only after `connectSocket`.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from './protocol';
+
+export type FrostlineSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Reads the token for a handshake; may refresh it first. `null` sends none. */
+export type TokenSource = () => Promise<string | null>;
+
+export interface SocketOptions {
+  /** Backend origin (`https://…`); the socket uses wss on it. */
+  origin: string;
+  getToken: TokenSource;
+  /** Called once, right after the socket is created, to attach listeners. */
+  setup: (socket: FrostlineSocket) => void;
+}
+
+export const RECONNECT_DELAY_MS = 1_000;
+export const RECONNECT_DELAY_MAX_MS = 5_000;
+export const RECONNECT_JITTER = 0.5;
+
+/** The live socket, or `null` before `connectSocket` / after `disconnectSocket`. */
+export let socket: FrostlineSocket | null = null;
+let socketOrigin: string | null = null;
+
+/** Creates a socket without connecting it. */
+export function createSocket(options: SocketOptions): FrostlineSocket {
+  const created: FrostlineSocket = io(options.origin, {
+    path: SOCKET_PATH,
+    transports: ['websocket'],
+    autoConnect: false,
+    reconnection: true,
+    reconnectionAttempts: Infinity,
+    reconnectionDelay: RECONNECT_DELAY_MS,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+    randomizationFactor: RECONNECT_JITTER,
+    timeout: 10_000,
+    // The handshake reads the token afresh each time; a failure to get one
+    // sends none, which the server rejects with "Authentication token required".
+    auth: (cb) => {
+      options.getToken().then(
+        (token) => cb(token === null ? {} : { token }),
+        () => cb({}),
+      );
+    },
+  });
+  options.setup(created);
+  return created;
+}
+
+/**
+ * Connects the extension's socket to `origin`, creating it on first use. The
+ * same socket (and its listeners) is reused for every reconnect; a new origin
+ * replaces it.
+ */
+export function connectSocket(options: SocketOptions): FrostlineSocket {
+  if (socket !== null && socketOrigin !== options.origin) disconnectSocket();
+  if (socket === null) {
+    socket = createSocket(options);
+    socketOrigin = options.origin;
+  }
+  if (!socket.connected && !socket.active) socket.connect();
+  return socket;
+}
+
+/** Closes the socket for good and forgets it (sign-out, server change). */
+export function disconnectSocket(): void {
+  if (socket === null) return;
+  socket.removeAllListeners();
+  socket.io.removeAllListeners();
+  socket.disconnect();
+  socket = null;
+  socketOrigin = null;
+}

@@ -9,6 +9,8 @@ import { defineConfig } from 'wxt';
  */
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  // A separate output folder lets parallel checkouts and benchmarks build side by side.
+  outDir: process.env.FROSTLINE_OUT_DIR ?? '.output',
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
   manifest: ({ browser }) => ({

@@ -7,12 +7,28 @@ import { defineConfig } from 'wxt';
  * reachable so the demo and tests need no prompt; any other backend origin is
  * asked for at runtime from the options page.
  */
+/**
+ * engine.io-client falls back to `Function("return this")()` to find the
+ * global object when neither `self` nor `window` exists. That never happens in
+ * an extension, but the Function constructor is eval to store reviewers and
+ * linters: use `globalThis` instead (issue #6, "no remote code").
+ */
+const noFunctionConstructor = {
+  name: 'frostline:no-function-constructor',
+  transform(code: string, id: string) {
+    if (!id.includes('engine.io-client') || !code.includes('Function("return this")()'))
+      return null;
+    return { code: code.replace('Function("return this")()', 'globalThis'), map: null };
+  },
+};
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   // A separate output folder lets parallel checkouts and benchmarks build side by side.
   outDir: process.env.FROSTLINE_OUT_DIR ?? '.output',
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
+  vite: () => ({ plugins: [noFunctionConstructor] }),
   manifest: ({ browser }) => ({
     name: 'Frostline',
     description:
@@ -25,9 +41,11 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'frostline@frostline.app',
-              strict_min_version: '128.0',
+              // 140: the first version that knows `data_collection_permissions`.
+              strict_min_version: '140.0',
               data_collection_permissions: { required: ['none'] },
             },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : { minimum_chrome_version: '116' }),

@@ -27,7 +27,10 @@ export function parseServerUrl(input: string): ServerUrlResult {
   } catch {
     return {
       ok: false,
-      error: { code: 'invalid-url', message: 'Enter a full URL, like https://monitor.example.com' },
+      error: {
+        code: 'invalid-url',
+        message: 'That is not a valid URL. It should look like https://monitor.example.com.',
+      },
     };
   }
   if (url.username || url.password) {
@@ -35,7 +38,7 @@ export function parseServerUrl(input: string): ServerUrlResult {
       ok: false,
       error: {
         code: 'invalid-url',
-        message: 'The server URL must not contain a user name or password',
+        message: 'Leave the user name and password out of the URL; sign in below instead.',
       },
     };
   }
@@ -46,13 +49,14 @@ export function parseServerUrl(input: string): ServerUrlResult {
       ok: false,
       error: {
         code: 'insecure-url',
-        message: 'Use https: plain http is only allowed for a server on this computer (localhost)',
+        message:
+          'Use https:// for this server. Plain http:// is allowed only for localhost, 127.0.0.1 and [::1].',
       },
     };
   }
   return {
     ok: false,
-    error: { code: 'invalid-url', message: 'The server URL must start with https://' },
+    error: { code: 'invalid-url', message: 'The server URL must start with https://.' },
   };
 }
 

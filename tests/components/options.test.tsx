@@ -26,9 +26,10 @@ describe('server URL check', () => {
       preGranted: false,
     });
     expect(checkServerUrl('http://localhost:3000')).toMatchObject({ ok: true, preGranted: true });
+    // The contract puts REST and the socket at the origin: a path is dropped.
     expect(checkServerUrl('http://127.0.0.1:8080/api/')).toMatchObject({
       ok: true,
-      serverUrl: 'http://127.0.0.1:8080/api',
+      serverUrl: 'http://127.0.0.1:8080',
       preGranted: true,
     });
     expect(checkServerUrl('http://[::1]:3000')).toMatchObject({ ok: true });

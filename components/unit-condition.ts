@@ -11,7 +11,11 @@ export type UnitCondition =
 export interface ConditionMeta {
   /** Shown beside the icon and read in the row's accessible name. */
   label: string;
-  /** A glyph, so status never relies on colour alone. */
+  /**
+   * A glyph, so status never relies on colour alone. Only glyphs that common
+   * text fonts carry (DejaVu, Segoe UI Symbol, Apple Symbols): emoji such as
+   * U+26D4 rendered as an empty box on Linux without an emoji font.
+   */
   icon: string;
   /** Sort rank, worst highest: alarm, out of range, warning, offline/stale, ok. */
   rank: number;
@@ -19,7 +23,7 @@ export interface ConditionMeta {
 }
 
 export const CONDITION_META: Record<UnitCondition, ConditionMeta> = {
-  alarm: { label: 'alarm', icon: '⛔', rank: 6, tone: 'critical' },
+  alarm: { label: 'alarm', icon: '✖', rank: 6, tone: 'critical' },
   high: { label: 'out of range high', icon: '▲', rank: 5, tone: 'warning' },
   low: { label: 'out of range low', icon: '▼', rank: 5, tone: 'warning' },
   warning: { label: 'warning', icon: '⚠', rank: 4, tone: 'warning' },
@@ -67,8 +71,8 @@ export function isStaleLike(condition: UnitCondition): boolean {
 }
 
 export const SEVERITY_ICON: Record<Severity, string> = {
-  critical: '⛔',
-  unknown: '❔',
+  critical: '✖',
+  unknown: '?',
   warning: '⚠',
   info: 'ℹ',
 };

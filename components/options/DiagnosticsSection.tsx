@@ -75,7 +75,8 @@ export function DiagnosticsSection() {
           {history.map((h, i) => (
             <li key={`${h.at}-${i}`}>
               <time dateTime={new Date(h.at).toISOString()}>{formatClock(h.at)}</time> {h.status}
-              {h.detail ? ` — ${h.detail}` : ''}
+              {/* The background often repeats the status as the detail ("live — live"). */}
+              {h.detail && h.detail !== h.status ? ` — ${h.detail}` : ''}
             </li>
           ))}
         </ol>

@@ -3,7 +3,7 @@
  * in their own group below.
  */
 import { useMutation } from '@tanstack/react-query';
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import {
   alertTypeLabel,
   formatAge,
@@ -45,7 +45,15 @@ function thresholdText(
   return `${value}, ${side} ${showTemperature(limit, scale, tempScale)}`;
 }
 
-function AlertItem({ alert, ctx }: { alert: Alert; ctx: AlertContext }) {
+function AlertItem({
+  alert,
+  ctx,
+  onAcknowledge,
+}: {
+  alert: Alert;
+  ctx: AlertContext;
+  onAcknowledge?: (alertId: string, outcome: 'started' | 'failed') => void;
+}) {
   const bridge = useBridge();
   const dashboard = useDashboardLink();
   const ack = useMutation<null, CommandError>({
@@ -54,6 +62,7 @@ function AlertItem({ alert, ctx }: { alert: Alert; ctx: AlertContext }) {
       if (!result.ok) throw result.error;
       return result.data;
     },
+    onError: () => onAcknowledge?.(alert.id, 'failed'),
   });
   const unitName = ctx.unit?.name ?? 'unknown unit';
   const url = dashboard.urlFor({ unitId: alert.unitId, alertId: alert.id });
@@ -89,9 +98,13 @@ function AlertItem({ alert, ctx }: { alert: Alert; ctx: AlertContext }) {
           <button
             type="button"
             className="button"
+            data-action="acknowledge"
             aria-label={`Acknowledge alert for ${unitName}`}
             disabled={ack.isPending || ack.isSuccess}
-            onClick={() => ack.mutate()}
+            onClick={() => {
+              onAcknowledge?.(alert.id, 'started');
+              ack.mutate();
+            }}
           >
             {ack.isPending ? 'Acknowledging…' : ack.isSuccess ? 'Acknowledged' : 'Acknowledge'}
           </button>
@@ -128,6 +141,36 @@ export const AlertsSection = memo(function AlertsSection() {
   }, [directory]);
   const active = (alerts ?? []).filter((a) => a.status === 'active');
   const acknowledged = (alerts ?? []).filter((a) => a.status === 'acknowledged');
+
+  // An acknowledged card moves to the other list (a new element), so the focused
+  // button disappears and focus would fall back to <body>: a keyboard user would
+  // start over from the top. Send focus to the next active alert, or the heading.
+  const sectionRef = useRef<HTMLElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusAfterAck = useRef<{ alertId: string; index: number } | null>(null);
+  const activeIds = active.map((a) => a.id).join(' ');
+  useEffect(() => {
+    const pending = focusAfterAck.current;
+    if (!pending || activeIds.split(' ').includes(pending.alertId)) return;
+    focusAfterAck.current = null;
+    const focused = document.activeElement;
+    const lost =
+      !focused ||
+      focused === document.body ||
+      !focused.isConnected ||
+      (focused instanceof HTMLButtonElement && focused.disabled);
+    if (!lost) return;
+    const buttons = sectionRef.current?.querySelectorAll<HTMLButtonElement>(
+      'button[data-action="acknowledge"]',
+    );
+    const next = buttons?.[Math.min(pending.index, buttons.length - 1)];
+    (next ?? headingRef.current)?.focus();
+  }, [activeIds]);
+  const onAcknowledge = (alertId: string, outcome: 'started' | 'failed') => {
+    focusAfterAck.current =
+      outcome === 'started' ? { alertId, index: active.findIndex((a) => a.id === alertId) } : null;
+  };
+
   const ctxFor = (alert: Alert): AlertContext => {
     const unit = lookup.units.get(alert.unitId);
     return {
@@ -138,8 +181,8 @@ export const AlertsSection = memo(function AlertsSection() {
     };
   };
   return (
-    <section aria-label="Active alerts" className="alerts">
-      <h2 className="section-title">
+    <section ref={sectionRef} aria-label="Active alerts" className="alerts">
+      <h2 ref={headingRef} tabIndex={-1} className="section-title">
         Active alerts <span className="count">{active.length}</span>
       </h2>
       {active.length === 0 ? (
@@ -147,7 +190,7 @@ export const AlertsSection = memo(function AlertsSection() {
       ) : (
         <ul className="alert-list">
           {active.map((a) => (
-            <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} />
+            <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} onAcknowledge={onAcknowledge} />
           ))}
         </ul>
       )}

@@ -132,7 +132,7 @@ export const UnitList = memo(function UnitList({
           id={searchId}
           type="search"
           className="search"
-          placeholder="Search units, areas, sites"
+          placeholder="Unit, area or site"
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);

@@ -54,3 +54,83 @@ export class Popup {
     return this.page.getByRole('listitem');
   }
 }
+
+/** The options page beyond sign-in: scope, preferences. */
+export class OptionsSettings {
+  constructor(readonly page: Page) {}
+
+  scopeTree(): Locator {
+    return this.page.getByRole('group', { name: 'Units to watch' });
+  }
+
+  /** Watches exactly the named sites: unticks "Whole organization", ticks these, saves. */
+  async watchOnlySites(siteNames: string[]): Promise<void> {
+    const tree = this.scopeTree();
+    await tree.getByRole('checkbox', { name: 'Whole organization' }).uncheck();
+    for (const name of siteNames) {
+      await tree.getByRole('checkbox', { name, exact: true }).check();
+    }
+    await this.page.getByRole('button', { name: 'Save scope' }).click();
+    await expect(this.page.getByRole('status').filter({ hasText: 'Scope saved.' })).toBeVisible();
+  }
+
+  async setTemperatureScale(label: "Unit's own" | 'Celsius' | 'Fahrenheit'): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Temperature scale' }).selectOption({ label });
+    await this.savePreferences();
+  }
+
+  async savePreferences(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect(
+      this.page.getByRole('status').filter({ hasText: 'Preferences saved.' }),
+    ).toBeVisible();
+  }
+}
+
+/** One alert card in the popup, found by its accessible name (`Critical alert: Fridge 1`). */
+export class PopupAlert {
+  constructor(
+    readonly item: Locator,
+    readonly unitName: string,
+  ) {}
+
+  acknowledgeButton(): Locator {
+    return this.item.getByRole('button', { name: `Acknowledge alert for ${this.unitName}` });
+  }
+}
+
+/** Popup helpers that need more than one locator. */
+export class PopupView extends Popup {
+  /** A unit row inside its site's group (unit names repeat across sites). */
+  unitAt(siteName: string, unitName: string): Locator {
+    return this.page
+      .getByRole('group', { name: siteName, exact: true })
+      .getByRole('listitem', { name: new RegExp(`^${escapeRegExp(unitName)},`) });
+  }
+
+  unitRows(): Locator {
+    return this.page.getByRole('region', { name: 'Units' }).getByRole('listitem');
+  }
+
+  /** Open, unacknowledged alerts: the cards that still offer Acknowledge. */
+  activeAlertItems(): Locator {
+    return this.alerts()
+      .getByRole('listitem')
+      .filter({ has: this.page.getByRole('button', { name: /^Acknowledge alert for / }) });
+  }
+
+  acknowledgedAlerts(): Locator {
+    return this.alerts().getByRole('group', { name: 'Acknowledged alerts' });
+  }
+
+  alert(severityLabel: string, unitName: string): PopupAlert {
+    return new PopupAlert(
+      this.alerts().getByRole('listitem', { name: `${severityLabel} alert: ${unitName}` }),
+      unitName,
+    );
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

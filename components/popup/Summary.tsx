@@ -2,7 +2,11 @@ import { formatAge } from '../../lib/format';
 import { CONDITION_META } from '../unit-condition';
 import type { UnitOverview } from './use-unit-overview';
 
-/** `2 critical · 1 warning · 3 stale`, or `All 24 units in range`. */
+/**
+ * `2 critical · 1 warning · 3 stale`, or `All 24 units in range`; led by the
+ * active alerts when there are any (`1 active alert · all 24 units in range`),
+ * so the line never calls everything fine above an alert that needs action.
+ */
 export function summaryText(overview: UnitOverview): string {
   const { critical, warning, stale, offline } = overview.counts;
   const parts: string[] = [];
@@ -11,9 +15,12 @@ export function summaryText(overview: UnitOverview): string {
   if (stale) parts.push(`${stale} stale`);
   if (offline) parts.push(`${offline} offline`);
   const total = overview.entries.length;
-  if (parts.length) return parts.join(' · ');
-  if (total === 0) return 'No units in scope';
-  return total === 1 ? 'The 1 unit is in range' : `All ${total} units in range`;
+  const alerts = overview.activeAlerts.total;
+  const alertText = alerts === 1 ? '1 active alert' : `${alerts} active alerts`;
+  if (parts.length) return alerts ? `${alertText} · ${parts.join(' · ')}` : parts.join(' · ');
+  if (total === 0) return alerts ? alertText : 'No units in scope';
+  const inRange = total === 1 ? 'the 1 unit is in range' : `all ${total} units in range`;
+  return alerts ? `${alertText} · ${inRange}` : inRange.charAt(0).toUpperCase() + inRange.slice(1);
 }
 
 /**
@@ -32,13 +39,15 @@ export function Summary({
   const text = summaryText(overview);
   const worst = overview.worst;
   const showWorst = worst !== null && worst.rank > 0;
-  const tone = overview.counts.critical
-    ? 'critical'
-    : overview.counts.warning
-      ? 'warning'
-      : overview.counts.stale + overview.counts.offline
-        ? 'muted'
-        : 'ok';
+  const { counts, activeAlerts } = overview;
+  const tone =
+    counts.critical || activeAlerts.critical
+      ? 'critical'
+      : counts.warning || activeAlerts.warning
+        ? 'warning'
+        : counts.stale + counts.offline + activeAlerts.info
+          ? 'muted'
+          : 'ok';
   return (
     <div className={`summary tone-${tone}`}>
       <p className="summary-counts">

@@ -40,6 +40,8 @@ export interface UnitEntry {
 export interface UnitOverview {
   entries: UnitEntry[];
   counts: { critical: number; warning: number; stale: number; offline: number };
+  /** Active (unacknowledged) alerts in scope, by severity: what the badge counts. */
+  activeAlerts: { total: number; critical: number; warning: number; info: number };
   worst: UnitEntry | null;
   /** Server-clock "now" used for staleness, passed to rows. */
   now: number;
@@ -91,9 +93,15 @@ export function useUnitOverview(): UnitOverview {
     const units = new Map((directory?.units ?? []).map((u) => [u.id, u]));
     const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
     const areas = new Map((directory?.areas ?? []).map((a) => [a.id, a.name]));
-    const alerting = new Set(
-      (alerts ?? []).filter((a) => a.status === 'active').map((a) => a.unitId),
-    );
+    const active = (alerts ?? []).filter((a) => a.status === 'active');
+    const alerting = new Set(active.map((a) => a.unitId));
+    const activeAlerts = {
+      total: active.length,
+      critical: active.filter((a) => a.severity === 'critical').length,
+      // A severity a newer server invented is treated like a warning.
+      warning: active.filter((a) => a.severity === 'warning' || a.severity === 'unknown').length,
+      info: active.filter((a) => a.severity === 'info').length,
+    };
     const counts = { critical: 0, warning: 0, stale: 0, offline: 0 };
     const entries: UnitEntry[] = [];
     for (const id of ids ?? []) {
@@ -119,6 +127,6 @@ export function useUnitOverview(): UnitOverview {
       });
     }
     entries.sort(compareEntries);
-    return { entries, counts, worst: entries[0] ?? null, now, staleMs };
+    return { entries, counts, activeAlerts, worst: entries[0] ?? null, now, staleMs };
   }, [queryClient, ids, directory, alerts, epoch, offset, localNow, staleMs, placeholders]);
 }

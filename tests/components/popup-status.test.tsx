@@ -92,7 +92,7 @@ describe('popup status line', () => {
     const { bridge } = renderWithRealtime(<Popup />);
     await bridge.snapshot(snapshot());
     // Walk-in 2 in alarm; Bar Fridge has not reported for 40 minutes.
-    expect(screen.getByText('1 critical · 1 stale')).toBeInTheDocument();
+    expect(screen.getByText('1 active alert · 1 critical · 1 stale')).toBeInTheDocument();
     expect(screen.getByText('Worst: Walk-in 2 (alarm)')).toBeInTheDocument();
   });
 
@@ -108,5 +108,20 @@ describe('popup status line', () => {
     expect(
       within(screen.getByRole('region', { name: 'Active alerts' })).getByText('No active alerts.'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('summary line with alerts but every unit in range', () => {
+  // The bug: "All 2 units in range" in green above a critical alert.
+  it('leads with the active alert instead of calling everything fine', async () => {
+    const { bridge } = renderWithRealtime(<Popup />);
+    const base = snapshot();
+    const units = {
+      'freezer-1': base.units['freezer-1']!,
+      'dock-chiller': base.units['dock-chiller']!,
+    };
+    await bridge.snapshot({ ...base, units });
+    expect(screen.getByText('1 active alert · all 2 units in range')).toBeInTheDocument();
+    expect(screen.queryByText('All 2 units in range')).not.toBeInTheDocument();
   });
 });

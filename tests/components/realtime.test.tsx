@@ -57,7 +57,7 @@ describe('realtime patches', () => {
       units: { 'dock-chiller': { latest: r, state: 'critical' } },
     });
 
-    expect(screen.getByText('2 critical · 1 stale')).toBeInTheDocument();
+    expect(screen.getByText('1 active alert · 2 critical · 1 stale')).toBeInTheDocument();
     expect(
       within(unitsRegion()).getByRole('listitem', { name: /^Dock Chiller, 7\.5\s°C, alarm$/ }),
     ).toBeInTheDocument();

@@ -56,6 +56,7 @@ import {
   sessionItem,
   snapshotItem,
   snoozedItem,
+  stoppedNotifiedItem,
   type PersistedSnapshot,
 } from './storage';
 import { createSync, type Sync } from './sync';
@@ -124,8 +125,18 @@ export function createBackground(env: BackgroundEnv) {
   let preferences: Preferences = DEFAULT_PREFERENCES;
   let scope: Scope = DEFAULT_SCOPE;
   let notified = new Map<string, number>();
+  /**
+   * The server refused the session for good (refresh rejected). Persisted in
+   * `stoppedNotifiedItem`: neither the watchdog nor a restarted worker may
+   * reconnect (one more refused handshake and one more "monitoring stopped"
+   * notice every 30 s) until the user signs in again.
+   */
+  let monitoringStopped = false;
   let snoozed = new Map<string, number>();
   const serverMessages: string[] = [];
+  /** Aborted by `stop()`; listeners and late callbacks check it. */
+  const lifetime = new AbortController();
+  const disposers: (() => void)[] = [];
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     resolveReady = resolve;
@@ -161,12 +172,15 @@ export function createBackground(env: BackgroundEnv) {
   let lastBadgeAt = 0;
 
   function dispatch(event: StateEvent): void {
+    // A stopped instance (terminated worker) must not act on late callbacks.
+    if (lifetime.signal.aborted) return;
     const prev = state;
     state = reduce(prev, event);
     if (state !== prev || event.type === 'tick') effects(prev, state, event);
   }
 
   function renderBadge(): void {
+    if (lifetime.signal.aborted) return;
     lastBadgeAt = now();
     void badge.render(
       badgeFor({
@@ -208,7 +222,15 @@ export function createBackground(env: BackgroundEnv) {
       if (plan.notified !== notified || plan.snoozesEnded.length > 0) {
         notified = new Map(plan.notified);
         for (const id of plan.snoozesEnded) snoozed.delete(id);
-        schedulePersist();
+        // Written now, not with the throttled snapshot: a worker stopped within
+        // PERSIST_INTERVAL_MS of a notification would otherwise forget it and
+        // announce the alert again after the restart (issue #3, "one
+        // notification per alert, ever"). It changes only when a notification
+        // is shown, so this is rare.
+        void Promise.all([
+          notifiedItem.setValue(Object.fromEntries(notified)),
+          snoozedItem.setValue(Object.fromEntries(snoozed)),
+        ]);
       }
       if (plan.ops.length > 0) {
         void notifier.apply(plan).then((result) => {
@@ -366,6 +388,8 @@ export function createBackground(env: BackgroundEnv) {
           offline: signal.error.code === 'browser-offline',
         });
       case 'signed-out':
+        monitoringStopped = true;
+        void stoppedNotifiedItem.setValue(true);
         return dispatch({ type: 'connection/signed-out', at, error: signal.error });
       case 'rtt':
         return dispatch({
@@ -503,6 +527,7 @@ export function createBackground(env: BackgroundEnv) {
       storedNotified,
       storedSnoozed,
       stored,
+      storedStopped,
     ] = await Promise.all([
       sessionItem.getValue(),
       preferencesItem.getValue(),
@@ -511,6 +536,7 @@ export function createBackground(env: BackgroundEnv) {
       notifiedItem.getValue(),
       snoozedItem.getValue(),
       snapshotItem.getValue(),
+      stoppedNotifiedItem.getValue(),
     ]);
     session = storedSession;
     preferences = { ...DEFAULT_PREFERENCES, ...storedPrefs };
@@ -527,6 +553,19 @@ export function createBackground(env: BackgroundEnv) {
     if (stored !== null && stored.organizationId === session.organizationId) {
       dispatch({ type: 'snapshot/restored', snapshot: stored, at: now() });
     }
+    monitoringStopped = storedStopped;
+    if (monitoringStopped) {
+      // Still signed out; the notice was shown before the restart (state was already signed-out).
+      dispatch({
+        type: 'connection/signed-out',
+        at: now(),
+        error: {
+          code: 'refresh-failed',
+          message: 'The session has ended; sign in again to resume monitoring',
+          at: now(),
+        },
+      });
+    }
   }
 
   async function start(): Promise<void> {
@@ -537,7 +576,7 @@ export function createBackground(env: BackgroundEnv) {
     }
     renderBadge();
     await ensureAlarms();
-    if (session !== null) {
+    if (session !== null && !monitoringStopped) {
       connection.start(session.serverUrl);
     }
   }
@@ -553,6 +592,8 @@ export function createBackground(env: BackgroundEnv) {
 
   async function begin(next: SessionInfo): Promise<void> {
     connection.stop();
+    monitoringStopped = false;
+    await stoppedNotifiedItem.setValue(false);
     const changedOrg = session?.organizationId !== next.organizationId;
     session = next;
     apiClient = null;
@@ -576,7 +617,9 @@ export function createBackground(env: BackgroundEnv) {
       sessionItem.removeValue(),
       snapshotItem.removeValue(),
       directoryItem.removeValue(),
+      stoppedNotifiedItem.removeValue(),
     ]);
+    monitoringStopped = false;
     dispatch({ type: 'session/cleared', at: now() });
     dispatch({ type: 'connection/signed-out', at: now() });
     hub.queue({ session: null });
@@ -734,25 +777,29 @@ export function createBackground(env: BackgroundEnv) {
 
   /** Registers every listener; synchronous, first thing in `main()`. */
   function listen(): void {
-    browser.runtime.onMessage.addListener(
-      (message: unknown, sender: BrowserTypes.runtime.MessageSender) => {
-        if (!isOwnPage(sender)) return undefined;
-        return handleCommand(message);
-      },
-    );
-    browser.runtime.onConnect.addListener((port) => hub.accept(port));
-    browser.alarms.onAlarm.addListener((alarm) => {
+    const onMessage = (message: unknown, sender: BrowserTypes.runtime.MessageSender) => {
+      if (!isOwnPage(sender)) return undefined;
+      return handleCommand(message);
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    disposers.push(() => browser.runtime.onMessage.removeListener(onMessage));
+    const onConnect = (port: BrowserTypes.runtime.Port) => hub.accept(port);
+    browser.runtime.onConnect.addListener(onConnect);
+    disposers.push(() => browser.runtime.onConnect.removeListener(onConnect));
+    const onAlarm = (alarm: BrowserTypes.alarms.Alarm) => {
       void ready.then(() => {
         if (alarm.name === WATCHDOG_ALARM) {
-          if (session !== null) connection.start(session.serverUrl);
+          if (session !== null && !monitoringStopped) connection.start(session.serverUrl);
           connection.kick();
           dispatch({ type: 'tick', now: now() });
         } else if (alarm.name === DIRECTORY_ALARM && connection.isConnected()) {
           void refreshDirectory();
         }
       });
-    });
-    browser.notifications.onClicked.addListener((notificationId) => {
+    };
+    browser.alarms.onAlarm.addListener(onAlarm);
+    disposers.push(() => browser.alarms.onAlarm.removeListener(onAlarm));
+    const onClicked = (notificationId: string) => {
       void ready.then(() => {
         handleClicked(notificationId, {
           onAlertClicked: (alertId) => {
@@ -769,8 +816,10 @@ export function createBackground(env: BackgroundEnv) {
           },
         });
       });
-    });
-    browser.notifications.onButtonClicked.addListener((notificationId, buttonIndex) => {
+    };
+    browser.notifications.onClicked.addListener(onClicked);
+    disposers.push(() => browser.notifications.onClicked.removeListener(onClicked));
+    const onButtonClicked = (notificationId: string, buttonIndex: number) => {
       void ready.then(async () => {
         const alertId = notificationId.startsWith('alert:')
           ? notificationId.slice('alert:'.length)
@@ -786,22 +835,49 @@ export function createBackground(env: BackgroundEnv) {
           await snooze(alertId, SNOOZE_MINUTES);
         }
       });
-    });
+    };
+    browser.notifications.onButtonClicked.addListener(onButtonClicked);
+    disposers.push(() => browser.notifications.onButtonClicked.removeListener(onButtonClicked));
     const events = env.events ?? globalThis;
-    events.addEventListener('online', () => {
-      void ready.then(() => connection.kick());
-    });
-    events.addEventListener('offline', () => {
-      if (connection.isConnected()) return; // the socket will tell us if it breaks
-      dispatch({
-        type: 'connection/down',
-        at: now(),
-        offline: true,
-        error: { code: 'browser-offline', message: 'This computer is offline', at: now() },
-      });
-    });
-    setInterval(() => dispatch({ type: 'tick', now: now() }), TICK_MS);
+    const { signal } = lifetime;
+    events.addEventListener(
+      'online',
+      () => {
+        void ready.then(() => connection.kick());
+      },
+      { signal },
+    );
+    events.addEventListener(
+      'offline',
+      () => {
+        if (connection.isConnected()) return; // the socket will tell us if it breaks
+        dispatch({
+          type: 'connection/down',
+          at: now(),
+          offline: true,
+          error: { code: 'browser-offline', message: 'This computer is offline', at: now() },
+        });
+      },
+      { signal },
+    );
+    const ticker = setInterval(() => dispatch({ type: 'tick', now: now() }), TICK_MS);
+    disposers.push(() => clearInterval(ticker));
   }
 
-  return { app, listen, start };
+  /**
+   * Ends this instance the way a terminated worker ends: listeners removed,
+   * timers and the socket closed, storage left exactly as it is (nothing is
+   * flushed, so a test of a restart sees what a killed worker leaves behind).
+   */
+  function stop(): void {
+    lifetime.abort();
+    for (const dispose of disposers.splice(0)) dispose();
+    connection.stop();
+    for (const timer of [persistTimer, graceTimer, unknownUnitTimer]) {
+      if (timer !== null) clearTimeout(timer);
+    }
+    persistTimer = graceTimer = unknownUnitTimer = null;
+  }
+
+  return { app, listen, start, stop };
 }

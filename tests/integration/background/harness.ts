@@ -1,0 +1,155 @@
+/**
+ * The background service worker, assembled by `createBackground` on WXT's fake
+ * browser, against the real reference server started in-process. Commands go
+ * through `runtime.onMessage` exactly as a page's `sendMessage` would arrive.
+ */
+import { vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import type { Browser, WxtBrowser } from 'wxt/browser';
+import { createBackground } from '../../../lib/background';
+import type { CommandRequest, Result } from '../../../lib/messages';
+import type { SessionInfo } from '../../../lib/model';
+import { socket as liveSocket } from '../../../lib/socket';
+import type { RunningServer, ServerOptions } from '../../../server/app';
+import { startTestServer } from '../server/helpers';
+
+export { DEMO, DEMO_ORG, OTHER, PASSWORD, cleanup, sleep } from '../server/helpers';
+
+/** A unit of the demo organization (site 1, °C). */
+export const UNIT = 'unit-nw-1-01';
+
+export type Background = ReturnType<typeof createBackground>;
+
+/** The extension's own popup, as `runtime.onMessage` reports it. */
+export const OWN_PAGE: Browser.runtime.MessageSender = {
+  id: fakeBrowser.runtime.id,
+  url: fakeBrowser.runtime.getURL('/popup.html'),
+};
+
+/**
+ * Resets the fake browser. `runtime.onConnect` has no in-memory implementation
+ * in @webext-core/fake-browser (it throws "not implemented"); the port hub is
+ * covered by tests/unit/port-hub.test.ts, so here it only needs to accept a
+ * listener.
+ */
+export function resetBrowser(): void {
+  fakeBrowser.reset();
+  vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(() => undefined);
+  vi.spyOn(fakeBrowser.runtime.onConnect, 'removeListener').mockImplementation(() => undefined);
+}
+
+/** Short heartbeats so that a dead connection is noticed within a test's time. */
+export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  return startTestServer({
+    control: true,
+    pingIntervalMs: 1_000,
+    pingTimeoutMs: 1_000,
+    ...options,
+  });
+}
+
+const running: Background[] = [];
+
+/** `main()` of the worker: create, listen (synchronously), start. */
+export async function startBackground(): Promise<Background> {
+  const background = createBackground({
+    // The fake implements what the background uses; its type is webextension-polyfill's.
+    browser: fakeBrowser as unknown as WxtBrowser,
+    supportsButtons: true,
+    events: new EventTarget(),
+  });
+  background.listen();
+  running.push(background);
+  await background.start();
+  return background;
+}
+
+/** Stops every background a test started (a terminated worker). */
+export function stopBackgrounds(): void {
+  for (const background of running.splice(0)) background.stop();
+}
+
+/** Sends a command the way a page's `runtime.sendMessage` reaches the background. */
+export async function command<T = unknown>(
+  request: CommandRequest | Record<string, unknown>,
+  sender: Browser.runtime.MessageSender = OWN_PAGE,
+): Promise<Result<T> | undefined> {
+  const answers = await fakeBrowser.runtime.onMessage.trigger(request, sender);
+  return answers.find((answer) => answer !== undefined) as Result<T> | undefined;
+}
+
+export async function signIn(server: RunningServer, email = 'demo@frostline.test') {
+  const result = await command<SessionInfo>({
+    type: 'sign-in',
+    serverUrl: server.url,
+    email,
+    password: 'frostline',
+    keepSignedIn: true,
+  });
+  if (result === undefined || !result.ok) {
+    throw new Error(`sign-in failed: ${JSON.stringify(result)}`);
+  }
+  return result.data;
+}
+
+/** The extension's socket (lib/socket.ts keeps the one instance). */
+export function currentSocket() {
+  return liveSocket;
+}
+
+/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 8_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timeout: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Counts `notifications.create` calls per notification id from now on. */
+export function countNotifications(): Map<string, number> {
+  const counts = new Map<string, number>();
+  const original = fakeBrowser.notifications.create.bind(fakeBrowser.notifications);
+  vi.spyOn(fakeBrowser.notifications, 'create').mockImplementation(
+    (...args: Parameters<typeof original>) => {
+      if (typeof args[0] === 'string') counts.set(args[0], (counts.get(args[0]) ?? 0) + 1);
+      return original(...args);
+    },
+  );
+  return counts;
+}
+
+export async function notificationIds(): Promise<string[]> {
+  return Object.keys(await fakeBrowser.notifications.getAll()).sort();
+}
+
+export async function badgeText(): Promise<string> {
+  return fakeBrowser.action.getBadgeText({});
+}
+
+/** Rooms of every socket the server holds for `email`. */
+export function serverRooms(server: RunningServer, email = 'demo@frostline.test'): string[][] {
+  return server.control
+    .state()
+    .sockets.filter((s) => s.email === email)
+    .map((s) => [...s.rooms].sort());
+}
+
+/** Handshakes the server saw: accepted plus rejected by any message. */
+export function handshakes(server: RunningServer): { accepted: number; rejected: number } {
+  const { handshakes: h } = server.control.counters();
+  return {
+    accepted: h.accepted,
+    rejected: Object.values(h.rejected).reduce((sum, n) => sum + n, 0),
+  };
+}
+
+/** HTTP requests the server logged whose URL starts with `path`. */
+export function requestsTo(server: RunningServer, path: string): number {
+  return server.control.requests().filter((r) => r.kind === 'http' && r.url.startsWith(path))
+    .length;
+}

@@ -1,0 +1,211 @@
+/**
+ * The token store (lib/auth.ts) on WXT's fake browser storage: refresh ahead
+ * of expiry, one refresh for many callers, and where the refresh token lives.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import type { ApiClient, ApiResult } from '../../lib/api';
+import { REFRESH_AHEAD_MS, createTokenStore, jwtExpiry, type TokenSet } from '../../lib/auth';
+
+const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+/** An API client whose `refresh` is the only call the store makes. */
+function client(refresh: (token: string) => Promise<ApiResult<unknown>>): ApiClient {
+  const unused = async (): Promise<ApiResult<unknown>> => {
+    throw new Error('not used by the token store');
+  };
+  return {
+    login: unused,
+    refresh,
+    me: unused,
+    sites: unused,
+    areas: unused,
+    units: unused,
+    alerts: unused,
+    acknowledge: unused,
+  };
+}
+
+function store(options: {
+  refresh?: (token: string) => Promise<ApiResult<unknown>>;
+  keepSignedIn?: boolean;
+  now?: () => number;
+}) {
+  let counter = 0;
+  const refresh = vi.fn(
+    options.refresh ??
+      (async (): Promise<ApiResult<unknown>> => {
+        counter += 1;
+        return {
+          ok: true,
+          value: {
+            accessToken: `access-${counter}`,
+            refreshToken: `refresh-${counter}`,
+            expiresAt: T0 + 15 * 60_000,
+          },
+        };
+      }),
+  );
+  const tokens = createTokenStore({
+    api: () => client(refresh),
+    keepSignedIn: () => options.keepSignedIn ?? true,
+    parseTokens: (raw) => raw as TokenSet,
+    now: options.now ?? (() => T0),
+  });
+  return { tokens, refresh };
+}
+
+const stored = async () => ({
+  localRefresh: await fakeBrowser.storage.local.get('refreshToken'),
+  sessionRefresh: await fakeBrowser.storage.session.get('refreshToken'),
+  sessionAccess: await fakeBrowser.storage.session.get('accessToken'),
+  localAccess: await fakeBrowser.storage.local.get('accessToken'),
+});
+
+describe('token store', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('keeps the refresh token on disk only with "Keep me signed in"', async () => {
+    const kept = store({ keepSignedIn: true });
+    await kept.tokens.save(
+      { accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + 600_000 },
+      true,
+    );
+    expect(await stored()).toEqual({
+      localRefresh: { refreshToken: 'r1' },
+      sessionRefresh: {},
+      sessionAccess: { accessToken: { token: 'a1', expiresAt: T0 + 600_000 } },
+      localAccess: {},
+    });
+
+    await kept.tokens.save(
+      { accessToken: 'a2', refreshToken: 'r2', expiresAt: T0 + 600_000 },
+      false,
+    );
+    const after = await stored();
+    expect(after.localRefresh).toEqual({});
+    expect(after.sessionRefresh).toEqual({ refreshToken: 'r2' });
+    expect(after.localAccess).toEqual({});
+  });
+
+  it('keeps "Keep me signed in" off for a refreshed token too', async () => {
+    const { tokens } = store({ keepSignedIn: false });
+    await tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + 600_000 }, false);
+    expect(await tokens.refresh()).toBe('refreshed');
+    const after = await stored();
+    expect(after.localRefresh).toEqual({});
+    expect(after.sessionRefresh).toEqual({ refreshToken: 'refresh-1' });
+    expect(after.sessionAccess).toEqual({
+      accessToken: { token: 'access-1', expiresAt: T0 + 15 * 60_000 },
+    });
+  });
+
+  it('returns the stored token while it has more than REFRESH_AHEAD_MS left', async () => {
+    const { tokens, refresh } = store({});
+    await tokens.save(
+      { accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + REFRESH_AHEAD_MS + 1 },
+      true,
+    );
+    expect(await tokens.accessToken()).toBe('a1');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('renews ahead of expiry, with the refresh token it has', async () => {
+    const { tokens, refresh } = store({});
+    await tokens.save(
+      { accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + REFRESH_AHEAD_MS - 1 },
+      true,
+    );
+    expect(await tokens.accessToken()).toBe('access-1');
+    expect(refresh).toHaveBeenCalledWith('r1');
+    // Rotated: the next refresh sends the new refresh token.
+    await tokens.refresh();
+    expect(refresh).toHaveBeenLastCalledWith('refresh-1');
+  });
+
+  it('shares one refresh among concurrent callers (single flight)', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { tokens, refresh } = store({
+      refresh: async () => {
+        await gate;
+        return {
+          ok: true,
+          value: { accessToken: 'fresh', refreshToken: 'r2', expiresAt: T0 + 900_000 },
+        };
+      },
+    });
+    await tokens.save({ accessToken: 'old', refreshToken: 'r1', expiresAt: T0 - 1 }, true);
+    const answers = Promise.all([
+      tokens.accessToken(),
+      tokens.refresh(),
+      tokens.accessToken(),
+      tokens.refresh(),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    expect(await answers).toEqual(['fresh', 'refreshed', 'fresh', 'refreshed']);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    // Done: a later refresh is a new one.
+    await tokens.refresh();
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    [{ ok: false, error: { kind: 'unauthorized', message: 'no' } }, 'rejected'],
+    [{ ok: false, error: { kind: 'http', status: 400, code: 'bad', message: 'no' } }, 'rejected'],
+    [
+      { ok: false, error: { kind: 'http', status: 503, code: 'down', message: 'later' } },
+      'unreachable',
+    ],
+    [{ ok: false, error: { kind: 'unreachable', message: 'offline' } }, 'unreachable'],
+  ] as const)('maps a failed refresh %j to %s', async (answer, outcome) => {
+    const { tokens } = store({ refresh: async () => answer });
+    await tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 - 1 }, true);
+    expect(await tokens.refresh()).toBe(outcome);
+  });
+
+  it('has nothing to refresh with without a refresh token (pasted access token)', async () => {
+    const { tokens, refresh } = store({});
+    await tokens.save({ accessToken: 'pasted', refreshToken: null, expiresAt: 0 }, false);
+    expect(await tokens.refresh()).toBe('no-refresh-token');
+    // Unknown expiry (0) never counts as expiring.
+    expect(await tokens.accessToken()).toBe('pasted');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('clears every token', async () => {
+    const { tokens } = store({});
+    await tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + 600_000 }, true);
+    await tokens.save({ accessToken: 'a1', refreshToken: 'r2', expiresAt: T0 + 600_000 }, false);
+    await tokens.clear();
+    expect(await stored()).toEqual({
+      localRefresh: {},
+      sessionRefresh: {},
+      sessionAccess: {},
+      localAccess: {},
+    });
+    expect(await tokens.accessToken()).toBeNull();
+  });
+});
+
+describe('jwtExpiry', () => {
+  const encode = (payload: unknown) =>
+    `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify(payload)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.sig`;
+
+  it.each([
+    ['exp in seconds', encode({ sub: 'u', exp: 1_800_000_000 }), 1_800_000_000_000],
+    ['base64url characters', encode({ sub: '>>>???', exp: 1_700_000_001 }), 1_700_000_001_000],
+    ['no exp', encode({ sub: 'u' }), 0],
+    ['a string exp', encode({ exp: '1800000000' }), 0],
+    ['not a JWT', 'opaque-token', 0],
+    ['garbage payload', 'a.%%%.c', 0],
+    ['a JSON array payload', `x.${btoa('[1]')}.y`, 0],
+  ])('reads %s', (_name, token, expected) => {
+    expect(jwtExpiry(token)).toBe(expected);
+  });
+});

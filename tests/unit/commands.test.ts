@@ -1,0 +1,172 @@
+/**
+ * `parseRequest` is the gate for every message from the extension's pages
+ * (lib/commands.ts): anything malformed is `null` and answered `bad-request`.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseRequest } from '../../lib/commands';
+
+const long = (n: number) => 'x'.repeat(n);
+
+describe('parseRequest', () => {
+  it.each([
+    ['no message', undefined],
+    ['null', null],
+    ['a string', 'snapshot'],
+    ['an array', [{ type: 'snapshot' }]],
+    ['no type', { serverUrl: 'https://a.example' }],
+    ['a non-string type', { type: 1 }],
+    ['an unknown type', { type: 'delete-everything' }],
+    ['a prototype key as type', { type: '__proto__' }],
+    [
+      'sign-in without keepSignedIn',
+      { type: 'sign-in', serverUrl: 'https://a', email: 'a@b', password: 'p' },
+    ],
+    [
+      'sign-in with a string keepSignedIn',
+      { type: 'sign-in', serverUrl: 'https://a', email: 'a@b', password: 'p', keepSignedIn: 'yes' },
+    ],
+    [
+      'sign-in with a numeric password',
+      { type: 'sign-in', serverUrl: 'https://a', email: 'a@b', password: 1234, keepSignedIn: true },
+    ],
+    [
+      'sign-in with a huge email',
+      {
+        type: 'sign-in',
+        serverUrl: 'https://a',
+        email: long(321),
+        password: 'p',
+        keepSignedIn: true,
+      },
+    ],
+    [
+      'sign-in with a huge server URL',
+      { type: 'sign-in', serverUrl: long(4097), email: 'a@b', password: 'p', keepSignedIn: true },
+    ],
+    ['sign-in-token without a token', { type: 'sign-in-token', serverUrl: 'https://a' }],
+    [
+      'sign-in-token with a huge token',
+      { type: 'sign-in-token', serverUrl: 'https://a', accessToken: long(16_385) },
+    ],
+    ['set-scope without a scope', { type: 'set-scope' }],
+    ['set-scope of an unknown kind', { type: 'set-scope', scope: { kind: 'everything' } }],
+    [
+      'set-scope with non-string ids',
+      { type: 'set-scope', scope: { kind: 'selection', siteIds: [1], unitIds: [] } },
+    ],
+    ['set-scope without unitIds', { type: 'set-scope', scope: { kind: 'selection', siteIds: [] } }],
+    [
+      'set-scope with a too-long id',
+      { type: 'set-scope', scope: { kind: 'selection', siteIds: [long(129)], unitIds: [] } },
+    ],
+    ['set-preferences that is not an object', { type: 'set-preferences', preferences: 'loud' }],
+    [
+      'set-preferences with an unknown severity',
+      { type: 'set-preferences', preferences: { minSeverity: 'panic' } },
+    ],
+    [
+      'set-preferences with quiet hours 25:00',
+      {
+        type: 'set-preferences',
+        preferences: { quietHours: { enabled: true, start: '25:00', end: '07:00' } },
+      },
+    ],
+    [
+      'set-preferences with quiet hours missing enabled',
+      { type: 'set-preferences', preferences: { quietHours: { start: '22:00', end: '07:00' } } },
+    ],
+    [
+      'set-preferences with fractional renotify',
+      { type: 'set-preferences', preferences: { renotifyMinutes: 1.5 } },
+    ],
+    [
+      'set-preferences with negative renotify',
+      { type: 'set-preferences', preferences: { renotifyMinutes: -1 } },
+    ],
+    [
+      'set-preferences with staleMinutes 0',
+      { type: 'set-preferences', preferences: { staleMinutes: 0 } },
+    ],
+    [
+      'set-preferences with a Kelvin scale',
+      { type: 'set-preferences', preferences: { tempScale: 'K' } },
+    ],
+    [
+      'set-preferences with muted ids not an array',
+      { type: 'set-preferences', preferences: { mutedSiteIds: 'site-1' } },
+    ],
+    ['acknowledge with an empty id', { type: 'acknowledge', alertId: '' }],
+    ['acknowledge with a numeric id', { type: 'acknowledge', alertId: 42 }],
+    ['acknowledge with a too-long id', { type: 'acknowledge', alertId: long(129) }],
+    ['snooze for 0 minutes', { type: 'snooze', alertId: 'a1', minutes: 0 }],
+    ['snooze for over a day', { type: 'snooze', alertId: 'a1', minutes: 24 * 60 + 1 }],
+    ['snooze for fractional minutes', { type: 'snooze', alertId: 'a1', minutes: 2.5 }],
+    ['snooze for "30" minutes', { type: 'snooze', alertId: 'a1', minutes: '30' }],
+  ])('refuses %s', (_name, message) => {
+    expect(parseRequest(message)).toBeNull();
+  });
+
+  it.each([
+    [{ type: 'snapshot' }, { type: 'snapshot' }],
+    [{ type: 'sign-out', extra: 'ignored' }, { type: 'sign-out' }],
+    [
+      {
+        type: 'sign-in',
+        serverUrl: 'https://a.example',
+        email: 'a@b',
+        password: 'p',
+        keepSignedIn: false,
+        admin: true,
+      },
+      {
+        type: 'sign-in',
+        serverUrl: 'https://a.example',
+        email: 'a@b',
+        password: 'p',
+        keepSignedIn: false,
+      },
+    ],
+    [
+      { type: 'sign-in-token', serverUrl: 'https://a.example', accessToken: 'eyJ.x.y' },
+      { type: 'sign-in-token', serverUrl: 'https://a.example', accessToken: 'eyJ.x.y' },
+    ],
+    [
+      {
+        type: 'set-scope',
+        scope: { kind: 'selection', siteIds: ['s1'], unitIds: ['u1'], more: 1 },
+      },
+      { type: 'set-scope', scope: { kind: 'selection', siteIds: ['s1'], unitIds: ['u1'] } },
+    ],
+    [
+      { type: 'set-scope', scope: { kind: 'organization', siteIds: ['x'] } },
+      { type: 'set-scope', scope: { kind: 'organization' } },
+    ],
+    [
+      {
+        type: 'set-preferences',
+        preferences: {
+          minSeverity: 'critical',
+          quietHours: { enabled: true, start: '22:00', end: '07:30' },
+          unknown: 1,
+        },
+      },
+      {
+        type: 'set-preferences',
+        preferences: {
+          minSeverity: 'critical',
+          quietHours: { enabled: true, start: '22:00', end: '07:30' },
+        },
+      },
+    ],
+    [
+      { type: 'acknowledge', alertId: 'al-1' },
+      { type: 'acknowledge', alertId: 'al-1' },
+    ],
+    [
+      { type: 'snooze', alertId: 'al-1', minutes: 30 },
+      { type: 'snooze', alertId: 'al-1', minutes: 30 },
+    ],
+  ])('accepts %j as exactly the fields it knows', (message, expected) => {
+    expect(parseRequest(message)).toEqual(expected);
+  });
+});

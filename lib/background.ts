@@ -243,20 +243,23 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   function queuePatch(prev: State, next: State, event: StateEvent): void {
+    const watched = (unitId: string) => isUnitInScope(next, scope, unitId);
     if (event.type === 'readings') {
       const units = [];
+      const readings = [];
       for (const batch of event.batches) {
+        if (!watched(batch.unitId)) continue;
+        readings.push(batch);
         const unit = next.units.get(batch.unitId);
         if (unit !== undefined && unit !== prev.units.get(batch.unitId)) units.push(unit);
       }
-      hub.queue({
-        readings: event.batches.map((b) => ({ unitId: b.unitId, readings: [...b.readings] })),
-        units,
-      });
+      if (readings.length > 0) hub.queue({ readings, units });
     } else if (prev.units !== next.units) {
       const units = [];
-      for (const [id, unit] of next.units) if (prev.units.get(id) !== unit) units.push(unit);
-      hub.queue({ units });
+      for (const [id, unit] of next.units) {
+        if (prev.units.get(id) !== unit && watched(id)) units.push(unit);
+      }
+      if (units.length > 0) hub.queue({ units });
     }
     if (prev.alerts !== next.alerts) {
       const upsert: Alert[] = [];
@@ -335,8 +338,9 @@ export function createBackground(env: BackgroundEnv) {
   });
 
   function snapshot(): Snapshot {
+    // Only what is watched: the badge, the alerts and the units must agree.
     const units: Snapshot['units'] = {};
-    for (const [id, unit] of state.units) units[id] = unit;
+    for (const [id, unit] of state.units) if (isUnitInScope(state, scope, id)) units[id] = unit;
     return {
       connection: state.connection,
       session,

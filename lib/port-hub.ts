@@ -38,7 +38,7 @@ export interface PortHubDeps {
 
 /** The part of a patch callers add to; merged until the next flush. */
 export type PatchPart = Omit<Patch, 'at' | 'alerts' | 'readings' | 'units'> & {
-  readings?: { unitId: string; readings: Reading[] }[];
+  readings?: { unitId: string; readings: readonly Reading[] }[];
   units?: UnitLive[];
   alerts?: { upsert?: Alert[]; remove?: string[] };
 };

@@ -63,11 +63,17 @@ export function reduce(state: State, event: StateEvent): State {
         directoryIndex: indexDirectory(event.directory),
       };
     case 'connection/connecting':
-      return transition(state, 'connecting', event.at, 'connecting', {});
+      return transition(state, 'connecting', event.at, 'opening the connection', {});
     case 'connection/live':
-      return transition(state, 'live', event.at, event.recovered ? 'live (recovered)' : 'live', {
-        lastError: null,
-      });
+      return transition(
+        state,
+        'live',
+        event.at,
+        event.recovered ? 'session recovered, missed events replayed' : 'connected',
+        {
+          lastError: null,
+        },
+      );
     case 'connection/down':
       return connectionDown(state, event.at, event.error, event.offline);
     case 'connection/signed-out':

@@ -378,10 +378,10 @@ describe('connection', () => {
     expect(states[2]?.connection.lastError).toEqual(transportError);
     expect(states[4]?.connection.lastError).toBeNull();
     expect(states[5]?.diagnostics.history.map((h) => h.detail)).toEqual([
-      'connecting',
-      'live',
+      'opening the connection',
+      'connected',
       'transport close',
-      'live (recovered)',
+      'session recovered, missed events replayed',
       'transport close',
     ]);
   });

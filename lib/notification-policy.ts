@@ -44,8 +44,8 @@ const ALERT_PREFIX = 'alert:';
 export const STORM_THRESHOLD = 5;
 /** Most alert ids remembered as notified; the oldest closed ones are forgotten first. */
 export const NOTIFIED_LIMIT = 5000;
-/** Snooze offered by the notification button. */
-export const SNOOZE_MINUTES = 30;
+/** Snooze offered by the notification button: one hour (issue #3). */
+export const SNOOZE_MINUTES = 60;
 
 export type NotificationAction = 'acknowledge' | 'snooze';
 
@@ -57,7 +57,7 @@ export interface NotificationButton {
 /** The buttons of every alert notification, in index order (`onButtonClicked` gives the index). */
 export const ALERT_BUTTONS: readonly NotificationButton[] = [
   { action: 'acknowledge', title: 'Acknowledge' },
-  { action: 'snooze', title: `Snooze ${SNOOZE_MINUTES} min` },
+  { action: 'snooze', title: 'Snooze 1 h' },
 ];
 
 /** `chrome.notifications` priority: 2 critical, 1 warning or unknown, 0 info. */

@@ -63,7 +63,7 @@ describe('createNotifier', () => {
         message: 'Temperature alarm',
         priority: 2,
         requireInteraction: true,
-        buttons: [{ title: 'Acknowledge' }, { title: 'Snooze 30 min' }],
+        buttons: [{ title: 'Acknowledge' }, { title: 'Snooze 1 h' }],
       },
     });
   });

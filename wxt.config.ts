@@ -26,6 +26,9 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   // A separate output folder lets parallel checkouts and benchmarks build side by side.
   outDir: process.env.FROSTLINE_OUT_DIR ?? '.output',
+  // Manifest V3 in every browser (WXT builds Firefox as MV2 by default, which
+  // would drop optional_host_permissions and strand remote backends).
+  manifestVersion: 3,
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
   vite: () => ({ plugins: [noFunctionConstructor] }),

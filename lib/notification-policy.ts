@@ -40,8 +40,10 @@ export const NOTIFICATION_IDS = {
 
 const ALERT_PREFIX = 'alert:';
 
-/** More new alerts than this in one plan become one grouped notification. */
+/** More new alerts than this (in one plan, or within STORM_WINDOW_MS) become one grouped notification. */
 export const STORM_THRESHOLD = 5;
+/** Alerts notified this recently count towards a storm. */
+export const STORM_WINDOW_MS = 10_000;
 /** Most alert ids remembered as notified; the oldest closed ones are forgotten first. */
 export const NOTIFIED_LIMIT = 5000;
 /** Snooze offered by the notification button: one hour (issue #3). */
@@ -275,8 +277,18 @@ export function planNotifications(input: PlanInput): NotificationPlan {
     if (!next.alerts.has(id) && input.notified.has(id)) ops.push(clearOp(id));
   }
 
-  if (fresh.length > STORM_THRESHOLD) ops.push(groupOp(fresh, next));
-  else for (const alert of fresh) ops.push(createOp(alert, next, prefs, 'new'));
+  // A storm: live alerts arrive one event at a time, so the threshold counts
+  // those shown in the last STORM_WINDOW_MS too. Past it, one grouped
+  // notification (updated in place) stands for them; the badge stays exact.
+  if (fresh.length > 0) {
+    const recent = [...input.notified.entries()]
+      .filter(([, shownAt]) => now - shownAt < STORM_WINDOW_MS)
+      .map(([id]) => next.alerts.get(id))
+      .filter((alert): alert is Alert => alert !== undefined);
+    if (fresh.length + recent.length > STORM_THRESHOLD)
+      ops.push(groupOp([...recent, ...fresh], next));
+    else for (const alert of fresh) ops.push(createOp(alert, next, prefs, 'new'));
+  }
 
   ops.push(...connectionOps(prev, next));
   // Same map back when nothing was marked, so the caller can skip persisting.

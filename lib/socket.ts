@@ -49,7 +49,9 @@ export function createSocket(options: SocketOptions): FrostlineSocket {
     reconnectionDelay: RECONNECT_DELAY_MS,
     reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
     randomizationFactor: RECONNECT_JITTER,
-    timeout: 10_000,
+    // A handshake over a dead path gives up after 5 s, so a link that comes
+    // back is used within seconds rather than after Socket.IO's default 20 s.
+    timeout: 5_000,
     // The handshake reads the token afresh each time; a failure to get one
     // sends none, which the server rejects with "Authentication token required".
     auth: (cb) => {

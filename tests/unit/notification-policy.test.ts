@@ -5,6 +5,7 @@ import {
   NOTIFICATION_IDS,
   NOTIFIED_LIMIT,
   STORM_THRESHOLD,
+  STORM_WINDOW_MS,
   alertNotificationId,
   inQuietHours,
   parseNotificationId,
@@ -196,6 +197,33 @@ describe('storms', () => {
     expect(plan(step(alerts(STORM_THRESHOLD))).ops.map((op) => op.kind)).toEqual(
       Array(5).fill('create'),
     );
+  });
+
+  it('live alerts one event at a time: past the threshold within the window, the group takes over', () => {
+    let state = liveState();
+    let notified: ReadonlyMap<string, number> = new Map();
+    const kindsSeen: string[] = [];
+    for (let i = 0; i < STORM_THRESHOLD + 3; i += 1) {
+      const next = reduce(state, triggered(alert({ id: `live${i}`, unitId: 'u1' })));
+      const result = plan({ prev: state, next, notified, now: T0 + i * 100 });
+      kindsSeen.push(...result.ops.map((op) => op.kind));
+      notified = result.notified;
+      state = next;
+    }
+    expect(kindsSeen).toEqual([
+      ...Array(STORM_THRESHOLD).fill('create'),
+      'group',
+      'group',
+      'group',
+    ]);
+    const last = plan({
+      prev: state,
+      next: reduce(state, triggered(alert({ id: 'later', unitId: 'u1' }))),
+      notified,
+      now: T0 + STORM_WINDOW_MS + 1_000,
+    });
+    // Once the storm has passed, alerts are shown one by one again.
+    expect(last.ops.map((op) => op.kind)).toEqual(['create']);
   });
 
   it('more become one grouped notification, and every id is marked', () => {

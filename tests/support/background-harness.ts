@@ -1,0 +1,248 @@
+/**
+ * The real background (`createBackground`) on WXT's fake browser, signed in
+ * through its own `sign-in` command against the real reference server,
+ * optionally through the fault-injection TCP proxy (issue #6).
+ *
+ * What a test can observe, without reaching into the background's internals:
+ * - every notification created or cleared, in order (`notifications.log`),
+ *   by wrapping the fake browser's notifications surface the background writes to;
+ * - the badge text and title (`badge()`), sampled over time (`badgeSamples`);
+ * - the state and diagnostics the background exposes to its pages (`app`).
+ *
+ * The fake browser lacks `runtime.onConnect` and `runtime.getManifest`; they
+ * are filled in here with the fake browser's own event shape so that
+ * `listen()` and the `diagnostics-text` command run unmodified.
+ */
+import { fakeBrowser } from 'wxt/testing';
+import type { WxtBrowser } from 'wxt/browser';
+import { createBackground, type BackgroundApi } from '../../lib/background';
+import type { Result } from '../../lib/messages';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+
+export const DEMO_EMAIL = 'demo@frostline.test';
+export const DEMO_PASSWORD = 'frostline';
+export const DEMO_ORG = 'org-northwind';
+
+/** Full cycle counts with `FROSTLINE_FAULTS=full` (npm run test:faults), reduced in `npm test`. */
+export const FULL = process.env.FROSTLINE_FAULTS === 'full';
+export const cycles = (full: number, reduced: number): number => (FULL ? full : reduced);
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value other than `undefined`/`false`; fails with `what`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface NotificationRecord {
+  op: 'create' | 'clear';
+  id: string;
+  title: string;
+  message: string;
+  at: number;
+}
+
+/** The URL a fake-browser sender of our own options page carries. */
+const OWN_PAGE_URL = `chrome-extension://${fakeBrowser.runtime.id}/options.html`;
+
+export interface Harness {
+  server: RunningServer;
+  proxy: TcpProxy | null;
+  app: BackgroundApi;
+  /** Sends a command as the extension's options page would. */
+  command<T = unknown>(
+    message: unknown,
+    sender?: { id?: string; url?: string },
+  ): Promise<Result<T>>;
+  /** Signs in with the demo account (URL of the proxy when there is one). */
+  signIn(options?: { keepSignedIn?: boolean }): Promise<void>;
+  /** Every notification create/clear the background made, in order. */
+  log: NotificationRecord[];
+  /** Creations of `alert:<id>` so far. */
+  createdFor(alertId: string): number;
+  /** Notifications currently shown. */
+  shown(): Promise<Record<string, unknown>>;
+  badge(): Promise<{ text: string; title: string }>;
+  /** Badge text sampled every 50 ms since sign-in (for "never showed off"). */
+  badgeSamples: { at: number; text: string }[];
+  /** Live and its site rooms restored on the server for the demo user. */
+  waitLive(timeoutMs?: number): Promise<void>;
+  demoSockets(): { id: string; rooms: string[] }[];
+  dispose(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  server?: ServerOptions;
+  /** Put the fault-injection proxy between the background and the server (default true). */
+  proxy?: boolean;
+  /** Reuse a running server (restart tests restart it themselves). */
+  existingServer?: RunningServer;
+}
+
+/**
+ * Starts a server (127.0.0.1, random port, simulator paused, control on),
+ * the proxy, and a fresh background on a reset fake browser. One harness at a
+ * time per test file: the fake browser and the socket module are singletons.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  fakeBrowser.reset();
+  const server =
+    options.existingServer ??
+    (await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      control: true,
+      simulate: false,
+      sites: 2,
+      unitsPerSite: 4,
+      ...options.server,
+    }));
+  const proxy =
+    options.proxy === false ? null : await startTcpProxy({ host: '127.0.0.1', port: server.port });
+  const url = proxy?.url ?? server.url;
+
+  // Fill the two gaps of the fake browser with its own event shape.
+  const onConnectListeners = new Set<(port: unknown) => void>();
+  const runtime = fakeBrowser.runtime as unknown as Record<string, unknown>;
+  runtime.onConnect = {
+    addListener: (l: (port: unknown) => void) => onConnectListeners.add(l),
+    removeListener: (l: (port: unknown) => void) => onConnectListeners.delete(l),
+    hasListener: (l: (port: unknown) => void) => onConnectListeners.has(l),
+    hasListeners: () => onConnectListeners.size > 0,
+    trigger: (port: unknown) => [...onConnectListeners].map((l) => l(port)),
+  };
+  runtime.getManifest = () => ({ manifest_version: 3, name: 'Frostline', version: '0.1.0' });
+
+  // Observe the notifications surface the background writes to.
+  const log: NotificationRecord[] = [];
+  const notifications = fakeBrowser.notifications as unknown as {
+    create: (id: string, options: { title: string; message: string }) => Promise<string>;
+    clear: (id: string) => Promise<boolean>;
+  };
+  const originalCreate = notifications.create;
+  const originalClear = notifications.clear;
+  notifications.create = async (id, opts) => {
+    log.push({ op: 'create', id, title: opts.title, message: opts.message, at: Date.now() });
+    return originalCreate(id, opts);
+  };
+  notifications.clear = async (id) => {
+    log.push({ op: 'clear', id, title: '', message: '', at: Date.now() });
+    return originalClear(id);
+  };
+
+  // `listen()` starts a tick interval it never hands back; keep it to stop it on dispose.
+  const intervals: ReturnType<typeof setInterval>[] = [];
+  const realSetInterval = globalThis.setInterval;
+  const background = createBackground({
+    browser: fakeBrowser as unknown as WxtBrowser,
+    supportsButtons: true,
+    events: new EventTarget(),
+  });
+  globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+    const handle = realSetInterval(...args);
+    intervals.push(handle);
+    return handle;
+  }) as typeof setInterval;
+  try {
+    background.listen();
+  } finally {
+    globalThis.setInterval = realSetInterval;
+  }
+  await background.start();
+  const app = background.app;
+
+  const badgeSamples: { at: number; text: string }[] = [];
+  let sampling: ReturnType<typeof setInterval> | null = null;
+
+  const badge = async () => ({
+    text: await fakeBrowser.action.getBadgeText({}),
+    title: await fakeBrowser.action.getTitle({}),
+  });
+
+  async function command<T>(
+    message: unknown,
+    sender: { id?: string; url?: string } = { id: fakeBrowser.runtime.id, url: OWN_PAGE_URL },
+  ): Promise<Result<T>> {
+    const answers = (await fakeBrowser.runtime.onMessage.trigger(message, sender)) as unknown[];
+    return answers.find((a) => a !== undefined) as Result<T>;
+  }
+
+  const demoSockets = () =>
+    server.control
+      .state()
+      .sockets.filter((s) => s.email === DEMO_EMAIL)
+      .map((s) => ({ id: s.id, rooms: s.rooms }));
+
+  /** Site rooms the background should hold with the whole-organization scope. */
+  const siteRooms = () =>
+    (app.state().directory?.sites ?? []).map((site) => `org:${DEMO_ORG}:site:${site.id}`);
+
+  async function waitLive(timeoutMs = 15_000): Promise<void> {
+    await waitFor(
+      'live, with the org room and every site room on the server',
+      () => {
+        if (app.state().connection.status !== 'live') return false;
+        // A socket the server has not noticed dead yet (production heartbeat: 45 s) may
+        // linger beside the new one; the new one must hold every room.
+        const wanted = [`org:${DEMO_ORG}`, ...siteRooms()];
+        return (
+          siteRooms().length > 0 &&
+          demoSockets().some((socket) => wanted.every((room) => socket.rooms.includes(room)))
+        );
+      },
+      timeoutMs,
+    );
+  }
+
+  return {
+    server,
+    proxy,
+    app,
+    command,
+    async signIn({ keepSignedIn = false } = {}) {
+      const result = await command({
+        type: 'sign-in',
+        serverUrl: url,
+        email: DEMO_EMAIL,
+        password: DEMO_PASSWORD,
+        keepSignedIn,
+      });
+      if (!result.ok) throw new Error(`sign-in failed: ${result.error.code}`);
+      await waitLive();
+      sampling ??= realSetInterval(() => {
+        void badge().then((b) => badgeSamples.push({ at: Date.now(), text: b.text }));
+      }, 50);
+    },
+    log,
+    createdFor: (alertId) =>
+      log.filter((r) => r.op === 'create' && r.id === `alert:${alertId}`).length,
+    shown: async () => (await fakeBrowser.notifications.getAll()) as Record<string, unknown>,
+    badge,
+    badgeSamples,
+    waitLive,
+    demoSockets,
+    async dispose() {
+      if (sampling !== null) clearInterval(sampling);
+      for (const handle of intervals) clearInterval(handle);
+      // Signing out stops the socket and the throttled persistence of this background.
+      await app.end();
+      notifications.create = originalCreate;
+      notifications.clear = originalClear;
+      await proxy?.close();
+      if (options.existingServer === undefined) await server.close();
+    },
+  };
+}

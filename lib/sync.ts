@@ -1,7 +1,8 @@
 /**
  * What happens after every connect (issue #3, docs/protocol.md "Rooms"):
  * rooms do not survive a reconnect, so the chosen sites and units (and rooms
- * held by open pages) are subscribed again; then, unless Socket.IO recovered
+ * held by open pages) are subscribed again (after a recovered one too); then,
+ * unless Socket.IO recovered
  * the session (and with it the rooms and missed events), the state is
  * resynchronised from the server: the open alerts over REST, and the latest
  * reading of each watched unit through `get:latest` with bounded concurrency.
@@ -123,11 +124,12 @@ export function createSync(deps: SyncDeps): Sync {
     async onConnected(recovered) {
       generation += 1;
       const gen = generation;
-      if (!recovered) {
-        // A fresh connection starts with the org room only.
-        sites.clear();
-        units.clear();
-      }
+      // A fresh connection starts with the org room only. A recovered one
+      // keeps the rooms the server saved, but a subscribe sent just before the
+      // link died may never have arrived (recovery replays only what the
+      // server sent), so subscribe again either way: joining twice is harmless.
+      sites.clear();
+      units.clear();
       reconcile();
       if (recovered) return;
       await Promise.all([

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../lib/api';
+import type { FrostlineSocket } from '../../lib/socket';
+import { createSync, type SyncDeps, type Targets } from '../../lib/sync';
+
+/** Records what the sync emits; the socket's only role here. */
+function recordingSocket() {
+  const emitted: string[] = [];
+  const socket = {
+    emit: (event: string, id: string) => {
+      emitted.push(`${event} ${id}`);
+      return socket;
+    },
+  } as unknown as FrostlineSocket;
+  return { socket, emitted };
+}
+
+function setup(targets: Targets, alertsPages: unknown[][] = [[]]) {
+  const { socket, emitted } = recordingSocket();
+  const applied: { alerts: unknown[][]; latest: string[] } = { alerts: [], latest: [] };
+  let page = 0;
+  const api = {
+    alerts: async () => ({
+      ok: true,
+      value: alertsPages[Math.min(page++, alertsPages.length - 1)],
+    }),
+  } as unknown as ApiClient;
+  const deps: SyncDeps = {
+    socket: () => socket,
+    api: () => api,
+    accessToken: async () => 'token',
+    organizationId: () => 'org-1',
+    targets: () => targets,
+    watchedUnits: () => ['u1', 'u2', 'u3'],
+    refreshDirectory: async () => undefined,
+    applyAlerts: (raw) => void applied.alerts.push(raw),
+    applyLatest: (unitId) => void applied.latest.push(unitId),
+    onUnauthorized: () => undefined,
+    getLatest: async (unitId) => ({ answered: true, raw: { unitId } }),
+    now: () => 0,
+  };
+  return { sync: createSync(deps), emitted, applied };
+}
+
+describe('sync after a connect', () => {
+  it('subscribes the scope again after every fresh connect, then resynchronises', async () => {
+    const { sync, emitted, applied } = setup({ siteIds: ['s1', 's2'], unitIds: ['u9'] });
+    await sync.onConnected(false);
+    await sync.onConnected(false);
+    expect(emitted).toEqual([
+      'subscribe:site s1',
+      'subscribe:site s2',
+      'subscribe:unit u9',
+      'subscribe:site s1',
+      'subscribe:site s2',
+      'subscribe:unit u9',
+    ]);
+    expect(applied.alerts).toHaveLength(2);
+    expect(applied.latest).toEqual(['u1', 'u2', 'u3', 'u1', 'u2', 'u3']);
+  });
+
+  // The bug: a subscribe sent just before a crash was lost, the session was
+  // recovered without that room, and the client believed it had joined.
+  it('subscribes again after a recovered connect too, but does not resynchronise', async () => {
+    const { sync, emitted, applied } = setup({ siteIds: ['s1'], unitIds: [] });
+    await sync.onConnected(false);
+    await sync.onConnected(true);
+    expect(emitted).toEqual(['subscribe:site s1', 'subscribe:site s1']);
+    expect(applied.alerts).toHaveLength(1);
+    expect(applied.latest).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('reconcile joins new targets and leaves dropped ones', async () => {
+    const targets: Targets = { siteIds: ['s1', 's2'], unitIds: [] };
+    const { sync, emitted } = setup(targets);
+    await sync.onConnected(false);
+    emitted.length = 0;
+    (targets as { siteIds: string[] }).siteIds = ['s2', 's3'];
+    sync.reconcile();
+    expect(emitted).toEqual(['unsubscribe:site s1', 'subscribe:site s3']);
+    expect(sync.joined()).toEqual({ sites: ['s2', 's3'], units: [] });
+  });
+
+  it('reads every page of open alerts, for each open status', async () => {
+    const full = Array.from({ length: 1000 }, (_, i) => ({ id: `a${i}` }));
+    const { sync, applied } = setup({ siteIds: [], unitIds: [] }, [full, [{ id: 'last' }], [], []]);
+    await sync.onConnected(false);
+    expect(applied.alerts[0]).toHaveLength(1001);
+  });
+});

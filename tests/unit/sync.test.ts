@@ -71,11 +71,14 @@ describe('sync after a connect', () => {
   });
 
   it('reconcile joins new targets and leaves dropped ones', async () => {
-    const targets: Targets = { siteIds: ['s1', 's2'], unitIds: [] };
+    const targets: { siteIds: string[]; unitIds: string[] } = {
+      siteIds: ['s1', 's2'],
+      unitIds: [],
+    };
     const { sync, emitted } = setup(targets);
     await sync.onConnected(false);
     emitted.length = 0;
-    (targets as { siteIds: string[] }).siteIds = ['s2', 's3'];
+    targets.siteIds = ['s2', 's3'];
     sync.reconcile();
     expect(emitted).toEqual(['unsubscribe:site s1', 'subscribe:site s3']);
     expect(sync.joined()).toEqual({ sites: ['s2', 's3'], units: [] });

@@ -1,0 +1,168 @@
+/**
+ * A bench "lab": one reference server, the extension signed in to it, the
+ * unit directory the server was built with, and instrumentation installed in
+ * the service worker. Measurements receive a lab and leave it usable.
+ */
+import type { Worker } from '@playwright/test';
+import type { RunningServer, ServerOptions } from '../server/app';
+import { buildDirectory, type UnitRecord } from '../server/directory';
+import { estimateOffset, now, type ClockOffset } from './clock';
+import {
+  DEMO_ORG_ID,
+  launchExtension,
+  signIn,
+  startBenchServer,
+  waitUntil,
+  type ExtensionSession,
+} from './harness';
+
+export interface Lab {
+  server: RunningServer;
+  session: ExtensionSession;
+  /** Demo organization's units, in the server's order. */
+  units: UnitRecord[];
+  siteName(siteId: string): string;
+  areaName(areaId: string): string;
+  /** Worker clock minus Node clock. */
+  workerClock: ClockOffset;
+  close(): Promise<void>;
+}
+
+export interface LabOptions extends ServerOptions {
+  sites: number;
+  unitsPerSite: number;
+}
+
+export async function openLab(extensionDir: string, options: LabOptions): Promise<Lab> {
+  const server = await startBenchServer(options);
+  const session = await launchExtension(extensionDir);
+  try {
+    await signIn(session, server);
+    const directory = buildDirectory({ sites: options.sites, unitsPerSite: options.unitsPerSite });
+    const units = directory.unitList.filter((u) => u.organizationId === DEMO_ORG_ID);
+    // Subscriptions follow the directory load: wait for every site room.
+    await waitUntil(
+      'site rooms',
+      () => {
+        const socket = server.control.state().sockets.find((s) => s.organizationId === DEMO_ORG_ID);
+        return socket !== undefined && socket.rooms.length >= 1 + options.sites;
+      },
+      30_000,
+    );
+    await installWorkerProbe(session.worker);
+    const workerClock = await estimateOffset(() => workerNow(session.worker));
+    return {
+      server,
+      session,
+      units,
+      siteName: (id) => directory.sites.get(id)?.name ?? id,
+      areaName: (id) => directory.areas.get(id)?.name ?? id,
+      workerClock,
+      async close() {
+        await session.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await session.close();
+    await server.close();
+    throw error;
+  }
+}
+
+/**
+ * tsx compiles with esbuild's keepNames, which wraps named functions in
+ * `__name(...)`; functions serialised into a browser context need the helper.
+ */
+export const NAME_SHIM = 'globalThis.__name ??= (fn) => fn; undefined';
+
+export function workerNow(worker: Worker): Promise<number> {
+  return worker.evaluate(() => performance.timeOrigin + performance.now());
+}
+
+/**
+ * Wraps the two sinks the brief names, in the worker, without touching
+ * product code: `chrome.action.setBadgeText` and `chrome.notifications.create`
+ * (the webextension polyfill looks the method up on `chrome.*` at call time,
+ * and `browser.action === chrome.action` in Chromium). Each call is stamped
+ * with the shared clock and forwarded unchanged.
+ */
+export async function installWorkerProbe(worker: Worker): Promise<void> {
+  await worker.evaluate(NAME_SHIM);
+  await worker.evaluate(() => {
+    type Probe = { badge: [number, string][]; notes: [number, string][] };
+    const g = globalThis as unknown as { __bench?: Probe };
+    if (g.__bench) return;
+    const probe: Probe = { badge: [], notes: [] };
+    g.__bench = probe;
+    const stamp = () => performance.timeOrigin + performance.now();
+    const action = chrome.action as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const setBadgeText = action.setBadgeText as (...a: unknown[]) => unknown;
+    action.setBadgeText = function (this: unknown, ...args: unknown[]) {
+      probe.badge.push([stamp(), String((args[0] as { text?: string } | undefined)?.text)]);
+      return setBadgeText.apply(this, args);
+    };
+    const notifications = chrome.notifications as unknown as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
+    const create = notifications.create as (...a: unknown[]) => unknown;
+    notifications.create = function (this: unknown, ...args: unknown[]) {
+      probe.notes.push([stamp(), String(args[0])]);
+      return create.apply(this, args);
+    };
+  });
+}
+
+/**
+ * Makes sure the lab talks to the live worker and that it carries the probe.
+ * Chrome may replace the worker (stop/restart); a new one has no probe.
+ * Returns false when the probe had to be reinstalled.
+ */
+export async function ensureWorkerProbe(lab: Lab): Promise<boolean> {
+  const all = lab.session.context
+    .serviceWorkers()
+    .filter((w) => w.url().startsWith('chrome-extension://'));
+  const live = all[all.length - 1];
+  if (live && live !== lab.session.worker) lab.session.worker = live;
+  const present = await lab.session.worker
+    .evaluate(() => (globalThis as { __bench?: unknown }).__bench !== undefined)
+    .catch(() => false);
+  if (!present) {
+    await installWorkerProbe(lab.session.worker);
+    lab.workerClock = await estimateOffset(() => workerNow(lab.session.worker));
+  }
+  return present;
+}
+
+/** Takes (and clears) what the probe recorded. */
+export async function drainWorkerProbe(
+  worker: Worker,
+): Promise<{ badge: [number, string][]; notes: [number, string][] }> {
+  return worker.evaluate(() => {
+    const g = globalThis as unknown as {
+      __bench?: { badge: [number, string][]; notes: [number, string][] };
+    };
+    const probe = g.__bench;
+    if (!probe) return { badge: [], notes: [] };
+    const out = { badge: probe.badge, notes: probe.notes };
+    probe.badge = [];
+    probe.notes = [];
+    return out;
+  });
+}
+
+/** Injects an alert and returns its id and the Node time just before the emit. */
+export function injectProbeAlert(
+  server: RunningServer,
+  unitId: string,
+): { id: string; at: number } {
+  const at = now();
+  const alert = server.control.injectAlert({
+    unitId,
+    severity: 'warning',
+    alertType: 'alarm_active',
+    message: 'bench probe',
+  });
+  return { id: alert.id, at };
+}

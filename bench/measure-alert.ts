@@ -1,0 +1,52 @@
+/**
+ * Row 1, alert latency: the server emits `alert:triggered` → the worker sets
+ * the badge text and creates the notification. Under the simulator's
+ * background load (1,000 units × 1 reading/s), popup closed. Samples are
+ * spaced (one alert, resolved `HOLD_MS` later, then a gap) so each is an
+ * isolated event, not a burst.
+ */
+import { sleep } from './clock';
+import type { Lab } from './lab';
+import { collectProbes, fireProbe, type ProbeSent } from './probes';
+import { summarize, type Summary } from './stats';
+
+const HOLD_MS = 60;
+const GAP_MS = 60;
+
+export interface AlertLatencyResult {
+  samples: number;
+  badge: Summary;
+  notification: Summary;
+  /** Probes whose badge or notification never showed. */
+  missing: { badge: number; notification: number };
+  /** Probes the policy folded into the grouped storm notification. */
+  grouped: number;
+  badgeBefore: string;
+}
+
+export async function measureAlertLatency(lab: Lab, samples: number): Promise<AlertLatencyResult> {
+  const worker = lab.session.worker;
+  const badgeBefore = await worker.evaluate(() => chrome.action.getBadgeText({}));
+  // Units spread over the org; the simulator keeps them busy meanwhile.
+  const targets = lab.units.filter((_, i) => i % 7 === 3);
+  const sent: ProbeSent[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const unit = targets[i % targets.length];
+    if (!unit) break;
+    sent.push(await fireProbe(lab.server, unit.id, HOLD_MS));
+    await sleep(GAP_MS + Math.random() * 20);
+  }
+  await sleep(300);
+  const results = await collectProbes(worker, lab.workerClock, sent);
+  return {
+    samples: sent.length,
+    badge: summarize(results.map((r) => r.badge)),
+    notification: summarize(results.map((r) => r.notification)),
+    missing: {
+      badge: results.filter((r) => Number.isNaN(r.badge)).length,
+      notification: results.filter((r) => Number.isNaN(r.notification)).length,
+    },
+    grouped: results.filter((r) => r.grouped).length,
+    badgeBefore,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Row 2, reading latency to screen: the server emits a readings batch → the
+ * open popup's DOM shows the value (socket → worker → port patch → TanStack
+ * Query → React), against a baseline page that holds its own socket and
+ * renders with TanStack Query and React directly (bench/baseline). Both are
+ * open in the same browser on the same server under the same simulator load;
+ * every injected batch reaches both, so each sample is a side-by-side pair.
+ */
+import type { Page } from '@playwright/test';
+import { formatTemperature } from '../lib/format';
+import type { UnitRecord } from '../server/directory';
+import { estimateOffset, now, sleep, type ClockOffset } from './clock';
+import { login, openPopup } from './harness';
+import type { Lab } from './lab';
+import {
+  addWatch,
+  installScreenObserver,
+  mountedRows,
+  rowLabel,
+  takeHits,
+  watchKey,
+  type Watch,
+} from './screen-observer';
+import { summarize, type Summary } from './stats';
+
+const SPACING_MS = 140;
+const SETTLE_MS = 1_000;
+
+export interface ReadingLatencyResult {
+  samples: number;
+  popup: Summary;
+  baseline: Summary;
+  /** Median of per-sample popup/baseline ratios, and ratio of medians. */
+  ratioOfMedians: number;
+  medianOfRatios: number;
+  lost: { popup: number; baseline: number };
+  rowsMounted: number;
+}
+
+function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.timeOrigin + performance.now());
+}
+
+export async function measureReadingLatency(
+  lab: Lab,
+  baselineUrl: string,
+  samples: number,
+): Promise<ReadingLatencyResult> {
+  const popup = await openPopup(lab.session);
+  await installScreenObserver(popup);
+  // The popup mounts its worst-first first page of rows; measure only units it shows.
+  const mounted = await mountedRows(popup);
+  const byRow = new Map<string, UnitRecord>();
+  for (const u of lab.units) {
+    byRow.set(`${lab.siteName(u.siteId)}, ${lab.areaName(u.areaId)}|${u.name}`, u);
+  }
+  const shown = mounted
+    .map((r) => byRow.get(`${r.group}|${r.name}`))
+    .filter((u): u is UnitRecord => u !== undefined);
+  // Celsius units whose range leaves room for distinct in-range values (no alerts from us).
+  const candidates = shown.filter((u) => u.tempUnit === 'C' && u.tempMax - u.tempMin >= 3);
+  if (candidates.length === 0) throw new Error('no candidate rows mounted in the popup');
+
+  const token = await login(lab.server.url);
+  const config = {
+    url: lab.server.url,
+    token,
+    units: shown.map((u) => ({
+      id: u.id,
+      name: u.name,
+      tempUnit: u.tempUnit,
+      group: `${lab.siteName(u.siteId)}, ${lab.areaName(u.areaId)}`,
+    })),
+  };
+  const baseline = await lab.session.context.newPage();
+  await baseline.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
+  await baseline.waitForFunction(
+    () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
+  );
+  await installScreenObserver(baseline);
+  await sleep(SETTLE_MS);
+
+  const popupClock: ClockOffset = await estimateOffset(() => pageNow(popup));
+  const baselineClock: ClockOffset = await estimateOffset(() => pageNow(baseline));
+
+  const sent: { key: string; at: number }[] = [];
+  const lastValue = new Map<string, number>();
+  for (let i = 0; sent.length < samples && i < samples * 3; i += 1) {
+    const unit = candidates[i % candidates.length] as UnitRecord;
+    const group = `${lab.siteName(unit.siteId)}, ${lab.areaName(unit.areaId)}`;
+    const current = await rowLabel(popup, group, unit.name);
+    if (current === null) continue; // scrolled out of the first page by a re-sort
+    let value = 0;
+    let text = '';
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const steps = Math.round((unit.tempMax - unit.tempMin - 1) * 10);
+      value = Math.round((unit.tempMin + 0.5 + Math.floor(Math.random() * steps) / 10) * 10) / 10;
+      text = formatTemperature(value, unit.tempUnit);
+      if (!current.includes(text) && lastValue.get(unit.id) !== value) break;
+    }
+    lastValue.set(unit.id, value);
+    const watch: Watch = { group, name: unit.name, text };
+    await Promise.all([addWatch(popup, watch), addWatch(baseline, watch)]);
+    const at = now();
+    lab.server.control.injectReadings({
+      unitId: unit.id,
+      readings: [{ temperature: value, timestamp: new Date().toISOString() }],
+    });
+    sent.push({ key: watchKey(watch), at });
+    await sleep(SPACING_MS + Math.random() * 30);
+  }
+  await sleep(500);
+  const [popupHits, baselineHits] = await Promise.all([takeHits(popup), takeHits(baseline)]);
+  const popupLat: number[] = [];
+  const baseLat: number[] = [];
+  const ratios: number[] = [];
+  let lostPopup = 0;
+  let lostBaseline = 0;
+  for (const s of sent) {
+    const p = popupHits.get(s.key);
+    const b = baselineHits.get(s.key);
+    const pl = p === undefined ? Number.NaN : p - popupClock.offsetMs - s.at;
+    const bl = b === undefined ? Number.NaN : b - baselineClock.offsetMs - s.at;
+    if (Number.isNaN(pl)) lostPopup += 1;
+    else popupLat.push(pl);
+    if (Number.isNaN(bl)) lostBaseline += 1;
+    else baseLat.push(bl);
+    if (!Number.isNaN(pl) && !Number.isNaN(bl) && bl > 0) ratios.push(pl / bl);
+  }
+  await baseline.close();
+  await popup.close();
+  const popupSummary = summarize(popupLat);
+  const baselineSummary = summarize(baseLat);
+  return {
+    samples: sent.length,
+    popup: popupSummary,
+    baseline: baselineSummary,
+    ratioOfMedians: popupSummary.p50 / baselineSummary.p50,
+    medianOfRatios: summarize(ratios).p50,
+    lost: { popup: lostPopup, baseline: lostBaseline },
+    rowsMounted: shown.length,
+  };
+}

@@ -11,7 +11,7 @@ import { sleep } from './clock';
 import { summarize, type Summary } from './stats';
 
 /** components/popup/UnitList.tsx PAGE_SIZE: the rows mounted before "Show more". */
-export const POPUP_PAGE_SIZE = 150;
+export const POPUP_PAGE_SIZE = 50;
 
 export interface PopupResult {
   opens: number;

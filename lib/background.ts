@@ -21,7 +21,7 @@ import {
   type ConnectionSignal,
   type LiveConnection,
 } from './live-connection';
-import type { Snapshot } from './messages';
+import type { Patch, Snapshot } from './messages';
 import type { Alert, Preferences, Scope, SessionInfo } from './model';
 import {
   normalizeAlerts,
@@ -72,6 +72,9 @@ export const DIRECTORY_PERIOD_MIN = 10;
 export const UNKNOWN_UNIT_DEBOUNCE_MS = 5_000;
 /** Storage writes of the snapshot and dedupe sets are throttled to this. */
 export const PERSIST_INTERVAL_MS = 2_000;
+/** Readings per unit sent after a snapshot for the sparklines, and units per message. */
+export const BACKFILL_READINGS = 40;
+export const BACKFILL_UNITS_PER_CHUNK = 100;
 /** Staleness and "not live since" are re-evaluated this often. */
 export const TICK_MS = 5_000;
 
@@ -332,7 +335,29 @@ export function createBackground(env: BackgroundEnv) {
       await ready;
       return snapshot();
     },
-    onHold: () => sync.reconcile(),
+    onHold: (entity, id) => {
+      sync.reconcile();
+      // A unit detail view shows the full history: send it the unit's readings.
+      const unit = entity === 'unit' ? state.units.get(id) : undefined;
+      if (unit !== undefined) hub.queue({ readings: [{ unitId: id, readings: unit.history }] });
+    },
+    backfill: () => {
+      const chunks: NonNullable<Patch['readings']>[] = [];
+      let chunk: NonNullable<Patch['readings']> = {};
+      let size = 0;
+      for (const [id, unit] of state.units) {
+        if (!isUnitInScope(state, scope, id) || unit.history.length === 0) continue;
+        chunk[id] = unit.history.slice(-BACKFILL_READINGS);
+        size += 1;
+        if (size === BACKFILL_UNITS_PER_CHUNK) {
+          chunks.push(chunk);
+          chunk = {};
+          size = 0;
+        }
+      }
+      if (size > 0) chunks.push(chunk);
+      return chunks;
+    },
     onRelease: () => sync.reconcile(),
     now,
   });
@@ -340,7 +365,11 @@ export function createBackground(env: BackgroundEnv) {
   function snapshot(): Snapshot {
     // Only what is watched: the badge, the alerts and the units must agree.
     const units: Snapshot['units'] = {};
-    for (const [id, unit] of state.units) if (isUnitInScope(state, scope, id)) units[id] = unit;
+    // Latest readings only: the history follows in chunks (port-hub backfill),
+    // so the first paint of a popup with 1,000 units does not wait for it.
+    for (const [id, unit] of state.units) {
+      if (isUnitInScope(state, scope, id)) units[id] = { ...unit, history: [] };
+    }
     return {
       connection: state.connection,
       session,

@@ -25,7 +25,11 @@ export interface UnitLive {
   unitId: string;
   /** Newest reading by sensor time (not arrival). */
   latest: Reading | null;
-  /** Last readings (at most 100), oldest first, unique by id. */
+  /**
+   * Last readings (at most 100), oldest first, unique by id. Empty in a
+   * snapshot: the history follows as `readings` patches right after it, and in
+   * full for a unit a page holds.
+   */
   history: Reading[];
   state: UnitState;
 }

@@ -1,9 +1,10 @@
 /**
  * Live updates to the extension's own pages over named ports (STYLE 8).
  *
- * A page connects to `LIVE_PORT`, gets a snapshot, then coalesced patches:
- * changes are merged while a flush is pending and sent at most once per
- * frame (16 ms), never per reading and never after a long fixed delay.
+ * A page connects to `LIVE_PORT`, gets a snapshot (then the reading history
+ * in chunks), then coalesced patches: changes are merged while a flush is
+ * pending and sent at most once per frame (16 ms); after a quiet spell the
+ * first change goes out at once. Never per reading, never after a long delay.
  * Nothing is built or sent while no page is open. Pages may hold site or unit
  * rooms while a view is open; holds are reference-counted across pages and
  * released when a port closes.
@@ -33,6 +34,12 @@ export interface PortHubDeps {
   snapshot: () => Promise<Snapshot>;
   onHold: (entity: 'site' | 'unit', id: string) => void;
   onRelease: (entity: 'site' | 'unit', id: string) => void;
+  /**
+   * Reading history sent right after the snapshot, as chunks of
+   * `Patch.readings`: the snapshot carries the latest readings only, so a
+   * popup with 1,000 units paints its rows before the sparklines arrive.
+   */
+  backfill?: () => NonNullable<Patch['readings']>[];
   now: () => number;
 }
 
@@ -58,6 +65,7 @@ export function createPortHub(deps: PortHubDeps): PortHub {
   const holdCounts = new Map<string, number>();
   let pending: Patch | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let microtask = false;
   let lastFlush = 0;
 
   const holdKey = (entity: 'site' | 'unit', id: string) => `${entity}\u0000${id}`;
@@ -115,9 +123,33 @@ export function createPortHub(deps: PortHubDeps): PortHub {
   }
 
   function schedule(): void {
-    if (timer !== null) return;
-    const wait = Math.max(0, PATCH_INTERVAL_MS - (deps.now() - lastFlush));
+    if (timer !== null || microtask) return;
+    const wait = PATCH_INTERVAL_MS - (deps.now() - lastFlush);
+    if (wait <= 0) {
+      // Idle: send as soon as the current event is fully handled (everything
+      // it queues is merged), without waiting for another task.
+      microtask = true;
+      queueMicrotask(() => {
+        microtask = false;
+        if (timer === null) flush();
+      });
+      return;
+    }
     timer = setTimeout(flush, wait);
+  }
+
+  /** History after the snapshot, a chunk per task, so the page paints first. */
+  function backfill(port: Port): void {
+    const chunks = deps.backfill?.() ?? [];
+    let index = 0;
+    const next = () => {
+      const readings = chunks[index];
+      if (readings === undefined || !ports.has(port)) return;
+      index += 1;
+      post(port, { type: 'patch', patch: { readings, at: deps.now() } });
+      setTimeout(next, 0);
+    };
+    setTimeout(next, 0);
   }
 
   function isPortIn(message: unknown): message is PortIn {
@@ -145,7 +177,9 @@ export function createPortHub(deps: PortHubDeps): PortHub {
       });
       port.onDisconnect.addListener(() => drop(port));
       void deps.snapshot().then((snapshot) => {
-        if (ports.has(port)) post(port, { type: 'snapshot', snapshot });
+        if (!ports.has(port)) return;
+        post(port, { type: 'snapshot', snapshot });
+        backfill(port);
       });
     },
     active: () => ports.size > 0,

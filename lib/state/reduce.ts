@@ -185,8 +185,15 @@ function mergeReadings(
   incoming: readonly Reading[],
 ): Merge {
   const history = current?.history ?? [];
+  // The hot path (every reading passes here): readings newer than the whole
+  // history cannot repeat one of it (an id names one reading, taken at one
+  // time), so the history's ids are only indexed when something arrives late
+  // or again, e.g. the same batch through the org and the unit room.
+  const newest = history[history.length - 1];
   const seen = new Set<string>();
-  for (const reading of history) seen.add(reading.id);
+  if (newest !== undefined && incoming.some((reading) => reading.at <= newest.at)) {
+    for (const reading of history) seen.add(reading.id);
+  }
   const fresh: Reading[] = [];
   let duplicates = 0;
   let sorted = true;

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
+import { PAGE_SIZE } from '../../components/popup/UnitList';
 import { live, NOW, preferences, reading, snapshot, unit, directory } from './fixtures';
 import { renderWithRealtime } from './render';
 
@@ -138,9 +139,11 @@ describe('popup unit rows', () => {
     );
     await bridge.snapshot(snapshot({ directory: directory(many), units, alerts: [] }));
     expect(screen.getByText('All 1500 units in range')).toBeInTheDocument();
-    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(150);
-    await user.click(screen.getByRole('button', { name: 'Show more units (1350 more)' }));
-    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(300);
+    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(PAGE_SIZE);
+    await user.click(
+      screen.getByRole('button', { name: `Show more units (${1500 - PAGE_SIZE} more)` }),
+    );
+    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(2 * PAGE_SIZE);
     // Search covers all units, not just the rendered page.
     await user.type(screen.getByRole('searchbox', { name: 'Search units' }), 'Unit 1499');
     expect(rowNames()).toEqual(['Unit 1499']);

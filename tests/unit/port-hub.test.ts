@@ -128,8 +128,9 @@ describe('port hub', () => {
     h.queue({ alerts: { upsert: [{ id: 'a1' } as never] } });
     h.queue({ alerts: { remove: ['a1'] } });
     expect(popup.patches()).toHaveLength(0);
-    // The first change after a quiet spell goes out on the next tick, all of it in one patch.
-    await vi.advanceTimersByTimeAsync(1);
+    // The first change after a quiet spell goes out as soon as the current
+    // event is handled (no timer: a microtask), all of it in one patch.
+    await Promise.resolve();
     const [first] = popup.patches();
     expect(popup.patches()).toHaveLength(1);
     expect(first?.readings?.u1).toHaveLength(50);
@@ -154,6 +155,44 @@ describe('port hub', () => {
     const sent = popup.patches().length - before;
     expect(sent).toBeGreaterThan(50);
     expect(sent).toBeLessThanOrEqual(Math.ceil(1_000 / PATCH_INTERVAL_MS) + 1);
+  });
+
+  it('sends the reading history after the snapshot, one chunk per task', async () => {
+    const reading = (id: string) => ({ id, at: 1, temperature: 3 }) as never;
+    const chunks = [{ u1: [reading('a')] }, { u2: [reading('b')] }, { u3: [reading('c')] }];
+    const extensionOrigin = new URL(fakeBrowser.runtime.getURL('/')).origin;
+    const h = createPortHub({
+      isTrusted: (port) => new URL(port.sender?.url ?? 'about:blank').origin === extensionOrigin,
+      snapshot: async () => SNAPSHOT,
+      onHold: () => undefined,
+      onRelease: () => undefined,
+      backfill: () => chunks,
+      now: () => Date.now(),
+    });
+    const popup = page();
+    h.accept(popup.port);
+    await Promise.resolve();
+    await Promise.resolve();
+    // The snapshot first, alone: the page paints before any history arrives.
+    expect(popup.received.map((m) => m.type)).toEqual(['snapshot']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(popup.patches().map((p) => Object.keys(p?.readings ?? {}))).toEqual([['u1']]);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(popup.patches().map((p) => Object.keys(p?.readings ?? {}))).toEqual([
+      ['u1'],
+      ['u2'],
+      ['u3'],
+    ]);
+    // A page that closes mid-way gets nothing more.
+    const second = page();
+    h.accept(second.port);
+    await Promise.resolve();
+    await Promise.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    second.close();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(second.patches()).toHaveLength(1);
   });
 
   it('queues nothing and sets no timer while no page listens', async () => {

@@ -10,6 +10,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { LIVE_PORT, type PortOut, type Snapshot } from '../../lib/messages';
+import type { Reading } from '../../lib/model';
 import { PATCH_INTERVAL_MS, createPortHub, type Port } from '../../lib/port-hub';
 
 type Listener = (...args: unknown[]) => void;
@@ -159,7 +160,11 @@ describe('port hub', () => {
 
   it('sends the reading history after the snapshot, one chunk per task', async () => {
     const reading = (id: string) => ({ id, at: 1, temperature: 3 }) as never;
-    const chunks = [{ u1: [reading('a')] }, { u2: [reading('b')] }, { u3: [reading('c')] }];
+    const chunks: Record<string, Reading[]>[] = [
+      { u1: [reading('a')] },
+      { u2: [reading('b')] },
+      { u3: [reading('c')] },
+    ];
     const extensionOrigin = new URL(fakeBrowser.runtime.getURL('/')).origin;
     const h = createPortHub({
       isTrusted: (port) => new URL(port.sender?.url ?? 'about:blank').origin === extensionOrigin,

@@ -13,7 +13,9 @@ import { startServer, type RunningServer, type ServerOptions } from '../server/a
 import { OptionsPage } from '../tests/e2e/support/pages';
 import { sleep } from './clock';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM, extensionArgs, serviceWorkerOf } from '../scripts/chromium';
+
+export { CHROMIUM, serviceWorkerOf };
 export const DEMO = { email: 'demo@frostline.test', password: 'frostline' };
 export const DEMO_ORG_ID = 'org-northwind';
 
@@ -60,15 +62,7 @@ export async function launchExtension(extensionDir: string): Promise<ExtensionSe
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-features=DialMediaRouteProvider',
+      ...extensionArgs(extensionDir),
       // Hidden pages must not be throttled: the popup and the baseline are measured side by side.
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
@@ -90,15 +84,6 @@ export async function launchExtension(extensionDir: string): Promise<ExtensionSe
       await rm(userDataDir, { recursive: true, force: true }).catch(() => undefined);
     },
   };
-}
-
-export async function serviceWorkerOf(context: BrowserContext): Promise<Worker> {
-  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (existing) return existing;
-  return context.waitForEvent('serviceworker', {
-    predicate: (w) => w.url().startsWith('chrome-extension://'),
-    timeout: 15_000,
-  });
 }
 
 /** The current worker (a stopped and restarted worker is a new `Worker` object). */

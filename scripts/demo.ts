@@ -17,8 +17,9 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { chromium, type Page, type Worker } from '@playwright/test';
 import { startServer } from '../server/app';
+import { CHROMIUM, extensionArgs, serviceWorkerOf } from './chromium';
 
 const { values: flags } = parseArgs({
   options: {
@@ -60,21 +61,12 @@ async function main(): Promise<void> {
 
   const profile = await mkdtemp(path.join(tmpdir(), 'frostline-demo-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless,
     viewport: { width: 1100, height: 820 },
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: extensionArgs(extensionDir),
   });
-  const worker = await serviceWorker(context);
+  const worker = await serviceWorkerOf(context);
   const extensionId = new URL(worker.url()).host;
 
   const options = await context.newPage();
@@ -167,11 +159,6 @@ async function report(worker: Worker, popup: Page, options: Page): Promise<void>
   console.info(
     `  Screenshots:    ${path.join(outDir, 'popup.png')}, ${path.join(outDir, 'options.png')}`,
   );
-}
-
-async function serviceWorker(context: BrowserContext): Promise<Worker> {
-  const found = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  return found ?? context.waitForEvent('serviceworker');
 }
 
 function sleep(ms: number): Promise<void> {

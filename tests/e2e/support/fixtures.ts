@@ -16,24 +16,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../../server/app';
+import { CHROMIUM, extensionArgs, serviceWorkerOf } from '../../../scripts/chromium';
+
+export { CHROMIUM, serviceWorkerOf };
 
 export const EXTENSION_DIR = path.resolve(process.env.FROSTLINE_OUT_DIR ?? '.output', 'chrome-mv3');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEMO = { email: 'demo@frostline.test', password: 'frostline' };
-
-export function chromiumArgs(extensionDir = EXTENSION_DIR): string[] {
-  return [
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-features=DialMediaRouteProvider',
-  ];
-}
 
 export async function launchExtension(
   userDataDir: string,
@@ -42,16 +30,8 @@ export async function launchExtension(
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: chromiumArgs(extensionDir),
+    args: extensionArgs(extensionDir),
     viewport: { width: 1000, height: 800 },
-  });
-}
-
-export async function serviceWorkerOf(context: BrowserContext): Promise<Worker> {
-  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  if (existing) return existing;
-  return context.waitForEvent('serviceworker', {
-    predicate: (w) => w.url().startsWith('chrome-extension://'),
   });
 }
 

@@ -39,6 +39,8 @@ import {
 import { buttonAction, createNotifier, handleClicked } from './notifications';
 import { createPortHub, type Port, type PortHub } from './port-hub';
 import {
+  historyLength,
+  historyReadings,
   isUnitInScope,
   openAlerts,
   reduce,
@@ -339,15 +341,17 @@ export function createBackground(env: BackgroundEnv) {
       sync.reconcile();
       // A unit detail view shows the full history: send it the unit's readings.
       const unit = entity === 'unit' ? state.units.get(id) : undefined;
-      if (unit !== undefined) hub.queue({ readings: [{ unitId: id, readings: unit.history }] });
+      if (unit !== undefined) {
+        hub.queue({ readings: [{ unitId: id, readings: historyReadings(unit.history) }] });
+      }
     },
     backfill: () => {
       const chunks: NonNullable<Patch['readings']>[] = [];
       let chunk: NonNullable<Patch['readings']> = {};
       let size = 0;
       for (const [id, unit] of state.units) {
-        if (!isUnitInScope(state, scope, id) || unit.history.length === 0) continue;
-        chunk[id] = unit.history.slice(-BACKFILL_READINGS);
+        if (!isUnitInScope(state, scope, id) || historyLength(unit.history) === 0) continue;
+        chunk[id] = historyReadings(unit.history, BACKFILL_READINGS);
         size += 1;
         if (size === BACKFILL_UNITS_PER_CHUNK) {
           chunks.push(chunk);
@@ -368,7 +372,9 @@ export function createBackground(env: BackgroundEnv) {
     // Latest readings only: the history follows in chunks (port-hub backfill),
     // so the first paint of a popup with 1,000 units does not wait for it.
     for (const [id, unit] of state.units) {
-      if (isUnitInScope(state, scope, id)) units[id] = { ...unit, history: [] };
+      if (isUnitInScope(state, scope, id)) {
+        units[id] = { unitId: unit.unitId, latest: unit.latest, state: unit.state, history: [] };
+      }
     }
     return {
       connection: state.connection,

@@ -46,7 +46,8 @@ export interface PortHubDeps {
 /** The part of a patch callers add to; merged until the next flush. */
 export type PatchPart = Omit<Patch, 'at' | 'alerts' | 'readings' | 'units'> & {
   readings?: { unitId: string; readings: readonly Reading[] }[];
-  units?: UnitLive[];
+  /** Only `latest` and `state` are sent (the history goes as `readings`). */
+  units?: Pick<UnitLive, 'unitId' | 'latest' | 'state'>[];
   alerts?: { upsert?: Alert[]; remove?: string[] };
 };
 

@@ -2,3 +2,4 @@
 export * from './state';
 export * from './reduce';
 export * from './selectors';
+export * from './history';

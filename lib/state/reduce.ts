@@ -5,7 +5,8 @@
  * - A unit's `latest` is its newest reading by sensor time, never the last to
  *   arrive (PROTOCOL.md: events arrive late and out of order after a
  *   reconnect). `history` is kept sorted by time, unique by id, capped at
- *   `HISTORY_LIMIT`; the common case (newer readings appended) is a concat.
+ *   `HISTORY_LIMIT`, packed (`./history.ts`, issue #5); the common case
+ *   (newer readings appended) copies the kept tail and writes the new ones.
  * - Readings are deduplicated by id (the server sends each batch to the org
  *   room and the unit room). A replay older than the whole window is merged
  *   and trimmed away again, so it cannot come back as `latest`.
@@ -20,7 +21,6 @@
  *   never go backwards (a live event may be newer than the REST snapshot).
  */
 import type { Alert, ConnectionInfo, ConnectionStatus, Diagnostics, Reading } from '../model';
-import type { UnitLive } from '../messages';
 import type { DiagnosticKind } from '../normalize';
 import {
   DIAGNOSTICS_HISTORY_LIMIT,
@@ -31,7 +31,18 @@ import {
   type RestoredSnapshot,
   type State,
   type StateEvent,
+  type UnitLiveState,
 } from './state';
+import {
+  EMPTY_HISTORY,
+  historyAppend,
+  historyFrom,
+  historyIds,
+  historyLastAt,
+  historyLength,
+  historyReadings,
+  type ReadingHistory,
+} from './history';
 
 /** Applies one event. Returns `state` itself when nothing changed. */
 export function reduce(state: State, event: StateEvent): State {
@@ -142,7 +153,7 @@ function reduceReadings(
   batches: readonly ReadingsBatch[],
   receivedAt: number,
 ): State {
-  let units: Map<string, UnitLive> | null = null;
+  let units: Map<string, UnitLiveState> | null = null;
   let lastDataAt = state.connection.lastDataAt;
   let readingsReceived = 0;
   let duplicates = 0;
@@ -173,26 +184,26 @@ function reduceReadings(
 }
 
 interface Merge {
-  unit: UnitLive | undefined;
+  unit: UnitLiveState | undefined;
   duplicates: number;
   /** Sensor time of the newest reading that was not a duplicate. */
   newestFresh: number | null;
 }
 
 function mergeReadings(
-  current: UnitLive | undefined,
+  current: UnitLiveState | undefined,
   unitId: string,
   incoming: readonly Reading[],
 ): Merge {
-  const history = current?.history ?? [];
+  const history = current?.history ?? EMPTY_HISTORY;
   // The hot path (every reading passes here): readings newer than the whole
   // history cannot repeat one of it (an id names one reading, taken at one
-  // time), so the history's ids are only indexed when something arrives late
+  // time), so the history's ids are only read when something arrives late
   // or again, e.g. the same batch through the org and the unit room.
-  const newest = history[history.length - 1];
+  const newestAt = historyLastAt(history);
   const seen = new Set<string>();
-  if (newest !== undefined && incoming.some((reading) => reading.at <= newest.at)) {
-    for (const reading of history) seen.add(reading.id);
+  if (newestAt !== null && incoming.some((reading) => reading.at <= newestAt)) {
+    for (const id of historyIds(history)) seen.add(id);
   }
   const fresh: Reading[] = [];
   let duplicates = 0;
@@ -212,20 +223,31 @@ function mergeReadings(
   if (fresh.length === 0) return { unit: current, duplicates, newestFresh };
   // Array.prototype.sort is stable: equal times keep their arrival order.
   if (!sorted) fresh.sort(byTime);
-  const last = history[history.length - 1];
-  const first = fresh[0];
-  const combined =
-    last === undefined || (first !== undefined && first.at >= last.at)
-      ? history.concat(fresh)
-      : mergeSorted(history, fresh);
-  const kept = combined.length > HISTORY_LIMIT ? combined.slice(-HISTORY_LIMIT) : combined;
+  const first = fresh[0] as Reading;
+  const newestOfFresh = fresh[fresh.length - 1] as Reading;
+  const length = historyLength(history);
+  const total = length + fresh.length;
+  const drop = Math.max(0, total - HISTORY_LIMIT);
+  let kept: ReadingHistory;
+  if (newestAt === null || first.at >= newestAt) {
+    // All newer: keep the tail of the history and append.
+    kept =
+      drop <= length
+        ? historyAppend(history, unitId, drop, fresh)
+        : historyFrom(unitId, fresh.slice(-HISTORY_LIMIT));
+  } else {
+    const merged = mergeSorted(historyReadings(history), fresh);
+    kept = historyFrom(unitId, drop > 0 ? merged.slice(drop) : merged);
+  }
+  // The newest reading is never trimmed. On equal times the later arrival
+  // sorts last (mergeSorted), so it is the fresh one then; otherwise the
+  // current `latest` is still the newest and keeps its identity.
+  const latest =
+    newestAt === null || newestOfFresh.at >= newestAt || current?.latest == null
+      ? newestOfFresh
+      : current.latest;
   return {
-    unit: {
-      unitId,
-      latest: kept[kept.length - 1] ?? null,
-      history: kept,
-      state: current?.state ?? 'unknown',
-    },
+    unit: { unitId, latest, history: kept, state: current?.state ?? 'unknown' },
     duplicates,
     newestFresh,
   };
@@ -257,7 +279,12 @@ function mergeSorted(older: readonly Reading[], newer: readonly Reading[]): Read
   return out;
 }
 
-function unitState(state: State, unitId: string, unitStatus: UnitLive['state'], at: number): State {
+function unitState(
+  state: State,
+  unitId: string,
+  unitStatus: UnitLiveState['state'],
+  at: number,
+): State {
   const appliedAt = state.unitStateAt.get(unitId);
   // Late delivery after a reconnect: an older change must not overwrite a newer one.
   if (appliedAt !== undefined && at < appliedAt) return state;
@@ -266,7 +293,7 @@ function unitState(state: State, unitId: string, unitStatus: UnitLive['state'], 
   units.set(
     unitId,
     current === undefined
-      ? { unitId, latest: null, history: [], state: unitStatus }
+      ? { unitId, latest: null, history: EMPTY_HISTORY, state: unitStatus }
       : { ...current, state: unitStatus },
   );
   const unitStateAt = new Map(state.unitStateAt);
@@ -394,12 +421,17 @@ function snapshotRestored(state: State, snapshot: RestoredSnapshot, at: number):
       units.set(saved.unitId, {
         unitId: saved.unitId,
         latest: saved.reading,
-        history: saved.reading === null ? [] : [saved.reading],
+        history:
+          saved.reading === null ? EMPTY_HISTORY : historyFrom(saved.unitId, [saved.reading]),
         state: saved.state,
       });
     } else if (current.latest === null && saved.reading !== null) {
       // No reading yet means an empty history: the saved one is all there is.
-      units.set(saved.unitId, { ...current, latest: saved.reading, history: [saved.reading] });
+      units.set(saved.unitId, {
+        ...current,
+        latest: saved.reading,
+        history: historyFrom(saved.unitId, [saved.reading]),
+      });
     }
   }
   const tombstones = addTombstones(

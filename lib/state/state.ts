@@ -18,6 +18,7 @@ import type {
 } from '../model';
 import type { UnitLive } from '../messages';
 import type { DiagnosticKind } from '../normalize';
+import type { ReadingHistory } from './history';
 
 /** Readings kept per unit for the sparkline. */
 export const HISTORY_LIMIT = 100;
@@ -25,6 +26,15 @@ export const HISTORY_LIMIT = 100;
 export const TOMBSTONE_LIMIT = 5000;
 /** Connection transitions kept in diagnostics. */
 export const DIAGNOSTICS_HISTORY_LIMIT = 50;
+
+/**
+ * A unit's live state inside the background: `UnitLive` with the history
+ * packed (issue #5, worker heap). Pages get `UnitLive` with `Reading[]`,
+ * built at the edge with `historyReadings()`.
+ */
+export interface UnitLiveState extends Omit<UnitLive, 'history'> {
+  history: ReadingHistory;
+}
 
 /** Lookups derived from the directory once, when it loads. */
 export interface DirectoryIndex {
@@ -36,7 +46,7 @@ export interface State {
   connection: ConnectionInfo;
   directory: Directory | null;
   directoryIndex: DirectoryIndex;
-  units: ReadonlyMap<string, UnitLive>;
+  units: ReadonlyMap<string, UnitLiveState>;
   /** Server time of the `unit:state:changed` applied per unit (late ones are ignored). */
   unitStateAt: ReadonlyMap<string, number>;
   /** Open alerts: active and acknowledged. */

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionError } from '../../lib/model';
+import type { ConnectionError, Reading } from '../../lib/model';
 import {
+  EMPTY_HISTORY,
   HISTORY_LIMIT,
   TOMBSTONE_LIMIT,
+  historyLength,
+  historyReadings,
   activeAlerts,
   alertCounts,
   initialState,
@@ -10,6 +13,7 @@ import {
   openAlerts,
   reduce,
   reduceAll,
+  unitHistory,
   unitsInScope,
   type State,
   type StateEvent,
@@ -38,7 +42,7 @@ describe('readings', () => {
     ]);
     const unit = state.units.get('u1');
     expect(unit?.latest?.id).toBe('new');
-    expect(unit?.history.map((r) => r.id)).toEqual(['late', 'new']);
+    expect(unitHistory(unit).map((r) => r.id)).toEqual(['late', 'new']);
     expect(state.connection.lastDataAt).toBe(T0 - MINUTE);
   });
 
@@ -54,7 +58,7 @@ describe('readings', () => {
         { id: 'c', at: T0 - 3 * MINUTE },
       ]),
     ]);
-    expect(state.units.get('u1')?.history.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(unitHistory(state.units.get('u1')).map((r) => r.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(state.units.get('u1')?.latest?.id).toBe('e');
   });
 
@@ -64,7 +68,7 @@ describe('readings', () => {
       at: T0 - (150 - i) * 1000,
     }));
     const state = reduce(liveState(), readings('u1', list));
-    const history = state.units.get('u1')?.history ?? [];
+    const history = unitHistory(state.units.get('u1'));
     expect(history).toHaveLength(HISTORY_LIMIT);
     expect(history[0]?.id).toBe('r50');
     expect(history[HISTORY_LIMIT - 1]?.id).toBe('r149');
@@ -80,7 +84,7 @@ describe('readings', () => {
       readings('u1', [{ id: 'ancient', at: T0 - 3_600_000 }]),
     ]);
     const unit = state.units.get('u1');
-    expect(unit?.history.some((r) => r.id === 'ancient')).toBe(false);
+    expect(unitHistory(unit).some((r) => r.id === 'ancient')).toBe(false);
     expect(unit?.latest?.id).toBe('r99');
   });
 
@@ -91,7 +95,7 @@ describe('readings', () => {
     ]);
     const once = reduce(liveState(), batch);
     const twice = reduce(once, batch);
-    expect(twice.units.get('u1')?.history.map((r) => r.id)).toEqual(['r1', 'r2']);
+    expect(unitHistory(twice.units.get('u1')).map((r) => r.id)).toEqual(['r1', 'r2']);
     expect(twice.diagnostics.duplicatesDropped).toBe(2);
     expect(twice.diagnostics.readingsReceived).toBe(4);
     // Nothing new: the units map is not copied.
@@ -109,8 +113,8 @@ describe('readings', () => {
       receivedAt: T0,
     };
     const state = reduce(liveState(), event);
-    expect(state.units.get('u1')?.history).toHaveLength(1);
-    expect(state.units.get('u2')?.history).toHaveLength(1);
+    expect(unitHistory(state.units.get('u1'))).toHaveLength(1);
+    expect(unitHistory(state.units.get('u2'))).toHaveLength(1);
     expect(state.diagnostics.duplicatesDropped).toBe(1);
     expect(state.diagnostics.eventsReceived).toBe(3);
   });
@@ -120,7 +124,7 @@ describe('readings', () => {
     const history = before.units.get('u1')?.history;
     reduce(before, readings('u1', [{ id: 'r2', at: T0 }]));
     expect(before.units.get('u1')?.history).toBe(history);
-    expect(history?.map((r) => r.id)).toEqual(['r1']);
+    expect(unitHistory(before.units.get('u1')).map((r) => r.id)).toEqual(['r1']);
   });
 
   it('updates lastEventAt on arrival and lastDataAt to the newest sensor time', () => {
@@ -156,9 +160,93 @@ describe('readings', () => {
       });
     }
     const elapsed = performance.now() - started;
-    expect(state.units.get('unit0')?.history).toHaveLength(HISTORY_LIMIT);
+    expect(unitHistory(state.units.get('unit0'))).toHaveLength(HISTORY_LIMIT);
     // 100,000 readings; generous bound for a shared CI machine (measured ~100 ms).
     expect(elapsed).toBeLessThan(2000);
+  });
+});
+
+describe('reading history storage (issue #5)', () => {
+  const batch = (list: Reading[], receivedAt = T0): StateEvent => ({
+    type: 'readings',
+    batches: [{ unitId: 'u1', readings: list }],
+    receivedAt,
+  });
+  const typical = (i: number): Reading =>
+    reading({
+      id: `rd-5f3a9c1e-${i}`,
+      at: T0 + i * MINUTE,
+      temperature: -18.5 + (i % 7) * 0.125,
+      humidity: i % 3 === 0 ? null : 40 + i / 10,
+      battery: i % 4 === 0 ? null : 100 - (i % 50),
+      signalStrength: i % 5 === 0 ? null : -70 + (i % 20),
+    });
+
+  it('packs typical readings and gives back exactly what came in', () => {
+    const list = Array.from({ length: 30 }, (_, i) => typical(i));
+    let state = reduce(liveState(), batch(list.slice(0, 10)));
+    for (const r of list.slice(10)) state = reduce(state, batch([r]));
+    const unit = state.units.get('u1');
+    // The compact form is the point of issue #5: losing it silently would undo the fix.
+    expect(unit?.history.kind).toBe('packed');
+    expect(unitHistory(unit)).toEqual(list);
+    expect(historyReadings(unit?.history ?? EMPTY_HISTORY, 3)).toEqual(list.slice(-3));
+    expect(unit?.latest).toBe(list[29]);
+  });
+
+  it('keeps readings it cannot pack exactly as they are, and packs again once they leave the window', () => {
+    const odd = [
+      reading({ id: 'neg-zero', at: T0, temperature: -0 }),
+      reading({ id: 'fine', at: T0 + 1, temperature: 4.12345 }),
+      reading({ id: 'half', at: T0 + 2, battery: 87.5 }),
+      reading({ id: 'ünïcødé-✓', at: T0 + 3 }),
+      reading({ id: 'x'.repeat(300), at: T0 + 4 }),
+    ];
+    for (const r of odd) {
+      const one = reduce(liveState(), batch([typical(0), r]));
+      expect(one.units.get('u1')?.history.kind, r.id).toBe('plain');
+      expect(Object.is(unitHistory(one.units.get('u1'))[1]?.temperature, r.temperature)).toBe(true);
+      expect(unitHistory(one.units.get('u1'))).toEqual([typical(0), r]);
+    }
+    let state = reduce(liveState(), batch(odd));
+    expect(unitHistory(state.units.get('u1'))).toEqual(odd);
+    const later = Array.from({ length: HISTORY_LIMIT }, (_, i) => typical(100 + i));
+    for (const r of later) state = reduce(state, batch([r]));
+    expect(state.units.get('u1')?.history.kind).toBe('packed');
+    expect(unitHistory(state.units.get('u1'))).toEqual(later);
+  });
+
+  it('reducing an older state again does not change what a newer state holds', () => {
+    const base = reduce(liveState(), batch(Array.from({ length: 5 }, (_, i) => typical(i))));
+    const a = reduce(base, batch([typical(10)]));
+    const b = reduce(base, batch([typical(20)]));
+    const a2 = reduce(a, batch([typical(11)]));
+    expect(unitHistory(base.units.get('u1')).map((r) => r.id)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `rd-5f3a9c1e-${i}`),
+    );
+    expect(unitHistory(a.units.get('u1')).at(-1)).toEqual(typical(10));
+    expect(unitHistory(b.units.get('u1')).at(-1)).toEqual(typical(20));
+    expect(unitHistory(a2.units.get('u1')).slice(-2)).toEqual([typical(10), typical(11)]);
+    expect(historyLength(b.units.get('u1')?.history ?? EMPTY_HISTORY)).toBe(6);
+  });
+
+  it('keeps the last 100 in order across many single appends, late ones and duplicates', () => {
+    let state = liveState();
+    const all: Reading[] = [];
+    for (let i = 0; i < 350; i += 1) {
+      const r = typical(i * 2);
+      all.push(r);
+      state = reduce(state, batch([r]));
+      if (i % 37 === 0) {
+        // A late reading between two held ones, and the same reading again.
+        const late = typical(i * 2 - 1);
+        all.push(late);
+        state = reduce(state, batch([late, late]));
+      }
+    }
+    const expected = all.sort((x, y) => x.at - y.at).slice(-HISTORY_LIMIT);
+    expect(unitHistory(state.units.get('u1'))).toEqual(expected);
+    expect(state.diagnostics.duplicatesDropped).toBe(10);
   });
 });
 
@@ -323,7 +411,7 @@ describe('units', () => {
     expect(state.units.get('u9')).toEqual({
       unitId: 'u9',
       latest: null,
-      history: [],
+      history: EMPTY_HISTORY,
       state: 'critical',
     });
   });
@@ -589,7 +677,7 @@ describe('snapshot/restored (worker restart)', () => {
     expect(state.units.get('u3')).toEqual({
       unitId: 'u3',
       latest: null,
-      history: [],
+      history: EMPTY_HISTORY,
       state: 'offline',
     });
     expect([...state.alerts.keys()]).toEqual(['saved']);

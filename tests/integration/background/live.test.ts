@@ -25,6 +25,7 @@ import {
   until,
   type Background,
 } from './harness';
+import { unitHistory } from '../../../lib/state';
 
 const rgba = (hex: string) => [
   parseInt(hex.slice(1, 3), 16),
@@ -110,11 +111,7 @@ describe('background against the reference server', () => {
       readings: [{ id: 'r-live-1', temperature: 3.25 }],
     });
     await until(
-      () =>
-        bg.app
-          .state()
-          .units.get(UNIT)
-          ?.history.some((r) => r.id === 'r-live-1') ?? false,
+      () => unitHistory(bg.app.state().units.get(UNIT)).some((r) => r.id === 'r-live-1'),
       'reading in state',
     );
     expect(bg.app.state().units.get(UNIT)?.latest?.temperature).toBe(3.25);
@@ -165,7 +162,7 @@ describe('background against the reference server', () => {
     // Emitted to both rooms: the socket receives the same batch twice.
     expect((server.control.counters().events['sensor:readings:batch'] ?? 0) - before).toBe(2);
     await until(() => bg.app.state().diagnostics.duplicatesDropped >= 1, 'duplicate dropped');
-    const history = bg.app.state().units.get(UNIT)?.history ?? [];
+    const history = unitHistory(bg.app.state().units.get(UNIT));
     expect(history.filter((r) => r.id === 'r-dup-1')).toHaveLength(1);
     expect(bg.app.state().diagnostics.duplicatesDropped).toBe(1);
   });

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, waitFor, type Harness } from '../../support/background-harness';
 import type { BackgroundApi } from '../../../lib/background';
 import type { DiagnosticKind } from '../../../lib/normalize';
+import { unitHistory } from '../../../lib/state';
 
 let h: Harness;
 beforeAll(async () => {
@@ -102,10 +103,7 @@ interface Case {
 }
 
 const historyHas = (app: BackgroundApi, unitId: string, id: unknown) =>
-  app
-    .state()
-    .units.get(unitId)
-    ?.history.some((r) => r.id === id) ?? false;
+  unitHistory(app.state().units.get(unitId)).some((r) => r.id === id);
 const alertOf = (app: BackgroundApi, id: unknown) => app.state().alerts.get(String(id));
 
 /** A batch with one reading built by `overrides`; its id goes in `sent.id`. */
@@ -291,10 +289,7 @@ const CASES: Case[] = [
     drops: {},
     stored: ({ app, sent }) => historyHas(app, C_UNIT, sent.id),
     check: ({ app, sent }) => {
-      const r = app
-        .state()
-        .units.get(C_UNIT)
-        ?.history.find((x) => x.id === sent.id);
+      const r = unitHistory(app.state().units.get(C_UNIT)).find((x) => x.id === sent.id);
       expect(Object.is(r?.temperature, 0)).toBe(true);
     },
   },
@@ -315,10 +310,7 @@ const CASES: Case[] = [
     drops: {},
     stored: ({ app, sent }) => historyHas(app, C_UNIT, sent.id),
     check: ({ app, sent }) => {
-      const r = app
-        .state()
-        .units.get(C_UNIT)
-        ?.history.find((x) => x.id === sent.id);
+      const r = unitHistory(app.state().units.get(C_UNIT)).find((x) => x.id === sent.id);
       expect(r).toMatchObject({
         temperature: 4.25,
         humidity: null,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, startHarness, waitFor, type Harness } from '../../support/background-harness';
+import { unitHistory } from '../../../lib/state';
 
 let h: Harness;
 beforeAll(async () => {
@@ -78,17 +79,13 @@ describe('duplicates and disorder', () => {
       readings: [{ id: 'rd-old', temperature: 9.9, timestamp: iso(now - 60_000) }],
     });
     await waitFor('both readings in the history', () => {
-      const ids =
-        h.app
-          .state()
-          .units.get(UNIT)
-          ?.history.map((r) => r.id) ?? [];
+      const ids = unitHistory(h.app.state().units.get(UNIT)).map((r) => r.id);
       return ids.includes('rd-new') && ids.includes('rd-old');
     });
     const unit = h.app.state().units.get(UNIT);
     expect(unit?.latest?.id).toBe('rd-new');
     expect(unit?.latest?.temperature).toBe(3.3);
-    const ids = unit?.history.map((r) => r.id) ?? [];
+    const ids = unitHistory(unit).map((r) => r.id);
     expect(ids.indexOf('rd-old')).toBeLessThan(ids.indexOf('rd-new'));
   });
 
@@ -115,7 +112,7 @@ describe('duplicates and disorder', () => {
       'duplicate counted',
       () => h.app.state().diagnostics.duplicatesDropped === before + 1,
     );
-    const history = h.app.state().units.get(UNIT)?.history ?? [];
+    const history = unitHistory(h.app.state().units.get(UNIT));
     expect(history.filter((r) => r.id === 'rd-twice')).toHaveLength(1);
   });
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, startHarness, waitFor, type Harness } from '../../support/background-harness';
-import { HISTORY_LIMIT } from '../../../lib/state';
+import { HISTORY_LIMIT, unitHistory } from '../../../lib/state';
 
 let h: Harness;
 beforeAll(async () => {
@@ -61,9 +61,9 @@ describe('floods', () => {
     expect(after.invalidByKind).toEqual(before.invalidByKind);
     for (const unit of units) {
       const live = app.state().units.get(unit.id);
-      expect(live?.history.length).toBe(HISTORY_LIMIT);
+      expect(unitHistory(live).length).toBe(HISTORY_LIMIT);
       // The newest reading by time is the latest.
-      expect(live?.latest?.at).toBe(Math.max(...(live?.history.map((r) => r.at) ?? [])));
+      expect(live?.latest?.at).toBe(Math.max(...unitHistory(live).map((r) => r.at)));
     }
     const growthMb = (process.memoryUsage().heapUsed - heapBefore) / MB;
     console.info(

@@ -80,12 +80,37 @@ export async function attachWorker(page: Page, extensionId: string): Promise<Wor
 }
 
 /** JS heap of the worker after a full GC, in bytes. */
-export async function heapAfterGc(cdp: WorkerCdp): Promise<{ used: number; total: number }> {
+/**
+ * The worker's memory after a forced GC: the JS heap plus the ArrayBuffer
+ * backing stores outside it (the reading history is packed in ArrayBuffers,
+ * so the heap alone would understate it) and the embedder's heap.
+ */
+export async function heapAfterGc(
+  cdp: WorkerCdp,
+): Promise<{ used: number; total: number; heap: number; backing: number; embedder: number }> {
   await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
-  const usage = await cdp.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
-  return { used: usage.usedSize, total: usage.totalSize };
+  const usage = await cdp.send<{
+    usedSize: number;
+    totalSize: number;
+    backingStorageSize?: number;
+    embedderHeapUsedSize?: number;
+  }>('Runtime.getHeapUsage');
+  if (usage.backingStorageSize === undefined) {
+    throw new Error(
+      'Runtime.getHeapUsage gave no backingStorageSize: ArrayBuffers would go uncounted',
+    );
+  }
+  const backing = usage.backingStorageSize;
+  const embedder = usage.embedderHeapUsedSize ?? 0;
+  return {
+    used: usage.usedSize + backing + embedder,
+    total: usage.totalSize + backing + embedder,
+    heap: usage.usedSize,
+    backing,
+    embedder,
+  };
 }
 
 interface ProfileNode {

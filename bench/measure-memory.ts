@@ -16,7 +16,10 @@ export interface MemoryResult {
   readingsPerUnit: number;
   /** After sign-in, directory and latest readings (1 per unit). */
   heapBeforeMb: number;
+  /** JS heap + ArrayBuffer backing stores + embedder heap, after GC. */
   heapAfterMb: number;
+  jsHeapMb: number;
+  arrayBuffersMb: number;
   /** Growth per stored reading, bytes. */
   bytesPerReading: number;
   /** From the step to the probe after it being handled (the worker digesting every batch). */
@@ -67,6 +70,8 @@ export async function measureWorkerMemory(lab: Lab, readingsPerUnit = 100): Prom
       readingsPerUnit,
       heapBeforeMb: before.used / MB,
       heapAfterMb: after.used / MB,
+      jsHeapMb: after.heap / MB,
+      arrayBuffersMb: after.backing / MB,
       bytesPerReading: (after.used - before.used) / (readings - lab.units.length),
       fillSeconds,
       drained,

@@ -84,21 +84,26 @@ export async function measureReadingLatency(
   const baselineClock: ClockOffset = await estimateOffset(() => pageNow(baseline));
 
   const sent: { key: string; at: number }[] = [];
-  const lastValue = new Map<string, number>();
+  // A value is never reused for a unit: a sample is matched to its screen hit
+  // by (row, text), so a repeat would pair it with another sample's hit.
+  const used = new Map<string, Set<string>>();
   for (let i = 0; sent.length < samples && i < samples * 3; i += 1) {
     const unit = candidates[i % candidates.length] as UnitRecord;
     const group = `${lab.siteName(unit.siteId)}, ${lab.areaName(unit.areaId)}`;
     const current = await rowLabel(popup, group, unit.name);
     if (current === null) continue; // scrolled out of the first page by a re-sort
+    const seen = used.get(unit.id) ?? new Set<string>();
+    used.set(unit.id, seen);
     let value = 0;
     let text = '';
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
       const steps = Math.round((unit.tempMax - unit.tempMin - 1) * 10);
       value = Math.round((unit.tempMin + 0.5 + Math.floor(Math.random() * steps) / 10) * 10) / 10;
       text = formatTemperature(value, unit.tempUnit);
-      if (!current.includes(text) && lastValue.get(unit.id) !== value) break;
+      if (!current.includes(text) && !seen.has(text)) break;
     }
-    lastValue.set(unit.id, value);
+    if (seen.has(text) || current.includes(text)) continue;
+    seen.add(text);
     const watch: Watch = { group, name: unit.name, text };
     await Promise.all([addWatch(popup, watch), addWatch(baseline, watch)]);
     const at = now();

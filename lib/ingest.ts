@@ -6,7 +6,9 @@
  * Readings are coalesced: batches that arrive in the same burst are reduced
  * as one `readings` event on the next macrotask (the reducer copies its maps
  * once per event, so one event per reading would not keep up with 20,000
- * readings/s). Alerts are never delayed: pending readings are flushed first,
+ * readings/s). The first batch after a quiet spell is reduced at once, right
+ * after the message that brought it, so a lone reading reaches the screen
+ * without waiting for a task. Alerts are never delayed: pending readings are flushed first,
  * so order is kept, then the alert is reduced at once.
  */
 import type { ServerEventName } from './protocol';
@@ -26,6 +28,9 @@ import {
   type DiagnosticKind,
   type NormalizeContext,
 } from './normalize';
+
+/** Readings flushed less than this long ago mean a burst: coalesce them. */
+export const BURST_MS = 16;
 
 export interface IngestDeps {
   dispatch: (event: StateEvent) => void;
@@ -52,6 +57,8 @@ export interface Ingest {
 export function createIngest(deps: IngestDeps): Ingest {
   let pending: ReadingsBatch[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let microtask = false;
+  let lastFlushAt = -Infinity;
   const ctx: NormalizeContext = {
     get now() {
       return deps.serverNow();
@@ -66,16 +73,28 @@ export function createIngest(deps: IngestDeps): Ingest {
   function flush(): void {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+    microtask = false;
     if (pending.length === 0) return;
     const batches = pending;
     pending = [];
-    deps.dispatch({ type: 'readings', batches, receivedAt: deps.now() });
+    lastFlushAt = deps.now();
+    deps.dispatch({ type: 'readings', batches, receivedAt: lastFlushAt });
   }
 
   function queue(batch: ReadingsBatch): void {
     if (!deps.isKnownUnit(batch.unitId)) deps.onUnknownUnit(batch.unitId);
     pending.push(batch);
-    timer ??= setTimeout(flush, 0);
+    if (timer !== null || microtask) return;
+    if (deps.now() - lastFlushAt > BURST_MS) {
+      // Quiet until now: reduce right after this message, no task hop.
+      microtask = true;
+      queueMicrotask(() => {
+        if (microtask) flush();
+      });
+    } else {
+      // In a burst: gather what the next messages bring into one event.
+      timer = setTimeout(flush, 0);
+    }
   }
 
   function immediate(event: StateEvent): void {

@@ -5,7 +5,16 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', '.output', '.wxt', 'test-results', 'playwright-report', 'bench/out'],
+    ignores: [
+      'node_modules',
+      '.output',
+      '.output-*',
+      '.wxt',
+      'test-results',
+      'playwright-report',
+      'bench/out',
+      'demo-output',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -82,6 +82,7 @@ export function createResilientPort(
   const messageListeners = new Set<(m: PortOut) => void>();
   const disconnectListeners = new Set<() => void>();
   let port: RawPort | null = null;
+  const early: PortOut[] = [];
   let closed = false;
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -110,6 +111,9 @@ export function createResilientPort(
     current.onMessage.addListener((message) => {
       if (port !== current || !isPortOut(message)) return;
       failures = 0;
+      // Opened before the page subscribed (see `createBrowserBridge`): keep
+      // what arrives until someone listens.
+      if (messageListeners.size === 0) early.push(message);
       for (const cb of [...messageListeners]) cb(message);
     });
     current.onDisconnect.addListener(() => {
@@ -132,6 +136,7 @@ export function createResilientPort(
     },
     onMessage(cb) {
       messageListeners.add(cb);
+      for (const message of early.splice(0)) cb(message);
       return () => messageListeners.delete(cb);
     },
     onDisconnect(cb) {
@@ -172,6 +177,12 @@ function backgroundUnavailable(): { ok: false; error: CommandError } {
 
 /** The real bridge, over `wxt/browser`. Create it in an entrypoint's `main.tsx`. */
 export function createBrowserBridge(options: ResilientPortOptions = {}): Bridge {
+  const open = () =>
+    createResilientPort(() => browser.runtime.connect({ name: LIVE_PORT }) as RawPort, options);
+  // The live port opens now, while React is still loading and mounting: the
+  // background's snapshot is on its way by the time the page subscribes
+  // (issue #5, popup time to data). The first `connect()` takes this port.
+  let preopened: LivePort | null = open();
   return {
     async send<K extends CommandType>(request: Commands[K]['request']) {
       try {
@@ -183,10 +194,9 @@ export function createBrowserBridge(options: ResilientPortOptions = {}): Bridge 
       }
     },
     connect() {
-      return createResilientPort(
-        () => browser.runtime.connect({ name: LIVE_PORT }) as RawPort,
-        options,
-      );
+      const port = preopened ?? open();
+      preopened = null;
+      return port;
     },
     async openOptionsPage() {
       await browser.runtime.openOptionsPage();

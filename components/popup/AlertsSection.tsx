@@ -3,7 +3,7 @@
  * in their own group below.
  */
 import { useMutation } from '@tanstack/react-query';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   alertTypeLabel,
   formatAge,
@@ -129,6 +129,12 @@ function AlertItem({
   );
 }
 
+/**
+ * Alert cards shown before "Show all": the worst come first, and in a storm
+ * a popup of hundreds of cards would bury them and take long to open.
+ */
+export const ALERTS_SHOWN = 20;
+
 export const AlertsSection = memo(function AlertsSection() {
   const alerts = useAlerts();
   const directory = useDirectory();
@@ -139,6 +145,7 @@ export const AlertsSection = memo(function AlertsSection() {
     const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
     return { units, sites };
   }, [directory]);
+  const [showAll, setShowAll] = useState(false);
   const active = (alerts ?? []).filter((a) => a.status === 'active');
   const acknowledged = (alerts ?? []).filter((a) => a.status === 'acknowledged');
 
@@ -188,11 +195,18 @@ export const AlertsSection = memo(function AlertsSection() {
       {active.length === 0 ? (
         <p className="empty">No active alerts.</p>
       ) : (
-        <ul className="alert-list">
-          {active.map((a) => (
-            <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} onAcknowledge={onAcknowledge} />
-          ))}
-        </ul>
+        <>
+          <ul className="alert-list">
+            {(showAll ? active : active.slice(0, ALERTS_SHOWN)).map((a) => (
+              <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} onAcknowledge={onAcknowledge} />
+            ))}
+          </ul>
+          {!showAll && active.length > ALERTS_SHOWN && (
+            <button type="button" className="more" onClick={() => setShowAll(true)}>
+              Show all {active.length} active alerts
+            </button>
+          )}
+        </>
       )}
       {acknowledged.length > 0 && (
         <div role="group" aria-label="Acknowledged alerts" className="alerts-acked">
@@ -200,10 +214,15 @@ export const AlertsSection = memo(function AlertsSection() {
             Acknowledged <span className="count">{acknowledged.length}</span>
           </h3>
           <ul className="alert-list">
-            {acknowledged.map((a) => (
+            {(showAll ? acknowledged : acknowledged.slice(0, ALERTS_SHOWN)).map((a) => (
               <AlertItem key={a.id} alert={a} ctx={ctxFor(a)} />
             ))}
           </ul>
+          {!showAll && acknowledged.length > ALERTS_SHOWN && (
+            <button type="button" className="more" onClick={() => setShowAll(true)}>
+              Show all {acknowledged.length} acknowledged alerts
+            </button>
+          )}
         </div>
       )}
     </section>

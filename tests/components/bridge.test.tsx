@@ -28,6 +28,20 @@ describe('createResilientPort', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it('keeps what arrives before the page subscribes (the port opens before React mounts)', () => {
+    const raw = new RawFake();
+    const port = createResilientPort(() => raw);
+    const first = { type: 'snapshot', snapshot: snapshot() } as const;
+    raw.deliver(first);
+    const got: PortOut[] = [];
+    port.onMessage((m) => got.push(m));
+    expect(got).toEqual([first]);
+    // Delivered once: a second subscriber does not get it again.
+    const later: PortOut[] = [];
+    port.onMessage((m) => later.push(m));
+    expect(later).toEqual([]);
+  });
+
   it('reopens a dropped port after a backoff, keeping one copy of each listener', () => {
     const raws: RawFake[] = [];
     const port = createResilientPort(

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
+import { ALERTS_SHOWN } from '../../components/popup/AlertsSection';
 import { alert, preferences, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
 
@@ -129,5 +130,24 @@ describe('popup alerts', () => {
       'Warning alert: Freezer 1',
     ]);
     expect(items[1]).toHaveTextContent('compressor_trip');
+  });
+});
+
+describe('many active alerts', () => {
+  it(`shows the worst ${ALERTS_SHOWN} first and the rest on request`, async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    const many = Array.from({ length: ALERTS_SHOWN + 5 }, (_, i) => alert(`al-${i}`, 'walk-in-2'));
+    await bridge.snapshot(snapshot({ alerts: many }));
+    const region = screen.getByRole('region', { name: 'Active alerts' });
+    expect(within(region).getAllByRole('button', { name: /^Acknowledge/ })).toHaveLength(
+      ALERTS_SHOWN,
+    );
+    await user.click(
+      within(region).getByRole('button', { name: `Show all ${ALERTS_SHOWN + 5} active alerts` }),
+    );
+    expect(within(region).getAllByRole('button', { name: /^Acknowledge/ })).toHaveLength(
+      ALERTS_SHOWN + 5,
+    );
   });
 });

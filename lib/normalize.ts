@@ -230,6 +230,19 @@ function guarded<T>(kind: PayloadKind, run: () => Normalized<T>): Normalized<T> 
   }
 }
 
+/** A normaliser's frame: never throws, checks the shape, then builds from the wire value. */
+function fromShape<K extends SchemaName, T>(
+  kind: PayloadKind,
+  name: K,
+  raw: unknown,
+  build: (wire: ParsedWire<K>) => Normalized<T>,
+): Normalized<T> {
+  return guarded(kind, () => {
+    const parsed = shape(kind, name, raw);
+    return parsed.ok ? build(parsed.value) : parsed;
+  });
+}
+
 /** Shape check for one plain-object payload. */
 function shape<K extends SchemaName>(
   kind: PayloadKind,
@@ -373,10 +386,7 @@ function batchItem(item: unknown, unitId: string, ctx: NormalizeContext): Readin
 /** `sensor:reading`: no id on the wire, so it gets `${unitId}@${at}`. */
 export function normalizeSingleReading(raw: unknown, ctx: NormalizeContext): Normalized<Reading> {
   const kind = 'sensor:reading';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'singleReading', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'singleReading', raw, (wire) => {
     if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
     const at = parseIsoTime(wire.timestamp);
     // The derived id repeats the time so that the same reading delivered twice dedupes.
@@ -478,10 +488,7 @@ function escalationLevelOf(raw: number): number | null {
 /** `alert:triggered` → a new active alert. */
 export function normalizeAlertTriggered(raw: unknown, ctx: NormalizeContext): Normalized<Alert> {
   const kind = 'alert:triggered';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'alertTriggered', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'alertTriggered', raw, (wire) => {
     if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
     if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
     return {
@@ -513,10 +520,7 @@ export function normalizeAlertAcknowledged(
   ctx: NormalizeContext,
 ): Normalized<AlertAcknowledged> {
   const kind = 'alert:acknowledged';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'alertAcknowledged', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'alertAcknowledged', raw, (wire) => {
     if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
     const by = cleanText(wire.acknowledgedBy, LIMITS.name);
     return {
@@ -542,10 +546,7 @@ export function normalizeAlertResolved(
   ctx: NormalizeContext,
 ): Normalized<AlertResolved> {
   const kind = 'alert:resolved';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'alertResolved', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'alertResolved', raw, (wire) => {
     if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
     if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
     return {
@@ -571,10 +572,7 @@ export function normalizeAlertEscalated(
   _ctx: NormalizeContext,
 ): Normalized<AlertEscalated> {
   const kind = 'alert:escalated';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'alertEscalated', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'alertEscalated', raw, (wire) => {
     if (!isValidId(wire.alertId)) return drop(kind, 'bad-id', 'alertId');
     if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
     const level = escalationLevelOf(wire.escalationLevel);
@@ -601,10 +599,7 @@ export function normalizeUnitStateChanged(
   ctx: NormalizeContext,
 ): Normalized<UnitStateChange> {
   const kind = 'unit:state:changed';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'unitStateChanged', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'unitStateChanged', raw, (wire) => {
     if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
     return {
       ok: true,
@@ -631,13 +626,11 @@ export function normalizeConnectionAck(
   _ctx: NormalizeContext,
 ): Normalized<ConnectionAck> {
   const kind = 'connection:ack';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'connectionAck', raw);
-    if (!parsed.ok) return parsed;
-    if (!isValidId(parsed.value.socketId)) return drop(kind, 'bad-id', 'socketId');
-    const serverTime = parseIsoTime(parsed.value.timestamp);
+  return fromShape(kind, 'connectionAck', raw, (wire) => {
+    if (!isValidId(wire.socketId)) return drop(kind, 'bad-id', 'socketId');
+    const serverTime = parseIsoTime(wire.timestamp);
     if (serverTime === null) return drop(kind, 'bad-time', 'timestamp');
-    return { ok: true, value: { socketId: parsed.value.socketId, serverTime } };
+    return { ok: true, value: { socketId: wire.socketId, serverTime } };
   });
 }
 
@@ -652,14 +645,12 @@ export function normalizeServerError(
   _ctx: NormalizeContext,
 ): Normalized<ServerError> {
   const kind = 'error';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'serverError', raw);
-    if (!parsed.ok) return parsed;
-    const code = parsed.value.code === null ? '' : cleanText(parsed.value.code, LIMITS.label);
+  return fromShape(kind, 'serverError', raw, (wire) => {
+    const code = wire.code === null ? '' : cleanText(wire.code, LIMITS.label);
     return {
       ok: true,
       value: {
-        message: cleanText(parsed.value.message, LIMITS.message),
+        message: cleanText(wire.message, LIMITS.message),
         code: code === '' ? null : code,
       },
     };
@@ -678,16 +669,14 @@ export function normalizeSubscriptionError(
   _ctx: NormalizeContext,
 ): Normalized<SubscriptionError> {
   const kind = 'subscription:error';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'subscriptionError', raw);
-    if (!parsed.ok) return parsed;
-    if (!isValidId(parsed.value.entityId)) return drop(kind, 'bad-id', 'entityId');
+  return fromShape(kind, 'subscriptionError', raw, (wire) => {
+    if (!isValidId(wire.entityId)) return drop(kind, 'bad-id', 'entityId');
     return {
       ok: true,
       value: {
-        entity: parsed.value.entity,
-        entityId: parsed.value.entityId,
-        message: cleanText(parsed.value.message, LIMITS.message),
+        entity: wire.entity,
+        entityId: wire.entityId,
+        message: cleanText(wire.message, LIMITS.message),
       },
     };
   });
@@ -842,10 +831,7 @@ export function normalizeAlerts(
 /** `GET /api/auth/me`. Memberships with a bad organization id are left out. */
 export function normalizeMe(raw: unknown, _ctx: NormalizeContext): Normalized<Account> {
   const kind = 'rest:me';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'me', raw);
-    if (!parsed.ok) return parsed;
-    const wire = parsed.value;
+  return fromShape(kind, 'me', raw, (wire) => {
     if (!isValidId(wire.userId)) return drop(kind, 'bad-id', 'userId');
     if (!isValidId(wire.primaryOrganizationId))
       return drop(kind, 'bad-id', 'primaryOrganizationId');
@@ -877,10 +863,8 @@ export function normalizeMe(raw: unknown, _ctx: NormalizeContext): Normalized<Ac
 /** Login / refresh answer. Tokens must be printable ASCII (JWT alphabet and then some). */
 export function normalizeTokens(raw: unknown, _ctx: NormalizeContext): Normalized<TokenSet> {
   const kind = 'rest:tokens';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'tokens', raw);
-    if (!parsed.ok) return parsed;
-    const { accessToken, refreshToken, expiresAt } = parsed.value;
+  return fromShape(kind, 'tokens', raw, (wire) => {
+    const { accessToken, refreshToken, expiresAt } = wire;
     const tokenOk = (t: string) => t.length > 0 && t.length <= LIMITS.token && TOKEN_CHARS.test(t);
     // Never echo a token into `detail`.
     if (!tokenOk(accessToken)) return drop(kind, 'malformed', 'accessToken');
@@ -899,10 +883,8 @@ export interface RestError {
 /** REST error bodies: `{ error: { code, message } }` or `{ error: string }`. */
 export function normalizeErrorBody(raw: unknown, _ctx: NormalizeContext): Normalized<RestError> {
   const kind = 'rest:error';
-  return guarded(kind, () => {
-    const parsed = shape(kind, 'errorBody', raw);
-    if (!parsed.ok) return parsed;
-    const error = parsed.value.error;
+  return fromShape(kind, 'errorBody', raw, (wire) => {
+    const error = wire.error;
     if (typeof error === 'string')
       return { ok: true, value: { code: null, message: cleanText(error, LIMITS.message) } };
     const code = cleanText(error.code, LIMITS.label);

@@ -1,5 +1,5 @@
 import { formatAge } from '../../lib/format';
-import { CONDITION_META } from '../unit-condition';
+import { CONDITION_META, SEVERITY_ICON } from '../unit-condition';
 import type { UnitOverview } from './use-unit-overview';
 
 /**
@@ -21,6 +21,16 @@ export function summaryText(overview: UnitOverview): string {
   if (total === 0) return alerts ? alertText : 'No units in scope';
   const inRange = total === 1 ? 'the 1 unit is in range' : `all ${total} units in range`;
   return alerts ? `${alertText} · ${inRange}` : inRange.charAt(0).toUpperCase() + inRange.slice(1);
+}
+
+/** The icon of what makes the line's tone: the worst alert, else the worst unit. */
+function summaryIcon(overview: UnitOverview, tone: string): string {
+  const { activeAlerts, worst } = overview;
+  if (tone === 'ok') return '✓';
+  if (activeAlerts.critical) return SEVERITY_ICON.critical;
+  if (worst !== null && worst.rank > 0) return CONDITION_META[worst.condition].icon;
+  if (activeAlerts.warning) return SEVERITY_ICON.warning;
+  return SEVERITY_ICON.info;
 }
 
 /**
@@ -51,10 +61,7 @@ export function Summary({
   return (
     <div className={`summary tone-${tone}`}>
       <p className="summary-counts">
-        <span aria-hidden="true">
-          {tone === 'ok' ? '✓' : CONDITION_META[worst?.condition ?? 'ok'].icon}
-        </span>{' '}
-        {text}
+        <span aria-hidden="true">{summaryIcon(overview, tone)}</span> {text}
       </p>
       {showWorst && (
         <p className="summary-worst">

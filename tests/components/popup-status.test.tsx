@@ -121,7 +121,9 @@ describe('summary line with alerts but every unit in range', () => {
       'dock-chiller': base.units['dock-chiller']!,
     };
     await bridge.snapshot({ ...base, units });
-    expect(screen.getByText('1 active alert · all 2 units in range')).toBeInTheDocument();
+    const line = screen.getByText('1 active alert · all 2 units in range');
+    // Never the "all fine" tick beside an alert.
+    expect(line.closest('p')).not.toHaveTextContent('✓');
     expect(screen.queryByText('All 2 units in range')).not.toBeInTheDocument();
   });
 });

@@ -30,7 +30,8 @@ function summaryIcon(overview: UnitOverview, tone: string): string {
   if (activeAlerts.critical) return SEVERITY_ICON.critical;
   if (worst !== null && worst.rank > 0) return CONDITION_META[worst.condition].icon;
   if (activeAlerts.warning) return SEVERITY_ICON.warning;
-  return SEVERITY_ICON.info;
+  if (activeAlerts.info) return SEVERITY_ICON.info;
+  return '…';
 }
 
 /**
@@ -46,7 +47,9 @@ export function Summary({
   live: boolean;
   lastDataAt: number | null;
 }) {
-  const text = summaryText(overview);
+  // Not live: the same facts, but as what was last known, never a green "all fine".
+  const counted = summaryText(overview);
+  const text = live ? counted : `Last known: ${counted.charAt(0).toLowerCase()}${counted.slice(1)}`;
   const worst = overview.worst;
   const showWorst = worst !== null && worst.rank > 0;
   const { counts, activeAlerts } = overview;
@@ -55,7 +58,7 @@ export function Summary({
       ? 'critical'
       : counts.warning || activeAlerts.warning
         ? 'warning'
-        : counts.stale + counts.offline + activeAlerts.info
+        : counts.stale + counts.offline + activeAlerts.info || !live
           ? 'muted'
           : 'ok';
   return (

@@ -127,3 +127,23 @@ describe('summary line with alerts but every unit in range', () => {
     expect(screen.queryByText('All 2 units in range')).not.toBeInTheDocument();
   });
 });
+
+describe('summary line when not live', () => {
+  it('says what was last known, never a green "all in range"', async () => {
+    const { bridge } = renderWithRealtime(<Popup />);
+    const base = snapshot();
+    const units = {
+      'freezer-1': base.units['freezer-1']!,
+      'dock-chiller': base.units['dock-chiller']!,
+    };
+    await bridge.snapshot({
+      ...base,
+      units,
+      alerts: [],
+      connection: connection({ status: 'reconnecting', since: NOW - 60_000 }),
+    });
+    const line = screen.getByText('Last known: all 2 units in range');
+    expect(line.closest('p')).not.toHaveTextContent('✓');
+    expect(screen.queryByText('All 2 units in range')).not.toBeInTheDocument();
+  });
+});

@@ -153,6 +153,18 @@ describe('server restarts', () => {
     expect(socket.listeners('connect_error')).toHaveLength(1);
     expect(socket.listenersAny()).toHaveLength(1);
     await until(() => serverRooms(server)[0]?.length === 4, 'rooms after 5 reconnects');
+    // Let the last resync (REST and `get:latest` answers) finish: nothing
+    // received for 300 ms, so what follows counts only the new alert.
+    let last = -1;
+    let quietSince = Date.now();
+    await until(() => {
+      const now = bg.app.state().diagnostics.eventsReceived;
+      if (now !== last) {
+        last = now;
+        quietSince = Date.now();
+      }
+      return Date.now() - quietSince >= 300;
+    }, 'resync done');
 
     const created = countNotifications();
     const received = bg.app.state().diagnostics.eventsReceived;

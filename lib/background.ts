@@ -21,8 +21,8 @@ import {
   type ConnectionSignal,
   type LiveConnection,
 } from './live-connection';
-import type { Patch, Snapshot } from './messages';
-import type { Alert, Preferences, Scope, SessionInfo } from './model';
+import type { Patch, Result, Snapshot } from './messages';
+import type { Alert, Directory, Preferences, Scope, SessionInfo } from './model';
 import {
   normalizeAlerts,
   normalizeLatestReading,
@@ -109,10 +109,10 @@ export interface BackgroundApi {
   end(): Promise<void>;
   setScope(scope: Scope): Promise<void>;
   setPreferences(preferences: Preferences): Promise<void>;
-  acknowledge(alertId: string): Promise<import('./messages').Result<null>>;
+  acknowledge(alertId: string): Promise<Result<null>>;
   snooze(alertId: string, minutes: number): Promise<void>;
   testNotification(): Promise<void>;
-  refreshDirectory(): Promise<import('./messages').Result<import('./model').Directory>>;
+  refreshDirectory(): Promise<Result<Directory>>;
   connection: LiveConnection;
   sync: Sync;
   hub: PortHub;
@@ -514,9 +514,8 @@ export function createBackground(env: BackgroundEnv) {
     if (count > 0) dispatch({ type: 'dropped', kind, count });
   }
 
-  let directoryInflight: Promise<import('./messages').Result<import('./model').Directory>> | null =
-    null;
-  function refreshDirectory(): Promise<import('./messages').Result<import('./model').Directory>> {
+  let directoryInflight: Promise<Result<Directory>> | null = null;
+  function refreshDirectory(): Promise<Result<Directory>> {
     directoryInflight ??= (async () => {
       const client = api();
       const current = session;
@@ -667,7 +666,7 @@ export function createBackground(env: BackgroundEnv) {
     await Promise.all(Object.keys(shown).map((id) => browser.notifications.clear(id)));
   }
 
-  async function acknowledge(alertId: string): Promise<import('./messages').Result<null>> {
+  async function acknowledge(alertId: string): Promise<Result<null>> {
     const client = api();
     const token = await tokens.accessToken();
     if (client === null || session === null || token === null) {

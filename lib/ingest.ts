@@ -129,35 +129,17 @@ export function createIngest(deps: IngestDeps): Ingest {
       case 'alert:acknowledged': {
         const result = normalizeAlertAcknowledged(raw, ctx);
         if (!result.ok) return dropped(result.kind);
-        return immediate({
-          type: 'alert/acknowledged',
-          alertId: result.value.alertId,
-          by: result.value.by,
-          at: result.value.at,
-          receivedAt,
-        });
+        return immediate({ type: 'alert/acknowledged', ...result.value, receivedAt });
       }
       case 'alert:resolved': {
         const result = normalizeAlertResolved(raw, ctx);
         if (!result.ok) return dropped(result.kind);
-        return immediate({
-          type: 'alert/resolved',
-          alertId: result.value.alertId,
-          unitId: result.value.unitId,
-          at: result.value.at,
-          receivedAt,
-        });
+        return immediate({ type: 'alert/resolved', ...result.value, receivedAt });
       }
       case 'alert:escalated': {
         const result = normalizeAlertEscalated(raw, ctx);
         if (!result.ok) return dropped(result.kind);
-        return immediate({
-          type: 'alert/escalated',
-          alertId: result.value.alertId,
-          unitId: result.value.unitId,
-          level: result.value.level,
-          receivedAt,
-        });
+        return immediate({ type: 'alert/escalated', ...result.value, receivedAt });
       }
       case 'unit:state:changed': {
         const result = normalizeUnitStateChanged(raw, ctx);

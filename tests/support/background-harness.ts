@@ -9,15 +9,13 @@
  * - the badge text and title (`badge()`), sampled over time (`badgeSamples`);
  * - the state and diagnostics the background exposes to its pages (`app`).
  *
- * The fake browser lacks `runtime.onConnect` and `runtime.getManifest`; they
- * are filled in here with the fake browser's own event shape so that
- * `listen()` and the `diagnostics-text` command run unmodified.
+ * The background runs as `main()` would (tests/support/fake-extension.ts).
  */
 import { fakeBrowser } from 'wxt/testing';
-import type { WxtBrowser } from 'wxt/browser';
-import { createBackground, type BackgroundApi } from '../../lib/background';
+import type { BackgroundApi } from '../../lib/background';
 import type { Result } from '../../lib/messages';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
+import { OWN_PAGE, bootBackground, prepareFakeBrowser } from './fake-extension';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 export const DEMO_EMAIL = 'demo@frostline.test';
@@ -56,7 +54,6 @@ export interface NotificationRecord {
 }
 
 /** The URL a fake-browser sender of our own options page carries. */
-const OWN_PAGE_URL = `chrome-extension://${fakeBrowser.runtime.id}/options.html`;
 
 export interface Harness {
   server: RunningServer;
@@ -98,7 +95,7 @@ export interface HarnessOptions {
  * time per test file: the fake browser and the socket module are singletons.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  fakeBrowser.reset();
+  prepareFakeBrowser();
   const server =
     options.existingServer ??
     (await startServer({
@@ -113,18 +110,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const proxy =
     options.proxy === false ? null : await startTcpProxy({ host: '127.0.0.1', port: server.port });
   const url = proxy?.url ?? server.url;
-
-  // Fill the two gaps of the fake browser with its own event shape.
-  const onConnectListeners = new Set<(port: unknown) => void>();
-  const runtime = fakeBrowser.runtime as unknown as Record<string, unknown>;
-  runtime.onConnect = {
-    addListener: (l: (port: unknown) => void) => onConnectListeners.add(l),
-    removeListener: (l: (port: unknown) => void) => onConnectListeners.delete(l),
-    hasListener: (l: (port: unknown) => void) => onConnectListeners.has(l),
-    hasListeners: () => onConnectListeners.size > 0,
-    trigger: (port: unknown) => [...onConnectListeners].map((l) => l(port)),
-  };
-  runtime.getManifest = () => ({ manifest_version: 3, name: 'Frostline', version: '0.1.0' });
 
   // Observe the notifications surface the background writes to.
   const log: NotificationRecord[] = [];
@@ -143,25 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return originalClear(id);
   };
 
-  // `listen()` starts a tick interval it never hands back; keep it to stop it on dispose.
-  const intervals: ReturnType<typeof setInterval>[] = [];
-  const realSetInterval = globalThis.setInterval;
-  const background = createBackground({
-    browser: fakeBrowser as unknown as WxtBrowser,
-    supportsButtons: true,
-    events: new EventTarget(),
-  });
-  globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
-    const handle = realSetInterval(...args);
-    intervals.push(handle);
-    return handle;
-  }) as typeof setInterval;
-  try {
-    background.listen();
-  } finally {
-    globalThis.setInterval = realSetInterval;
-  }
-  await background.start();
+  const background = await bootBackground();
   const app = background.app;
 
   const badgeSamples: { at: number; text: string }[] = [];
@@ -174,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   async function command<T>(
     message: unknown,
-    sender: { id?: string; url?: string } = { id: fakeBrowser.runtime.id, url: OWN_PAGE_URL },
+    sender: { id?: string; url?: string } = OWN_PAGE,
   ): Promise<Result<T>> {
     const answers = (await fakeBrowser.runtime.onMessage.trigger(message, sender)) as unknown[];
     return answers.find((a) => a !== undefined) as Result<T>;
@@ -222,7 +189,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       if (!result.ok) throw new Error(`sign-in failed: ${result.error.code}`);
       await waitLive();
-      sampling ??= realSetInterval(() => {
+      sampling ??= setInterval(() => {
         void badge().then((b) => badgeSamples.push({ at: Date.now(), text: b.text }));
       }, 50);
     },
@@ -236,9 +203,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     demoSockets,
     async dispose() {
       if (sampling !== null) clearInterval(sampling);
-      for (const handle of intervals) clearInterval(handle);
-      // Signing out stops the socket and the throttled persistence of this background.
+      // Signing out stops the socket and the throttled persistence; `stop()`
+      // removes the listeners and timers, as when the browser ends the worker.
       await app.end();
+      background.stop();
       notifications.create = originalCreate;
       notifications.clear = originalClear;
       await proxy?.close();

@@ -3,39 +3,30 @@
  * browser, against the real reference server started in-process. Commands go
  * through `runtime.onMessage` exactly as a page's `sendMessage` would arrive.
  */
-import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import type { Browser, WxtBrowser } from 'wxt/browser';
-import { createBackground } from '../../../lib/background';
+import type { Browser } from 'wxt/browser';
 import type { CommandRequest, Result } from '../../../lib/messages';
 import type { SessionInfo } from '../../../lib/model';
 import { socket as liveSocket } from '../../../lib/socket';
 import type { RunningServer, ServerOptions } from '../../../server/app';
 import { startTestServer } from '../server/helpers';
+import {
+  OWN_PAGE,
+  bootBackground,
+  prepareFakeBrowser,
+  type Background,
+} from '../../support/fake-extension';
 
 export { DEMO, DEMO_ORG, OTHER, PASSWORD, cleanup, sleep } from '../server/helpers';
 
 /** A unit of the demo organization (site 1, °C). */
 export const UNIT = 'unit-nw-1-01';
 
-export type Background = ReturnType<typeof createBackground>;
+export { OWN_PAGE, type Background };
 
-/** The extension's own popup, as `runtime.onMessage` reports it. */
-export const OWN_PAGE: Browser.runtime.MessageSender = {
-  id: fakeBrowser.runtime.id,
-  url: fakeBrowser.runtime.getURL('/popup.html'),
-};
-
-/**
- * Resets the fake browser. `runtime.onConnect` has no in-memory implementation
- * in @webext-core/fake-browser (it throws "not implemented"); the port hub is
- * covered by tests/unit/port-hub.test.ts, so here it only needs to accept a
- * listener.
- */
+/** Resets the fake browser (before every test). */
 export function resetBrowser(): void {
-  fakeBrowser.reset();
-  vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(() => undefined);
-  vi.spyOn(fakeBrowser.runtime.onConnect, 'removeListener').mockImplementation(() => undefined);
+  prepareFakeBrowser();
 }
 
 /** Short heartbeats so that a dead connection is noticed within a test's time. */
@@ -52,15 +43,8 @@ const running: Background[] = [];
 
 /** `main()` of the worker: create, listen (synchronously), start. */
 export async function startBackground(): Promise<Background> {
-  const background = createBackground({
-    // The fake implements what the background uses; its type is webextension-polyfill's.
-    browser: fakeBrowser as unknown as WxtBrowser,
-    supportsButtons: true,
-    events: new EventTarget(),
-  });
-  background.listen();
+  const background = await bootBackground();
   running.push(background);
-  await background.start();
   return background;
 }
 

@@ -15,7 +15,6 @@ import type {
   Directory,
   Preferences,
   Reading,
-  Scope,
   SessionInfo,
   UnitInfo,
 } from '../lib/model';
@@ -203,40 +202,6 @@ function writeLink(queryClient: QueryClient, phase: LinkState['phase'], snapshot
   });
 }
 
-/**
- * Which units a scope covers, or `null` when it covers them all (whole
- * organization, or no directory yet to tell sites apart).
- */
-function scopeFilter(
-  scope: Scope | undefined,
-  directory: Directory | null | undefined,
-): ((unitId: string) => boolean) | null {
-  if (!scope || scope.kind === 'organization' || !directory) return null;
-  const sites = new Set(scope.siteIds);
-  const units = new Set(scope.unitIds);
-  const siteOf = new Map(directory.units.map((u) => [u.id, u.siteId]));
-  return (id) => units.has(id) || sites.has(siteOf.get(id) ?? '');
-}
-
-/** Units a scope still covers; a patch cannot remove units, so a narrowed scope is applied here. */
-function unitsInScope(
-  ids: string[],
-  scope: Scope,
-  directory: Directory | null | undefined,
-): string[] {
-  const keep = scopeFilter(scope, directory);
-  return keep ? ids.filter(keep) : ids;
-}
-
-/** Drops the entries of units outside the scope from a record keyed by unit id. */
-function pickInScope<T>(
-  record: Record<string, T> | undefined,
-  keep: ((unitId: string) => boolean) | null,
-): Record<string, T> | undefined {
-  if (!record || !keep) return record;
-  return Object.fromEntries(Object.entries(record).filter(([id]) => keep(id)));
-}
-
 function applySnapshot(queryClient: QueryClient, sensor: SensorDataApplier, snapshot: Snapshot) {
   notifyManager.batch(() => {
     queryClient.setQueryData(queryKeys.connection(), snapshot.connection);
@@ -250,10 +215,8 @@ function applySnapshot(queryClient: QueryClient, sensor: SensorDataApplier, snap
     const closed = prevAlerts.filter((a) => !nextIds.has(a.id));
     queryClient.setQueryData(queryKeys.alerts(), [...snapshot.alerts].sort(compareAlerts));
     writeAlertLog(queryClient, snapshot.alerts, closed, snapshot.at);
-    // The background's snapshot carries every unit it knows (its alerts are scoped, its units
-    // are not), so a popup opened after a scope change would list unwatched sites: filter here.
-    const keep = scopeFilter(snapshot.scope, snapshot.directory);
-    sensor.applySnapshot(pickInScope(snapshot.units, keep) ?? {});
+    // The background sends only watched units, and a new snapshot when the scope changes.
+    sensor.applySnapshot(snapshot.units);
     writeLink(queryClient, 'open', true);
   });
 }
@@ -276,21 +239,8 @@ function applyPatch(queryClient: QueryClient, sensor: SensorDataApplier, patch: 
       );
       writeAlertLog(queryClient, patch.alerts.upsert, closed, patch.at);
     }
-    // Readings of an unwatched unit must not add its row back (applyPatch adds unknown ids).
-    const keep = scopeFilter(
-      patch.scope ?? queryClient.getQueryData<Scope>(queryKeys.scope()),
-      queryClient.getQueryData<Directory | null>(queryKeys.directory()),
-    );
-    sensor.applyPatch(pickInScope(patch.readings, keep), pickInScope(patch.units, keep));
-    if (patch.scope) {
-      queryClient.setQueryData(queryKeys.scope(), patch.scope);
-      const ids = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
-      const kept = unitsInScope(ids, patch.scope, queryClient.getQueryData(queryKeys.directory()));
-      if (kept.length !== ids.length) {
-        queryClient.setQueryData(queryKeys.unitIds(), kept);
-        queryClient.setQueryData<number>(queryKeys.conditionEpoch(), (n) => (n ?? 0) + 1);
-      }
-    }
+    sensor.applyPatch(patch.readings, patch.units);
+    if (patch.scope) queryClient.setQueryData(queryKeys.scope(), patch.scope);
   });
 }
 

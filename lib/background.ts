@@ -779,18 +779,10 @@ export function createBackground(env: BackgroundEnv) {
     async setScope(next) {
       scope = next;
       await scopeItem.setValue(next);
-      hub.queue({ scope: next });
       sync.reconcile();
       renderBadge();
-      // Alerts now in or out of scope: send the whole open list again.
-      hub.queue({
-        alerts: {
-          upsert: openAlerts(state, scope),
-          remove: [...state.alerts.keys()].filter(
-            (id) => !isUnitInScope(state, scope, state.alerts.get(id)?.unitId ?? ''),
-          ),
-        },
-      });
+      // The units and alerts a page shows change as a whole: send it all again.
+      hub.resync();
     },
     async setPreferences(next) {
       preferences = next;

@@ -56,6 +56,11 @@ export interface PortHub {
   /** True when at least one page listens (so callers can skip building patches). */
   active(): boolean;
   queue(part: PatchPart): void;
+  /**
+   * Sends every page a new snapshot: what a page shows changed as a whole
+   * (the scope), which patches cannot express.
+   */
+  resync(): void;
   /** Holds currently requested by pages, for re-subscribing after a reconnect. */
   holds(): { entity: 'site' | 'unit'; id: string }[];
   size(): number;
@@ -139,6 +144,14 @@ export function createPortHub(deps: PortHubDeps): PortHub {
     timer = setTimeout(flush, wait);
   }
 
+  function sendSnapshot(port: Port): void {
+    void deps.snapshot().then((snapshot) => {
+      if (!ports.has(port)) return;
+      post(port, { type: 'snapshot', snapshot });
+      backfill(port);
+    });
+  }
+
   /** History after the snapshot, a chunk per task, so the page paints first. */
   function backfill(port: Port): void {
     const chunks = deps.backfill?.() ?? [];
@@ -177,11 +190,14 @@ export function createPortHub(deps: PortHubDeps): PortHub {
         hold(port, message.entity, message.id, message.type === 'hold' ? 1 : -1);
       });
       port.onDisconnect.addListener(() => drop(port));
-      void deps.snapshot().then((snapshot) => {
-        if (!ports.has(port)) return;
-        post(port, { type: 'snapshot', snapshot });
-        backfill(port);
-      });
+      sendSnapshot(port);
+    },
+    resync() {
+      // A snapshot supersedes whatever was waiting to go out.
+      pending = null;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      for (const port of ports.keys()) sendSnapshot(port);
     },
     active: () => ports.size > 0,
     size: () => ports.size,

@@ -200,6 +200,26 @@ describe('port hub', () => {
     expect(second.patches()).toHaveLength(1);
   });
 
+  it('resync sends every page a new snapshot and drops what was waiting to go out', async () => {
+    const { hub: h, snapshot } = hub();
+    const popup = page();
+    const options = page({ url: fakeBrowser.runtime.getURL('/options.html') });
+    h.accept(popup.port);
+    h.accept(options.port);
+    await vi.advanceTimersByTimeAsync(0);
+    // A change queued just after a flush waits for the frame...
+    h.queue({ diagnostics: {} as never });
+    await vi.advanceTimersByTimeAsync(1);
+    h.queue({ diagnostics: {} as never });
+    // ...and a resync (the scope changed) supersedes it.
+    h.resync();
+    await vi.advanceTimersByTimeAsync(PATCH_INTERVAL_MS * 2);
+    const kinds = (p: ReturnType<typeof page>) => p.received.map((m) => m.type);
+    expect(kinds(popup)).toEqual(['snapshot', 'patch', 'snapshot']);
+    expect(kinds(options)).toEqual(['snapshot', 'patch', 'snapshot']);
+    expect(snapshot).toHaveBeenCalledTimes(4);
+  });
+
   it('queues nothing and sets no timer while no page listens', async () => {
     const { hub: h } = hub();
     h.queue({ readings: [{ unitId: 'u1', readings: [] }] });

@@ -67,6 +67,41 @@ function intOf(text: string): number {
   return text.trim() === '' ? Number.NaN : Number(text);
 }
 
+/** A whole number of minutes in a labelled field, its message tied to it for screen readers. */
+function MinutesField({
+  id,
+  label,
+  min,
+  value,
+  error,
+  hint,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  min: number;
+  value: number;
+  error?: string;
+  hint?: string;
+  onChange: (minutes: number) => void;
+}) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        type="number"
+        min={min}
+        max={1440}
+        step={1}
+        value={Number.isNaN(value) ? '' : value}
+        aria-invalid={!!error}
+        aria-describedby={`${id}-msg`}
+        onChange={(e) => onChange(intOf(e.target.value))}
+      />
+    </Field>
+  );
+}
+
 function PreferencesForm({ current }: { current: Preferences }) {
   const bridge = useBridge();
   const directory = useDirectory();
@@ -187,24 +222,15 @@ function PreferencesForm({ current }: { current: Preferences }) {
             <p className="hint">Muted sites never notify; their alerts still count on the badge.</p>
           </fieldset>
         )}
-        <Field
+        <MinutesField
           id={fid('renotify')}
           label="Re-notify critical alerts every (minutes)"
+          min={0}
+          value={p.renotifyMinutes}
           error={errors.renotifyMinutes}
           hint="0 turns re-notification off."
-        >
-          <input
-            id={fid('renotify')}
-            type="number"
-            min={0}
-            max={1440}
-            step={1}
-            value={Number.isNaN(p.renotifyMinutes) ? '' : p.renotifyMinutes}
-            aria-invalid={!!errors.renotifyMinutes}
-            {...describedBy('renotify')}
-            onChange={(e) => set({ renotifyMinutes: intOf(e.target.value) })}
-          />
-        </Field>
+          onChange={(renotifyMinutes) => set({ renotifyMinutes })}
+        />
         <button type="button" className="button" onClick={() => void sendTest()}>
           Send test notification
         </button>
@@ -231,19 +257,14 @@ function PreferencesForm({ current }: { current: Preferences }) {
             <option value="F">Fahrenheit</option>
           </select>
         </Field>
-        <Field id={fid('stale')} label="Stale after (minutes)" error={errors.staleMinutes}>
-          <input
-            id={fid('stale')}
-            type="number"
-            min={1}
-            max={1440}
-            step={1}
-            value={Number.isNaN(p.staleMinutes) ? '' : p.staleMinutes}
-            aria-invalid={!!errors.staleMinutes}
-            {...describedBy('stale')}
-            onChange={(e) => set({ staleMinutes: intOf(e.target.value) })}
-          />
-        </Field>
+        <MinutesField
+          id={fid('stale')}
+          label="Stale after (minutes)"
+          min={1}
+          value={p.staleMinutes}
+          error={errors.staleMinutes}
+          onChange={(staleMinutes) => set({ staleMinutes })}
+        />
         <Field
           id={fid('template')}
           label="Dashboard URL template"

@@ -14,7 +14,7 @@ import { measurePopupHeap, type PopupHeapResult } from './measure-popup-heap';
 import { summarize, type Summary } from './stats';
 
 /** Sparkline history follows the snapshot in chunks; the heap is read once it has arrived. */
-const SETTLE_BEFORE_HEAP_MS = 2_500;
+const SETTLE_BEFORE_HEAP_MS = 1_500;
 
 /** components/popup/UnitList.tsx PAGE_SIZE: the rows mounted before "Show more". */
 export const POPUP_PAGE_SIZE = 50;
@@ -86,7 +86,7 @@ export async function measurePopupTimeToData(
     if (unit)
       injected.push(lab.server.control.injectAlert({ unitId: unit.id, severity: 'warning' }).id);
   }
-  await sleep(1_000);
+  await sleep(500);
   const target = Math.min(POPUP_PAGE_SIZE, lab.units.length);
   const first: number[] = [];
   const rows: number[] = [];

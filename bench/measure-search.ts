@@ -78,6 +78,7 @@ export function chooseQuery(
 
 const HOOK = `(() => {
   const g = globalThis;
+  if (g.__searchCheck) return;
   g.__search = { expected: -1, query: '', down: undefined, done: undefined };
   const total = () => {
     const section = document.querySelector('section[aria-label="Units"]');
@@ -156,13 +157,13 @@ export async function measureSearch(lab: Lab, popup: Page): Promise<SearchResult
     const n = counts[k - 1] as number;
     perKey.push(await keystroke(popup, query[k - 1] as string, query.slice(0, k), n));
     expected.push(n);
-    await sleep(60);
+    await sleep(30);
   }
   for (let k = query.length - 1; k >= 0; k -= 1) {
     const n = k === 0 ? items.length : (counts[k - 1] as number);
     perKey.push(await keystroke(popup, 'Backspace', query.slice(0, k), n));
     expected.push(n);
-    await sleep(60);
+    await sleep(30);
   }
   return { query, counts: expected, keystrokes: summarize(perKey), perKey };
 }

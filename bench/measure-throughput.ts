@@ -202,7 +202,7 @@ export async function measureThroughput(
       keep('worker-popup-closed'),
     );
     const popup = await openPopup(lab.session);
-    await sleep(1_000);
+    await sleep(500);
     const cpuIdlePopupOpen = await cpuOver(
       cdp,
       options.cpuSeconds * 1000,
@@ -212,7 +212,7 @@ export async function measureThroughput(
     );
 
     lab.server.control.setSimulation({ paused: true });
-    await sleep(1_500);
+    await sleep(1_000);
     const seq = { n: 0 };
     const stages: StageResult[] = [];
     let best = 0;

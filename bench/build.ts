@@ -28,6 +28,8 @@ const BUILD_INPUTS = [
   'tsconfig.json',
 ];
 const HASH_FILE = path.join(EXTENSION_DIR, '.bench-inputs-hash');
+const BASELINE_INPUTS = ['bench/baseline', 'package-lock.json'];
+const BASELINE_HASH_FILE = path.join(BASELINE_OUT, '.bench-inputs-hash');
 
 async function filesUnder(entry: string): Promise<string[]> {
   const full = path.join(ROOT, entry);
@@ -42,9 +44,9 @@ async function filesUnder(entry: string): Promise<string[]> {
 }
 
 /** SHA-256 over the paths and contents of every build input. */
-export async function buildInputsHash(): Promise<string> {
+export async function buildInputsHash(inputs: readonly string[] = BUILD_INPUTS): Promise<string> {
   const hash = createHash('sha256');
-  const files = (await Promise.all(BUILD_INPUTS.map(filesUnder))).flat().sort();
+  const files = (await Promise.all(inputs.map(filesUnder))).flat().sort();
   for (const file of files) {
     hash.update(file);
     hash.update(await readFile(path.join(ROOT, file)).catch(() => Buffer.alloc(0)));
@@ -86,6 +88,16 @@ export async function buildExtension(): Promise<void> {
     },
     vite: () => ({ build: { sourcemap: 'hidden' } }),
   });
+}
+
+/** The baseline page, unless it was built from exactly these inputs. */
+export async function buildBaselineIfChanged(): Promise<boolean> {
+  const hash = await buildInputsHash(BASELINE_INPUTS);
+  const previous = await readFile(BASELINE_HASH_FILE, 'utf8').catch(() => '');
+  if (previous.trim() === hash) return false;
+  await buildBaseline();
+  await writeFile(BASELINE_HASH_FILE, `${hash}\n`);
+  return true;
 }
 
 export async function buildBaseline(): Promise<void> {

@@ -179,7 +179,7 @@ async function saveProfile(
   const callers: ProfileOut['callers'] = {};
   for (const t of summary.top.slice(0, 6)) {
     if (t.name.includes(' @ ') || t.name.startsWith('(')) continue;
-    callers[t.name] = callersOf(profile, t.name, resolve, 6).slice(0, 4);
+    callers[t.name] = callersOf(profile, t.name, resolve, 6).slice(0, 3);
   }
   out.push({
     file: path.relative(ROOT, file),

@@ -1,25 +1,33 @@
 /** Command line of `npm run bench`. */
 
 export const MEASUREMENTS = [
+  'size',
   'alert',
   'reading',
-  'throughput',
   'popup',
-  'memory',
-  'size',
+  'search',
+  'throughput',
   'wake',
+  'memory',
 ] as const;
 export type MeasurementName = (typeof MEASUREMENTS)[number];
+
+/** Issue #14: every figure is the median of at least this many runs in one invocation. */
+export const MIN_RUNS = 3;
 
 export interface BenchArgs {
   quick: boolean;
   only: Set<MeasurementName>;
   build: boolean;
+  /** Runs per measurement; each figure is the median of the runs' figures. */
+  runs: number;
+  /** Write worker and popup CPU profiles under bench/profiles/ and print their top entries. */
+  profile: boolean;
   /** Where results.json goes. */
   out: string;
 }
 
-export const USAGE = `usage: tsx bench/run.ts [--quick] [--only <name>[,<name>…]] [--no-build] [--out <file>]
+export const USAGE = `usage: tsx bench/run.ts [--quick] [--only <name>[,<name>…]] [--runs <n ≥ ${MIN_RUNS}>] [--profile] [--no-build] [--out <file>]
   measurements: ${MEASUREMENTS.join(', ')}`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -27,17 +35,27 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     quick: false,
     only: new Set(MEASUREMENTS),
     build: true,
+    runs: MIN_RUNS,
+    profile: false,
     out: 'bench/results.json',
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
     else if (arg === '--no-build') args.build = false;
-    else if (arg === '--only' || arg === '--out') {
+    else if (arg === '--profile') args.profile = true;
+    else if (arg === '--only' || arg === '--out' || arg === '--runs') {
       const value = argv[++i];
       if (value === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
       if (arg === '--out') args.out = value;
-      else {
+      else if (arg === '--runs') {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < MIN_RUNS)
+          throw new Error(
+            `--runs must be an integer ≥ ${MIN_RUNS} (a median needs three)\n${USAGE}`,
+          );
+        args.runs = n;
+      } else {
         const names = value.split(',').map((n) => n.trim());
         for (const name of names) {
           if (!(MEASUREMENTS as readonly string[]).includes(name))

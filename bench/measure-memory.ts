@@ -30,12 +30,17 @@ export interface MemoryResult {
 
 const MB = 1024 * 1024;
 
-export async function measureWorkerMemory(lab: Lab, readingsPerUnit = 100): Promise<MemoryResult> {
+export async function measureWorkerMemory(
+  lab: Lab,
+  readingsPerUnit = 100,
+  options: { settled?: boolean } = {},
+): Promise<MemoryResult> {
   const cdp = await attachWorker(lab.session.anchor, lab.session.extensionId);
   try {
     // Let the post-connect resync (get:latest per unit) and first persist finish.
+    // A later run starts from the previous run's settled state: no resync to wait for.
     let last = 0;
-    for (let i = 0; i < 40; i += 1) {
+    for (let i = 0; i < (options.settled ? 0 : 40); i += 1) {
       await sleep(500);
       const c = lab.server.control.counters() as unknown as { events?: Record<string, number> };
       const total = Object.values(c.events ?? {}).reduce((a, b) => a + b, 0);

@@ -6,9 +6,15 @@
  * document from its very first node; times are the page's `performance.now()`,
  * which starts at navigation start.
  */
+import type { Page } from '@playwright/test';
+import { looseCdp, pageCdp, recordProfileUntil, type Profile } from './cdp';
 import type { Lab } from './lab';
 import { sleep } from './clock';
+import { measurePopupHeap, type PopupHeapResult } from './measure-popup-heap';
 import { summarize, type Summary } from './stats';
+
+/** Sparkline history follows the snapshot in chunks; the heap is read once it has arrived. */
+const SETTLE_BEFORE_HEAP_MS = 1_500;
 
 /** components/popup/UnitList.tsx PAGE_SIZE: the rows mounted before "Show more". */
 export const POPUP_PAGE_SIZE = 50;
@@ -20,6 +26,10 @@ export interface PopupResult {
   painted: Summary;
   activeAlerts: number;
   rowsExpected: number;
+  /** Row 4c: the last popup opened, settled, after GC. */
+  heap: PopupHeapResult | null;
+  /** `--profile`: one more open, profiled from navigation to painted (not among the timed ones). */
+  profile?: Profile;
 }
 
 function ttdScript(target: number): string {
@@ -44,7 +54,31 @@ function ttdScript(target: number): string {
   })();`;
 }
 
-export async function measurePopupTimeToData(lab: Lab, opens: number): Promise<PopupResult> {
+async function openTimed(
+  lab: Lab,
+  target: number,
+): Promise<{ page: Page; ttd: Record<string, number> }> {
+  const page = await lab.session.context.newPage();
+  await page.addInitScript(ttdScript(target));
+  await page.goto(`chrome-extension://${lab.session.extensionId}/popup.html`);
+  const ttd = await page
+    .waitForFunction(
+      () => {
+        const t = (globalThis as { __ttd?: Record<string, number> }).__ttd;
+        return t?.painted !== undefined ? t : undefined;
+      },
+      undefined,
+      { timeout: 15_000 },
+    )
+    .then((h) => h.jsonValue() as Promise<Record<string, number>>);
+  return { page, ttd };
+}
+
+export async function measurePopupTimeToData(
+  lab: Lab,
+  opens: number,
+  options: { profile?: boolean } = {},
+): Promise<PopupResult> {
   // 50 active alerts on distinct units (the simulator may add its own).
   const injected: string[] = [];
   for (let i = 0; i < 50; i += 1) {
@@ -52,32 +86,45 @@ export async function measurePopupTimeToData(lab: Lab, opens: number): Promise<P
     if (unit)
       injected.push(lab.server.control.injectAlert({ unitId: unit.id, severity: 'warning' }).id);
   }
-  await sleep(1_000);
+  await sleep(500);
   const target = Math.min(POPUP_PAGE_SIZE, lab.units.length);
   const first: number[] = [];
   const rows: number[] = [];
   const painted: number[] = [];
   let activeAlerts = 0;
+  let heap: PopupHeapResult | null = null;
   for (let i = 0; i < opens; i += 1) {
-    const page = await lab.session.context.newPage();
-    await page.addInitScript(ttdScript(target));
-    await page.goto(`chrome-extension://${lab.session.extensionId}/popup.html`);
-    const ttd = await page
-      .waitForFunction(
-        () => {
-          const t = (globalThis as { __ttd?: Record<string, number> }).__ttd;
-          return t?.painted !== undefined ? t : undefined;
-        },
-        undefined,
-        { timeout: 15_000 },
-      )
-      .then((h) => h.jsonValue() as Promise<Record<string, number>>);
+    const { page, ttd } = await openTimed(lab, target);
     first.push(ttd.first ?? Number.NaN);
     rows.push(ttd.rows ?? Number.NaN);
     painted.push(ttd.painted ?? Number.NaN);
     activeAlerts = ttd.alerts ?? 0;
+    if (i === opens - 1) {
+      await sleep(SETTLE_BEFORE_HEAP_MS);
+      heap = await measurePopupHeap(page);
+    }
     await page.close();
     await sleep(300);
+  }
+  let profile: Profile | undefined;
+  if (options.profile) {
+    const page = await lab.session.context.newPage();
+    await page.addInitScript(ttdScript(target));
+    const cdp = await pageCdp(page);
+    try {
+      // The page session survives the navigation into the extension's process.
+      profile = await recordProfileUntil(looseCdp(cdp), async () => {
+        await page.goto(`chrome-extension://${lab.session.extensionId}/popup.html`);
+        await page.waitForFunction(
+          () => (globalThis as { __ttd?: { painted?: number } }).__ttd?.painted !== undefined,
+          undefined,
+          { timeout: 15_000 },
+        );
+      });
+    } finally {
+      await cdp.detach().catch(() => undefined);
+      await page.close();
+    }
   }
   for (const id of injected) {
     try {
@@ -93,5 +140,7 @@ export async function measurePopupTimeToData(lab: Lab, opens: number): Promise<P
     painted: summarize(painted),
     activeAlerts,
     rowsExpected: target,
+    heap,
+    ...(profile ? { profile } : {}),
   };
 }

@@ -19,7 +19,14 @@
  */
 import type { WireBatchReading } from '../lib/protocol';
 import type { UnitRecord } from '../server/directory';
-import { attachWorker, cpuOver, type CpuWindow, type FrameResolver, type WorkerCdp } from './cdp';
+import {
+  attachWorker,
+  cpuOver,
+  type CpuWindow,
+  type FrameResolver,
+  type Profile,
+  type WorkerCdp,
+} from './cdp';
 import { now, sleep } from './clock';
 import { openPopup } from './harness';
 import { ensureWorkerProbe, type Lab } from './lab';
@@ -176,6 +183,8 @@ export async function measureThroughput(
     sustainSeconds: number;
     cpuSeconds: number;
     resolve?: FrameResolver;
+    /** Receives the raw worker CPU profiles (`--profile`). */
+    keepProfile?: (label: string, profile: Profile) => void;
   },
 ): Promise<ThroughputResult> {
   const resolve = options.resolve;
@@ -184,13 +193,26 @@ export async function measureThroughput(
   const cdp = await attachWorker(lab.session.anchor, lab.session.extensionId);
   try {
     // CPU at the simulator's 1,000 readings/s, popup closed, then open.
-    const cpuIdlePopupClosed = await cpuOver(cdp, options.cpuSeconds * 1000, sleep, resolve);
+    const keep = (label: string) => (profile: Profile) => options.keepProfile?.(label, profile);
+    const cpuIdlePopupClosed = await cpuOver(
+      cdp,
+      options.cpuSeconds * 1000,
+      sleep,
+      resolve,
+      keep('worker-popup-closed'),
+    );
     const popup = await openPopup(lab.session);
-    await sleep(1_000);
-    const cpuIdlePopupOpen = await cpuOver(cdp, options.cpuSeconds * 1000, sleep, resolve);
+    await sleep(500);
+    const cpuIdlePopupOpen = await cpuOver(
+      cdp,
+      options.cpuSeconds * 1000,
+      sleep,
+      resolve,
+      keep('worker-popup-open'),
+    );
 
     lab.server.control.setSimulation({ paused: true });
-    await sleep(1_500);
+    await sleep(1_000);
     const seq = { n: 0 };
     const stages: StageResult[] = [];
     let best = 0;
@@ -202,12 +224,14 @@ export async function measureThroughput(
       await sleep(500);
     }
     // Sustain the best ramp rate for the full window; step down once if it fails.
-    let sustained: StageResult | null = null;
-    let sustainedRate = 0;
+    // Without a sustain window (--quick), the last ramp stage that passed stands for it.
+    let sustained: StageResult | null =
+      options.sustainSeconds > 0 ? null : (stages.filter((s) => s.pass).pop() ?? null);
+    let sustainedRate = options.sustainSeconds > 0 ? 0 : best;
     const candidates = [best, ...options.rampRates.filter((r) => r < best).reverse()].filter(
       (r) => r > 0,
     );
-    for (const rate of candidates.slice(0, 2)) {
+    for (const rate of options.sustainSeconds > 0 ? candidates.slice(0, 2) : []) {
       await sleep(1_000);
       const stage = await runStage(lab, cdp, rate, options.sustainSeconds, seq, resolve);
       stages.push(stage);

@@ -3,93 +3,166 @@
  * through a page session), then an event wakes it: opening the popup (its
  * live port starts the worker). Measured from the popup navigation request
  * (Node clock) to: a new authenticated socket in the server (`connected`),
- * its org and every site room joined (`resubscribed`, from
- * `control.state()`), and the badge back to its text before the stop
- * (`badge`, read from the new worker).
+ * its org and every site room joined (`rooms`, from `control.state()`), and
+ * the badge right (`badge`): the text the worker set, read from the popup
+ * page, equals what the server's open alerts say it should be, at a moment
+ * after the socket connected.
+ *
+ * Issue #14, why this row used to give n = 0: "right" was the badge text
+ * from before the stop, and it was read through the Playwright `Worker` of
+ * the new worker, looked up once. The simulator keeps opening and resolving
+ * alerts, so the count before the stop is not the count a few seconds later
+ * (the badge was right and never matched), and a lookup made before
+ * Playwright saw the restarted worker kept the stopped one, whose reads fail
+ * for good. Now the truth is the server's active-alert count at the time of
+ * each read, and the badge is read from the popup (an extension page), which
+ * needs no handle on the worker. A sample that does not finish within the
+ * bound is reported with what it was waiting for, never dropped in silence.
  */
-import type { Worker } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { pageCdp, workerTargetId } from './cdp';
 import { now, sleep } from './clock';
-import { badgeText, currentWorker, DEMO_ORG_ID, waitUntil } from './harness';
+import { currentWorker, DEMO_ORG_ID, login, waitUntil } from './harness';
 import { installWorkerProbe, type Lab } from './lab';
 import { summarize, type Summary } from './stats';
 
+/** lib/badge.ts BADGE_COUNT_CAP. */
+const BADGE_COUNT_CAP = 99;
+const SAMPLE_BOUND_MS = 10_000;
+
+export interface WakeSample {
+  connected: number;
+  rooms: number;
+  badge: number;
+  ready: number;
+  /** Badge text and title's first line as read, with ms since the navigation (changes only). */
+  badgeTimeline: [number, string, string][];
+  /** Why the sample has no `ready`, when it has none. */
+  missing?: string;
+}
+
 export interface WakeResult {
-  samples: number;
+  samples: WakeSample[];
   connected: Summary;
-  resubscribed: Summary;
+  rooms: Summary;
   badge: Summary;
   /** Wake-up = the latest of the three, per sample. */
   ready: Summary;
-  badgeText: string;
+}
+
+/** The badge text the worker should show for `active` open, unacknowledged alerts. */
+export function expectedBadge(active: number): string {
+  if (active === 0) return '';
+  return active > BADGE_COUNT_CAP ? `${BADGE_COUNT_CAP}+` : String(active);
+}
+
+async function activeAlerts(serverUrl: string, token: string): Promise<number> {
+  const res = await fetch(
+    `${serverUrl}/api/orgs/${DEMO_ORG_ID}/alerts?status=active&limit=${BADGE_COUNT_CAP + 1}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  if (!res.ok) throw new Error(`alerts answered ${res.status}`);
+  return ((await res.json()) as unknown[]).length;
+}
+
+/** The badge text and the first line of its title (the phase: signed out, connecting, live…). */
+async function readBadge(popup: Page): Promise<{ text: string; title: string } | undefined> {
+  return popup
+    .evaluate(async () => ({
+      text: await chrome.action.getBadgeText({}),
+      title: (await chrome.action.getTitle({})).split('\n')[0] ?? '',
+    }))
+    .catch(() => undefined);
 }
 
 export async function measureWake(lab: Lab, samples: number, sites: number): Promise<WakeResult> {
   const { context, extensionId, anchor } = lab.session;
+  const token = await login(lab.server.url);
   const cdp = await pageCdp(anchor);
   await cdp.send('ServiceWorker.enable');
-  const expected = await badgeText(lab.session.worker);
-  const connected: number[] = [];
-  const resubscribed: number[] = [];
-  const badge: number[] = [];
-  const ready: number[] = [];
-  for (let i = 0; i < samples; i += 1) {
-    const oldIds = new Set(lab.server.control.state().sockets.map((s) => s.id));
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await waitUntil(
-      'the worker to stop',
-      async () => (await workerTargetId(cdp, extensionId)) === undefined,
-      5_000,
-      20,
-    );
-    await waitUntil(
-      'the old socket to go',
-      () => lab.server.control.state().sockets.length === 0,
-      5_000,
-      20,
-    );
-    await sleep(300);
-    const t0 = now();
-    const popup = await context.newPage();
-    const navigation = popup.goto(`chrome-extension://${extensionId}/popup.html`);
-    let tConnected = Number.NaN;
-    let tRooms = Number.NaN;
-    let tBadge = Number.NaN;
-    let worker: Worker | undefined;
-    const deadline = t0 + 10_000;
-    while (now() < deadline && (Number.isNaN(tRooms) || Number.isNaN(tBadge))) {
-      const socket = lab.server.control
-        .state()
-        .sockets.find((s) => s.organizationId === DEMO_ORG_ID && !oldIds.has(s.id));
-      if (socket && Number.isNaN(tConnected)) tConnected = now() - t0;
-      if (socket && Number.isNaN(tRooms) && socket.rooms.length >= 1 + sites) tRooms = now() - t0;
-      if (socket && Number.isNaN(tBadge)) {
-        worker ??= currentWorker(context);
-        const text = worker ? await badgeText(worker).catch(() => '') : '';
-        if (text === expected) tBadge = now() - t0;
+  const out: WakeSample[] = [];
+  try {
+    for (let i = 0; i < samples; i += 1) {
+      const oldIds = new Set(lab.server.control.state().sockets.map((s) => s.id));
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await waitUntil(
+        'the worker to stop',
+        async () => (await workerTargetId(cdp, extensionId)) === undefined,
+        5_000,
+        20,
+      );
+      await waitUntil(
+        'the old socket to go',
+        () => lab.server.control.state().sockets.length === 0,
+        5_000,
+        20,
+      );
+      await sleep(300);
+      const t0 = now();
+      const popup = await context.newPage();
+      const navigation = popup.goto(`chrome-extension://${extensionId}/popup.html`);
+      let connected = Number.NaN;
+      let rooms = Number.NaN;
+      let badge = Number.NaN;
+      const timeline: [number, string, string][] = [];
+      let lastTruth = '';
+      while (now() < t0 + SAMPLE_BOUND_MS && (Number.isNaN(rooms) || Number.isNaN(badge))) {
+        const socket = lab.server.control
+          .state()
+          .sockets.find((s) => s.organizationId === DEMO_ORG_ID && !oldIds.has(s.id));
+        if (socket && Number.isNaN(connected)) connected = now() - t0;
+        if (socket && Number.isNaN(rooms) && socket.rooms.length >= 1 + sites) rooms = now() - t0;
+        const read = await readBadge(popup);
+        const text = read?.text;
+        const at = now() - t0;
+        const last = timeline[timeline.length - 1];
+        if (read !== undefined && (last?.[1] !== read.text || last[2] !== read.title))
+          timeline.push([Math.round(at), read.text, read.title]);
+        if (socket && text !== undefined && Number.isNaN(badge)) {
+          // The truth may move while we read: right if it matches either side of the read.
+          const after = expectedBadge(await activeAlerts(lab.server.url, token));
+          if (text === lastTruth || text === after) badge = at;
+          lastTruth = after;
+        } else if (socket) {
+          lastTruth = expectedBadge(await activeAlerts(lab.server.url, token));
+        }
+        await sleep(10);
       }
-      await sleep(5);
+      await navigation.catch(() => undefined);
+      const ready = Math.max(connected, rooms, badge);
+      const missing = [
+        Number.isNaN(connected) ? 'no new socket' : '',
+        Number.isNaN(rooms) ? `rooms not all joined` : '',
+        Number.isNaN(badge)
+          ? `badge '${timeline[timeline.length - 1]?.[1] ?? '?'}' while the server says '${lastTruth}'`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      out.push({
+        connected,
+        rooms,
+        badge,
+        ready,
+        badgeTimeline: timeline.slice(0, 12),
+        ...(missing ? { missing: `after ${SAMPLE_BOUND_MS} ms: ${missing}` } : {}),
+      });
+      await popup.close();
+      await sleep(500);
     }
-    await navigation.catch(() => undefined);
-    connected.push(tConnected);
-    resubscribed.push(tRooms);
-    badge.push(tBadge);
-    ready.push(Math.max(tConnected, tRooms, tBadge));
-    await popup.close();
-    await sleep(500);
+  } finally {
+    await cdp.detach();
+    const worker = currentWorker(context);
+    if (worker) {
+      lab.session.worker = worker;
+      await installWorkerProbe(worker).catch(() => undefined);
+    }
   }
-  const worker = currentWorker(context);
-  if (worker) {
-    lab.session.worker = worker;
-    await installWorkerProbe(worker).catch(() => undefined);
-  }
-  await cdp.detach();
   return {
-    samples,
-    connected: summarize(connected),
-    resubscribed: summarize(resubscribed),
-    badge: summarize(badge),
-    ready: summarize(ready),
-    badgeText: expected,
+    samples: out,
+    connected: summarize(out.map((s) => s.connected)),
+    rooms: summarize(out.map((s) => s.rooms)),
+    badge: summarize(out.map((s) => s.badge)),
+    ready: summarize(out.map((s) => s.ready)),
   };
 }

@@ -1,42 +1,102 @@
 /**
- * `npm run bench` (issue #5): builds the extension into .output-bench (unless
- * --no-build) and the baseline page, then measures, on this machine, the
- * built extension in the system Chromium against the reference server on
- * 127.0.0.1, prints one table and writes bench/results.json.
+ * `npm run bench` (issues #5, #14): builds the extension into .output-bench
+ * (unless --no-build, or its inputs are unchanged since the last bench build)
+ * and the baseline page, then measures, on this machine, the built extension
+ * in the system Chromium against the reference server on 127.0.0.1, prints
+ * one table and writes bench/results.json.
  *
- *   tsx bench/run.ts [--quick] [--only alert,reading,…] [--no-build] [--out file]
+ *   tsx bench/run.ts [--quick] [--only alert,reading,…] [--runs n] [--profile] [--no-build] [--out file]
  *
- * Bounded: the full run took 3.9 min on the shared 2-core box, --quick about
- * 2.9 min (two browser launches and the 5,000-unit resync are fixed costs). No timed
- * assertion anywhere: this reports, it does not fail a build (exit code 0
- * even on misses; 1 only when the bench itself breaks).
+ * Reproducible figures (issue #14): every measurement is repeated `--runs`
+ * times (at least 3) in this one invocation, each run on its own samples,
+ * and each figure is the median of the runs' figures with their spread
+ * (min–max). Ratio rows divide by the baseline measured in the same run.
+ * The machine's load (load average, CPU of other processes) is recorded
+ * before, per run and after, and a busy machine is announced in the table.
+ *
+ * Exit code: 0 when every row produced its figures, misses included (this
+ * reports, it does not gate a build); 1 when any row is a FAIL of the bench
+ * (a run without a sample, a measurement that threw) or the bench broke.
  */
-import { parseArgs, type BenchArgs } from './args';
-import { buildBaseline, buildExtension, BASELINE_OUT, EXTENSION_DIR } from './build';
-import { chromiumVersion } from './harness';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { aggregateRow, exitCodeFor, failedRow, type RowResult, type RunFigure } from './aggregate';
+import { parseArgs, type BenchArgs, type MeasurementName } from './args';
+import {
+  buildBaselineIfChanged,
+  buildExtensionIfChanged,
+  BASELINE_OUT,
+  EXTENSION_DIR,
+  ROOT,
+} from './build';
+import {
+  callersOf,
+  looseCdp,
+  pageCdp,
+  recordProfileUntil,
+  summarizeProfile,
+  type FrameResolver,
+  type Profile,
+} from './cdp';
+import { sleep } from './clock';
+import { chromiumVersion, openPopup } from './harness';
 import { openLab, type Lab } from './lab';
+import {
+  busyVerdict,
+  loadSample,
+  otherCores,
+  readCpuCounters,
+  sampleOthers,
+  type CpuCounters,
+  type LoadRecord,
+  type LoadSample,
+} from './load';
 import { measureAlertLatency } from './measure-alert';
 import { measureWorkerMemory } from './measure-memory';
 import { measurePopupTimeToData } from './measure-popup';
 import { measureReadingLatency } from './measure-reading';
+import { measureSearch } from './measure-search';
 import { measureSize } from './measure-size';
 import { measureThroughput } from './measure-throughput';
 import { measureWake } from './measure-wake';
-import { formatTable, machineInfo, machineLine, writeResults, type Row } from './report';
+import {
+  currentCommit,
+  formatTable,
+  machineInfo,
+  machineLine,
+  writeResults,
+  type Machine,
+} from './report';
 import { extensionFrameResolver } from './sourcemap';
 import { serveStatic } from './static-server';
-import os from 'node:os';
+import { ROWS } from './targets';
 
 const KIB = 1024;
+const MB = 1_000_000;
 const MAIN_SHAPE = { sites: 10, unitsPerSite: 100 }; // 1,000 units
 const MEMORY_SHAPE = { sites: 50, unitsPerSite: 100 }; // 5,000 units
+const PROFILE_DIR = path.join(ROOT, 'bench', 'profiles');
 
+/** Which rows each measurement produces. */
+const ROWS_OF: Record<MeasurementName, readonly string[]> = {
+  size: ['6a', '6b'],
+  alert: ['1a', '1b'],
+  reading: ['2a', '2b'],
+  popup: ['4', '4c'],
+  search: ['4b'],
+  throughput: ['3a', '3b', '3c'],
+  wake: ['7'],
+  memory: ['5'],
+};
+
+/** Samples per run. */
 interface Plan {
   alertSamples: number;
   readingSamples: number;
   popupOpens: number;
   rampRates: number[];
   rampSeconds: number;
+  /** 0: no sustain window, the ramp's last passing stage stands for it. */
   sustainSeconds: number;
   cpuSeconds: number;
   wakeSamples: number;
@@ -45,267 +105,481 @@ interface Plan {
 function planFor(args: BenchArgs): Plan {
   return args.quick
     ? {
-        alertSamples: 50,
-        readingSamples: 50,
-        popupOpens: 4,
-        rampRates: [20_000, 40_000],
+        alertSamples: 20,
+        readingSamples: 20,
+        popupOpens: 2,
+        rampRates: [20_000],
         rampSeconds: 3,
-        sustainSeconds: 6,
-        cpuSeconds: 3,
-        wakeSamples: 2,
+        sustainSeconds: 0,
+        cpuSeconds: 2,
+        wakeSamples: 1,
       }
     : {
-        alertSamples: 200,
-        readingSamples: 200,
-        popupOpens: 15,
-        rampRates: [5_000, 10_000, 20_000, 40_000, 60_000, 80_000],
-        rampSeconds: 5,
-        sustainSeconds: 30,
+        alertSamples: 100,
+        readingSamples: 100,
+        popupOpens: 8,
+        rampRates: [10_000, 20_000, 40_000, 60_000, 80_000],
+        rampSeconds: 4,
+        sustainSeconds: 15,
         cpuSeconds: 10,
-        wakeSamples: 5,
+        wakeSamples: 4,
       };
 }
 
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const started = Date.now();
+const log = (message: string) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
+const errorText = (error: unknown) =>
+  error instanceof Error ? error.message.split('\n')[0] : String(error);
+
+/** Collects the runs' figures per row, and notes from the latest run. */
+class Collector {
+  readonly figures = new Map<string, RunFigure[]>();
+  readonly notes = new Map<string, string>();
+  readonly errors = new Map<string, string>();
+  add(id: string, figure: RunFigure, note?: string): void {
+    this.figures.set(id, [...(this.figures.get(id) ?? []), figure]);
+    if (note !== undefined) this.notes.set(id, note);
+  }
+  /** A run of a measurement threw: each of its rows gets a run without sample, with the error. */
+  fail(measurement: MeasurementName, error: unknown): void {
+    log(`${measurement} failed: ${errorText(error)}`);
+    for (const id of ROWS_OF[measurement])
+      this.add(id, { value: Number.NaN, n: 0, reason: errorText(error) });
+  }
+}
+
+interface RunLoad extends LoadSample {
+  run: number;
+  /** Cores other processes used since the previous sample (the bench's own browsers excluded). */
+  otherCores?: number;
+}
+
+interface ProfileOut {
+  file: string;
+  top: { name: string; selfMs: number }[];
+  busyMs: number;
+  wallMs: number;
+  callers: Record<string, { chain: string; selfMs: number }[]>;
+}
+
+async function saveProfile(
+  label: string,
+  run: number,
+  profile: Profile,
+  resolve: FrameResolver | undefined,
+  out: ProfileOut[],
+): Promise<void> {
+  await mkdir(PROFILE_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(PROFILE_DIR, `${stamp}-${label}-run${run}.cpuprofile`);
+  await writeFile(file, JSON.stringify(profile));
+  const summary = summarizeProfile(profile, resolve, 10);
+  // Native entries have no source to read: say which JS calls them.
+  const callers: ProfileOut['callers'] = {};
+  for (const t of summary.top.slice(0, 6)) {
+    if (t.name.includes(' @ ') || t.name.startsWith('(')) continue;
+    callers[t.name] = callersOf(profile, t.name, resolve, 6).slice(0, 3);
+  }
+  out.push({
+    file: path.relative(ROOT, file),
+    top: summary.top,
+    busyMs: summary.busyMs,
+    wallMs: summary.wallMs,
+    callers,
+  });
+}
 
 async function main(): Promise<void> {
-  const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
   const plan = planFor(args);
-  const machine = machineInfo(chromiumVersion());
-  const rows: Row[] = [];
-  const details: Record<string, unknown> = { plan };
-  const wants = (name: Parameters<typeof args.only.has>[0]) => args.only.has(name);
+  const machine: Machine = machineInfo(chromiumVersion());
+  const commit = currentCommit();
+  const wants = (name: MeasurementName) => args.only.has(name);
+  const collector = new Collector();
+  const perRun: Record<string, unknown>[] = Array.from({ length: args.runs }, (_, i) => ({
+    run: i + 1,
+  }));
+  const runLoads: RunLoad[] = [];
+  const profiles: ProfileOut[] = [];
 
+  // Load before anything of ours runs: the second before the start is the cleanest look.
+  const load: LoadRecord = { start: loadSample(), cores: machine.cores };
+  load.othersBeforeCores = await sampleOthers(1_000);
+  const cpuStart = readCpuCounters();
+  let cpuPrevious: CpuCounters | undefined = cpuStart;
+  const markRun = (run: number) => {
+    const now = readCpuCounters();
+    const others = cpuPrevious && now ? otherCores(cpuPrevious, now, machine.cores) : undefined;
+    cpuPrevious = now;
+    runLoads.push({
+      run,
+      ...loadSample(),
+      ...(others !== undefined ? { otherCores: others } : {}),
+    });
+  };
+
+  let buildInfo: { built: boolean; hash: string } | null = null;
   if (args.build) {
-    log('building the extension into .output-bench');
-    await buildExtension();
+    log('building the extension into .output-bench (skipped when its inputs are unchanged)');
+    buildInfo = await buildExtensionIfChanged();
+    log(buildInfo.built ? 'built' : `up to date (inputs ${buildInfo.hash.slice(0, 12)})`);
   }
   if (wants('reading')) {
-    log('building the baseline page into bench/out/baseline');
-    await buildBaseline();
+    log('building the baseline page into bench/out/baseline (skipped when unchanged)');
+    log((await buildBaselineIfChanged()) ? 'built' : 'up to date');
   }
+  const resolve =
+    wants('throughput') || args.profile ? await extensionFrameResolver(EXTENSION_DIR) : undefined;
 
   if (wants('size')) {
-    log('size');
-    const size = await measureSize(EXTENSION_DIR);
-    details.size = size;
-    const top = (b: typeof size.background) =>
-      b.breakdown
-        .slice(0, 4)
-        .map((o) => `${o.owner} ${(o.bytes / KIB).toFixed(1)}`)
-        .join(', ');
-    rows.push({
-      id: '6a',
-      metric: 'background bundle, minified JS',
-      target: '≤ 70 KiB',
-      p50: size.background.jsBytes / KIB,
-      p99: null,
-      unit: 'KiB',
-      pass: size.background.jsBytes <= 70 * KIB,
-      note: `gzip ${(size.background.gzipBytes / KIB).toFixed(1)} KiB; ${size.background.files.length} files; largest: ${top(size.background)}`,
-    });
-    rows.push({
-      id: '6b',
-      metric: 'popup bundle, minified JS',
-      target: '≤ 300 KiB',
-      p50: size.popup.jsBytes / KIB,
-      p99: null,
-      unit: 'KiB',
-      pass: size.popup.jsBytes <= 300 * KIB,
-      note: `+ CSS ${((size.popup.minBytes - size.popup.jsBytes) / KIB).toFixed(1)} KiB; gzip (JS+CSS) ${(size.popup.gzipBytes / KIB).toFixed(1)} KiB; largest: ${top(size.popup)}`,
-    });
+    for (let run = 1; run <= args.runs; run += 1) {
+      try {
+        const size = await measureSize(EXTENSION_DIR);
+        perRun[run - 1]!.size = size;
+        const top = (b: typeof size.background) =>
+          b.breakdown
+            .slice(0, 4)
+            .map((o) => `${o.owner} ${(o.bytes / KIB).toFixed(1)}`)
+            .join(', ');
+        collector.add(
+          '6a',
+          { value: size.background.jsBytes / KIB, n: 1 },
+          `gzip ${(size.background.gzipBytes / KIB).toFixed(1)} KiB; ${size.background.files.length} files; largest: ${top(size.background)}`,
+        );
+        collector.add(
+          '6b',
+          { value: size.popup.jsBytes / KIB, n: 1 },
+          `+ CSS ${((size.popup.minBytes - size.popup.jsBytes) / KIB).toFixed(1)} KiB; gzip (JS+CSS) ${(size.popup.gzipBytes / KIB).toFixed(1)} KiB; largest: ${top(size.popup)}`,
+        );
+      } catch (error) {
+        collector.fail('size', error);
+      }
+    }
   }
 
-  const needsMain = ['alert', 'reading', 'throughput', 'popup', 'wake'].some((n) =>
-    args.only.has(n as never),
-  );
-  if (needsMain) {
+  const mainMeasurements: MeasurementName[] = [
+    'alert',
+    'reading',
+    'popup',
+    'search',
+    'throughput',
+    'wake',
+  ];
+  if (mainMeasurements.some(wants)) {
     log(`lab: ${MAIN_SHAPE.sites * MAIN_SHAPE.unitsPerSite} units, simulator 1 reading/s each`);
-    const lab = await openLab(EXTENSION_DIR, { ...MAIN_SHAPE, simulate: true, rate: 1 });
-    details.workerClock = lab.workerClock;
+    let lab: Lab | undefined;
     try {
-      await runMain(lab, args, plan, rows, details);
-    } finally {
-      await lab.close();
+      lab = await openLab(EXTENSION_DIR, { ...MAIN_SHAPE, simulate: true, rate: 1 });
+    } catch (error) {
+      for (const m of mainMeasurements.filter(wants)) collector.fail(m, error);
+    }
+    if (lab) {
+      perRun.forEach((r) => (r.workerClock = lab.workerClock));
+      try {
+        const site = wants('reading') ? await serveStatic(BASELINE_OUT) : undefined;
+        try {
+          for (let run = 1; run <= args.runs; run += 1) {
+            markRun(run);
+            log(`run ${run}/${args.runs}`);
+            await runMain(lab, args, plan, run, collector, perRun[run - 1]!, {
+              baselineUrl: site?.url,
+              resolve,
+              keep: (label, profile) => saveProfile(label, run, profile, resolve, profiles),
+            });
+          }
+        } finally {
+          await site?.close();
+        }
+      } finally {
+        await lab.close();
+      }
     }
   }
 
   if (wants('memory')) {
     log(`lab: ${MEMORY_SHAPE.sites * MEMORY_SHAPE.unitsPerSite} units, simulator paused`);
-    const lab = await openLab(EXTENSION_DIR, { ...MEMORY_SHAPE, simulate: false });
+    let lab: Lab | undefined;
     try {
-      log('memory: 100 readings of history per unit');
-      const memory = await measureWorkerMemory(lab, 100);
-      details.memory = memory;
-      rows.push({
-        id: '5',
-        metric: `worker memory, ${memory.units} units × ${memory.readingsPerUnit} readings`,
-        target: '≤ 30 MB',
-        p50: memory.heapAfterMb,
-        p99: null,
-        unit: 'MiB',
-        // The target is in MB (10^6 bytes); the figure is in MiB.
-        pass: memory.heapAfterMb * 1024 * 1024 <= 30_000_000,
-        note: `after GC, JS heap ${memory.jsHeapMb.toFixed(1)} + ArrayBuffers ${memory.arrayBuffersMb.toFixed(1)} MiB; ${memory.heapBeforeMb.toFixed(1)} MiB with 1 reading/unit; ≈${memory.bytesPerReading.toFixed(0)} B per stored reading`,
-      });
+      lab = await openLab(EXTENSION_DIR, { ...MEMORY_SHAPE, simulate: false });
+      let bytesPerReading = Number.NaN;
+      for (let run = 1; run <= args.runs; run += 1) {
+        log(`memory run ${run}: 100 readings of history per unit`);
+        try {
+          const memory = await measureWorkerMemory(lab, 100, { settled: run > 1 });
+          perRun[run - 1]!.memory = memory;
+          // Only the first run grows the history from one reading a unit; later runs replace it.
+          if (run === 1) bytesPerReading = memory.bytesPerReading;
+          collector.add(
+            '5',
+            { value: (memory.heapAfterMb * 1024 * 1024) / MB, n: 1 },
+            `after GC: JS heap ${((memory.jsHeapMb * 1024 * 1024) / MB).toFixed(1)} + ArrayBuffers ${((memory.arrayBuffersMb * 1024 * 1024) / MB).toFixed(1)} MB; ${memory.units} units; ≈${bytesPerReading.toFixed(0)} B per stored reading (run 1)`,
+          );
+        } catch (error) {
+          collector.fail('memory', error);
+        }
+      }
+    } catch (error) {
+      collector.fail('memory', error);
     } finally {
-      await lab.close();
+      await lab?.close();
     }
   }
 
-  rows.sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
-  machine.loadAverageEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  load.end = loadSample();
+  const cpuEnd = readCpuCounters();
+  if (cpuStart && cpuEnd) load.othersDuringCores = otherCores(cpuStart, cpuEnd, machine.cores);
+
+  const wanted = new Set(MEASUREMENTS_IN_ORDER.filter(wants).flatMap((m) => ROWS_OF[m]));
+  const rows: RowResult[] = ROWS.filter((spec) => wanted.has(spec.id)).map((spec) => {
+    const runs = collector.figures.get(spec.id);
+    if (runs === undefined) return failedRow(spec, args.runs, 'the measurement produced no run');
+    return aggregateRow(spec, runs, args.runs, collector.notes.get(spec.id));
+  });
+
   const durationS = (Date.now() - started) / 1000;
+  const loadOut = { ...load, ...busyOf(load), perRun: runLoads };
   process.stdout.write(
-    `\nFrostline bench${args.quick ? ' (quick)' : ''}, ${durationS.toFixed(0)} s\n`,
+    `\nFrostline bench${args.quick ? ' (quick)' : ''}, ${args.runs} runs, ${durationS.toFixed(0)} s; commit ${commit.slice(0, 12)}${commit.endsWith('-dirty') ? '-dirty' : ''}; ${new Date().toISOString()}\n`,
   );
-  process.stdout.write(`${machineLine(machine)}\n\n${formatTable(rows)}\n`);
+  process.stdout.write(`${machineLine(machine, load)}\n\n${formatTable(rows, load, args.runs)}\n`);
+  if (profiles.length > 0) process.stdout.write(`\n${formatProfiles(profiles)}\n`);
   await writeResults(args.out, {
     machine,
+    commit,
+    load: loadOut,
+    runs: args.runs,
     rows,
-    details,
+    details: { plan, build: buildInfo, perRun, ...(profiles.length ? { profiles } : {}) },
     args: { ...args, only: [...args.only] },
     durationS,
   });
   process.stdout.write(`\nwrote ${args.out}\n`);
+  process.exitCode = exitCodeFor(rows);
+}
+
+const MEASUREMENTS_IN_ORDER: MeasurementName[] = [
+  'size',
+  'alert',
+  'reading',
+  'popup',
+  'search',
+  'throughput',
+  'wake',
+  'memory',
+];
+
+function busyOf(load: LoadRecord): { busy: boolean; busyReasons: string[] } {
+  const { busy, reasons } = busyVerdict(load);
+  return { busy, busyReasons: reasons };
+}
+
+function formatProfiles(profiles: readonly ProfileOut[]): string {
+  const lines = ['profiles (self time, ms; open the .cpuprofile files in DevTools → Performance):'];
+  for (const p of profiles) {
+    lines.push(
+      `  ${p.file}: busy ${p.busyMs.toFixed(0)} of ${p.wallMs.toFixed(0)} ms`,
+      ...p.top.map((t) => `    ${t.selfMs.toFixed(1).padStart(7)}  ${t.name}`),
+    );
+    for (const [name, chains] of Object.entries(p.callers)) {
+      lines.push(`    callers of ${name}:`);
+      for (const c of chains) lines.push(`      ${c.selfMs.toFixed(1).padStart(7)}  ${c.chain}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+interface MainContext {
+  baselineUrl: string | undefined;
+  resolve: FrameResolver | undefined;
+  keep: (label: string, profile: Profile) => Promise<void>;
 }
 
 async function runMain(
   lab: Lab,
   args: BenchArgs,
   plan: Plan,
-  rows: Row[],
+  run: number,
+  collector: Collector,
   details: Record<string, unknown>,
+  ctx: MainContext,
 ): Promise<void> {
+  const pending: Promise<void>[] = [];
   if (args.only.has('alert')) {
     log(`alert latency: ${plan.alertSamples} probes`);
-    const r = await measureAlertLatency(lab, plan.alertSamples);
-    details.alert = r;
-    rows.push({
-      id: '1a',
-      metric: 'alert → badge text set (worker)',
-      target: 'p50 ≤ 5, p99 ≤ 20 ms',
-      p50: r.badge.p50,
-      p99: r.badge.p99,
-      unit: 'ms',
-      pass: r.badge.p50 <= 5 && r.badge.p99 <= 20,
-      note: `n=${r.badge.n}/${r.samples}, popup closed, simulator 1,000 readings/s; badge was '${r.badgeBefore}'`,
-    });
-    rows.push({
-      id: '1b',
-      metric: 'alert → notification created (worker)',
-      target: 'p50 ≤ 5, p99 ≤ 20 ms',
-      p50: r.notification.p50,
-      p99: r.notification.p99,
-      unit: 'ms',
-      pass: r.notification.p50 <= 5 && r.notification.p99 <= 20,
-      note: `n=${r.notification.n}/${r.samples} (${r.grouped} as the grouped storm notification); worker clock offset ${lab.workerClock.offsetMs.toFixed(2)} ± ${lab.workerClock.uncertaintyMs.toFixed(2)} ms (corrected)`,
-    });
+    try {
+      const r = await measureAlertLatency(lab, plan.alertSamples);
+      details.alert = r;
+      collector.add(
+        '1a',
+        { value: r.badge.p50, p99: r.badge.p99, n: r.badge.n, of: r.samples },
+        `popup closed, simulator 1,000 readings/s; badge was '${r.badgeBefore}'`,
+      );
+      collector.add(
+        '1b',
+        { value: r.notification.p50, p99: r.notification.p99, n: r.notification.n, of: r.samples },
+        `${r.grouped} as the grouped storm notification; worker clock offset ${lab.workerClock.offsetMs.toFixed(2)} ± ${lab.workerClock.uncertaintyMs.toFixed(2)} ms (corrected)`,
+      );
+    } catch (error) {
+      collector.fail('alert', error);
+    }
   }
   if (args.only.has('reading')) {
     log(`reading latency: ${plan.readingSamples} batches, popup and baseline side by side`);
-    const site = await serveStatic(BASELINE_OUT);
     try {
-      const r = await measureReadingLatency(lab, site.url, plan.readingSamples);
+      if (ctx.baselineUrl === undefined) throw new Error('baseline page not served');
+      const r = await measureReadingLatency(lab, ctx.baselineUrl, plan.readingSamples);
       details.reading = r;
-      rows.push({
-        id: '2a',
-        metric: 'reading → popup DOM (extension)',
-        target: 'p50 ≤ 1.3× baseline, p99 ≤ 50 ms',
-        p50: r.popup.p50,
-        p99: r.popup.p99,
-        unit: 'ms',
-        ratio: r.ratioOfMedians,
-        pass: r.ratioOfMedians <= 1.3 && r.popup.p99 <= 50,
-        note: `n=${r.popup.n}/${r.samples} (lost ${r.lost.popup}); ratio = p50/p50 of the same batches; median of per-batch ratios ${r.medianOfRatios.toFixed(2)}×; ${r.rowsMounted} rows mounted in each page`,
-      });
-      rows.push({
-        id: '2b',
-        metric: 'reading → baseline page DOM',
-        target: '(baseline)',
-        p50: r.baseline.p50,
-        p99: r.baseline.p99,
-        unit: 'ms',
-        pass: null,
-        note: `n=${r.baseline.n}/${r.samples} (lost ${r.lost.baseline}); own socket.io-client + setQueryData + React, no worker`,
-      });
-    } finally {
-      await site.close();
+      collector.add(
+        '2a',
+        {
+          value: r.popup.p50,
+          p99: r.popup.p99,
+          ratio: r.ratioOfMedians,
+          n: r.popup.n,
+          of: r.samples,
+        },
+        `ratio = this run's p50 over 2b's p50 of the same batches; median of per-batch ratios ${r.medianOfRatios.toFixed(2)}× (last run); ${r.rowsMounted} rows mounted in each page`,
+      );
+      collector.add(
+        '2b',
+        { value: r.baseline.p50, p99: r.baseline.p99, n: r.baseline.n, of: r.samples },
+        'own socket.io-client + setQueryData + React, no worker',
+      );
+    } catch (error) {
+      collector.fail('reading', error);
     }
   }
   if (args.only.has('popup')) {
-    log(`popup time to data: ${plan.popupOpens} opens`);
-    const r = await measurePopupTimeToData(lab, plan.popupOpens);
-    details.popup = r;
-    rows.push({
-      id: '4',
-      metric: `popup open → ${r.rowsExpected} rows painted`,
-      target: '≤ 100 ms',
-      p50: r.painted.p50,
-      p99: r.painted.p99,
-      unit: 'ms',
-      pass: r.painted.p50 <= 100,
-      note: `n=${r.painted.n}; rows in DOM at p50 ${r.rows.p50.toFixed(1)} ms (first row ${r.firstRow.p50.toFixed(1)}), painted = next frame; ${r.activeAlerts} alerts listed; pass judged on p50`,
-    });
+    log(`popup time to data: ${plan.popupOpens} opens, then the JS heap`);
+    try {
+      const r = await measurePopupTimeToData(lab, plan.popupOpens, { profile: args.profile });
+      if (r.profile) pending.push(ctx.keep('popup-open', r.profile));
+      details.popup = { ...r, profile: undefined };
+      collector.add(
+        '4',
+        { value: r.painted.p50, p99: r.painted.p99, n: r.painted.n, of: r.opens },
+        `rows in DOM at p50 ${r.rows.p50.toFixed(0)} ms (first row ${r.firstRow.p50.toFixed(0)}), painted = next frame; ${r.activeAlerts} alert cards listed`,
+      );
+      collector.add(
+        '4c',
+        r.heap
+          ? { value: r.heap.jsHeapMb, n: 1 }
+          : { value: Number.NaN, n: 0, reason: 'no popup left open to measure' },
+        r.heap
+          ? `used JS heap after 2 GCs, ${SETTLE_NOTE}; heap allocated ${r.heap.jsHeapTotalMb.toFixed(1)} MB, ArrayBuffers ${r.heap.backingMb.toFixed(1)} MB, DOM/embedder ${r.heap.embedderMb.toFixed(1)} MB beside it`
+          : undefined,
+      );
+    } catch (error) {
+      collector.fail('popup', error);
+    }
+  }
+  if (args.only.has('search')) {
+    log('popup search: one query typed and erased');
+    try {
+      const popup = await openPopup(lab.session);
+      try {
+        await sleep(500);
+        let r: Awaited<ReturnType<typeof measureSearch>>;
+        if (args.profile) {
+          // Profiled keystrokes run apart from the timed ones, on the same popup, after them.
+          r = await measureSearch(lab, popup);
+          const cdp = await pageCdp(popup);
+          try {
+            const profile = await recordProfileUntil(looseCdp(cdp), async () => {
+              await measureSearch(lab, popup);
+            });
+            pending.push(ctx.keep('popup-search', profile));
+          } finally {
+            await cdp.detach().catch(() => undefined);
+          }
+        } else {
+          r = await measureSearch(lab, popup);
+        }
+        details.search = r;
+        const lost = r.perKey.filter((v) => !Number.isFinite(v)).length;
+        collector.add(
+          '4b',
+          {
+            value: r.keystrokes.p50,
+            p99: r.keystrokes.p99,
+            n: r.keystrokes.n,
+            of: r.perKey.length,
+            ...(lost ? { reason: `${lost} keystrokes never showed their result` } : {}),
+          },
+          `query '${r.query}' typed then erased; match counts ${r.counts.join(' → ')}; simulator running`,
+        );
+      } finally {
+        await popup.close();
+      }
+    } catch (error) {
+      collector.fail('search', error);
+    }
   }
   if (args.only.has('throughput')) {
     log('throughput and CPU');
-    const resolve = await extensionFrameResolver(EXTENSION_DIR);
-    const r = await measureThroughput(lab, { ...plan, resolve });
-    details.throughput = r;
-    const s = r.sustained;
-    rows.push({
-      id: '3a',
-      metric: `sustained reading rate, popup open (${plan.sustainSeconds} s)`,
-      target: '≥ 20,000 /s',
-      p50: r.sustainedRate,
-      p99: null,
-      unit: 'rdg/s',
-      pass: r.sustainedRate >= 20_000,
-      note: s
-        ? `probe alert p50 ${s.probe.p50.toFixed(1)} / p99 ${s.probe.p99.toFixed(1)} ms (thirds ${s.firstThirdP50.toFixed(1)} → ${s.lastThirdP50.toFixed(1)}); heap ${s.heapStartMb.toFixed(1)} → ${s.heapEndMb.toFixed(1)} MiB; worker CPU ${(s.cpuShare * 100).toFixed(0)}%; ramp ${r.stages.map(stageLabel).join(' ')}`
-        : `no stage passed; ramp ${r.stages.map(stageLabel).join(' ')}`,
-    });
-    rows.push({
-      id: '3b',
-      metric: 'worker CPU at 1,000 units × 1/s, popup closed',
-      target: '≤ 10% of a core',
-      p50: r.cpuIdlePopupClosed.share * 100,
-      p99: null,
-      unit: '%',
-      pass: r.cpuIdlePopupClosed.share <= 0.1,
-      note: `V8 sampling profiler on the worker, busy = non-idle samples over ${(r.cpuIdlePopupClosed.wallMs / 1000).toFixed(1)} s; top: ${r.cpuIdlePopupClosed.top
-        .slice(0, 3)
-        .map((t) => `${t.name} ${t.selfMs} ms`)
-        .join('; ')}`,
-    });
-    rows.push({
-      id: '3c',
-      metric: 'worker CPU at 1,000 units × 1/s, popup open',
-      target: '(info)',
-      p50: r.cpuIdlePopupOpen.share * 100,
-      p99: null,
-      unit: '%',
-      pass: null,
-    });
+    try {
+      const r = await measureThroughput(lab, {
+        ...plan,
+        ...(ctx.resolve ? { resolve: ctx.resolve } : {}),
+        ...(args.profile
+          ? { keepProfile: (label: string, p: Profile) => pending.push(ctx.keep(label, p)) }
+          : {}),
+      });
+      details.throughput = r;
+      const s = r.sustained;
+      const ramp = r.stages.map(stageLabel).join(' ');
+      collector.add(
+        '3a',
+        { value: r.sustainedRate, n: r.stages.length },
+        s
+          ? `${plan.sustainSeconds > 0 ? `sustained ${plan.sustainSeconds} s` : `quick: ${plan.rampSeconds} s at the target only`}; probe alert p50 ${s.probe.p50.toFixed(1)} / p99 ${s.probe.p99.toFixed(1)} ms (thirds ${s.firstThirdP50.toFixed(1)} → ${s.lastThirdP50.toFixed(1)}); worker CPU ${(s.cpuShare * 100).toFixed(0)}%; ramp ${ramp}`
+          : `no stage passed; ramp ${ramp}`,
+      );
+      const top = (w: typeof r.cpuIdlePopupClosed) =>
+        w.top
+          .slice(0, 3)
+          .map((t) => `${t.name} ${t.selfMs} ms`)
+          .join('; ');
+      collector.add(
+        '3b',
+        { value: r.cpuIdlePopupClosed.share * 100, n: r.cpuIdlePopupClosed.samples },
+        `V8 sampling profiler on the worker, busy = non-idle samples over ${(r.cpuIdlePopupClosed.wallMs / 1000).toFixed(1)} s; top: ${top(r.cpuIdlePopupClosed)}`,
+      );
+      collector.add(
+        '3c',
+        { value: r.cpuIdlePopupOpen.share * 100, n: r.cpuIdlePopupOpen.samples },
+        `top: ${top(r.cpuIdlePopupOpen)}`,
+      );
+    } catch (error) {
+      collector.fail('throughput', error);
+    }
   }
   if (args.only.has('wake')) {
     log(`wake-up: ${plan.wakeSamples} stops`);
-    const r = await measureWake(lab, plan.wakeSamples, MAIN_SHAPE.sites);
-    details.wake = r;
-    rows.push({
-      id: '7',
-      metric: 'wake (popup opened) → socket, rooms, badge',
-      target: '≤ 1,000 ms',
-      p50: r.ready.p50,
-      p99: r.ready.p99,
-      unit: 'ms',
-      pass: r.ready.p50 <= 1_000 && r.ready.max <= 1_000,
-      note: `n=${r.ready.n}; connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.resubscribed.p50.toFixed(0)} ms, badge '${r.badgeText}' ${r.badge.p50.toFixed(0)} ms`,
-    });
+    try {
+      const r = await measureWake(lab, plan.wakeSamples, MAIN_SHAPE.sites);
+      details.wake = r;
+      const missing = r.samples.map((s) => s.missing).filter(Boolean);
+      collector.add(
+        '7',
+        {
+          value: r.ready.p50,
+          p99: r.ready.p99,
+          n: r.ready.n,
+          of: r.samples.length,
+          ...(missing.length ? { reason: missing.join('; ') } : {}),
+        },
+        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; badge timeline in results.json`,
+      );
+    } catch (error) {
+      collector.fail('wake', error);
+    }
   }
+  await Promise.all(pending);
 }
+
+const SETTLE_NOTE = 'the last timed popup, 1.5 s after its rows painted';
 
 /** `20k:ok`, `80k:behind`, or `80k:emitter 71k` when Node could not emit the rate (not the worker's fault). */
 function stageLabel(stage: { targetRate: number; achievedRate: number; pass: boolean }): string {

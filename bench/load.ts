@@ -1,0 +1,129 @@
+/**
+ * How busy the machine was while the bench ran (issue #14): the load average
+ * before and after, and the CPU other processes used (all CPU time in
+ * /proc/stat minus this process and the browsers it launched and reaped),
+ * sampled for a second before the bench starts, per run, and over the whole
+ * invocation. A busy machine makes every latency figure slower and noisier;
+ * the table says so loudly rather than leaving the reader to notice.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** Above this, another process used a tenth of a core or more on average: figures are suspect. */
+export const BUSY_OTHER_CORES = 0.1;
+/** Above this 1-minute load average (per core) before the bench started, the machine was busy. */
+export const BUSY_LOAD_PER_CORE = 0.25;
+
+export interface CpuCounters {
+  /** All CPU time of the machine (ticks), idle included. */
+  total: number;
+  idle: number;
+  /** This process tree's time (ticks). */
+  own: number;
+}
+
+/** utime + stime + cutime + cstime and the parent pid of one /proc/<pid>/stat. */
+function procTimes(pid: string): { ppid: number; ticks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The name in parentheses may contain spaces; fields follow the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+    const ticks = [11, 12, 13, 14].reduce((a, i) => a + Number(fields[i] ?? 0), 0);
+    return { ppid: Number(fields[1]), ticks };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Machine and own CPU counters; undefined where /proc is not available. Own
+ * is this process and every live descendant (the browsers it launched, their
+ * renderers), plus what reaped children left in their parents' counters.
+ */
+export function readCpuCounters(): CpuCounters | undefined {
+  try {
+    const stat = readFileSync('/proc/stat', 'utf8');
+    const cpu = stat.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    const all = new Map<number, { ppid: number; ticks: number }>();
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const t = procTimes(name);
+      if (t) all.set(Number(name), t);
+    }
+    const children = new Map<number, number[]>();
+    for (const [pid, t] of all) children.set(t.ppid, [...(children.get(t.ppid) ?? []), pid]);
+    let own = 0;
+    const stack = [process.pid];
+    while (stack.length > 0) {
+      const pid = stack.pop() as number;
+      own += all.get(pid)?.ticks ?? 0;
+      stack.push(...(children.get(pid) ?? []));
+    }
+    return { total, idle, own };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cores used by everything but this process tree between two readings. */
+export function otherCores(
+  before: CpuCounters,
+  after: CpuCounters,
+  cores: number,
+): number | undefined {
+  const total = after.total - before.total;
+  if (total <= 0) return undefined;
+  const busy = total - (after.idle - before.idle);
+  const other = Math.max(0, busy - (after.own - before.own));
+  return (other / total) * cores;
+}
+
+export interface LoadSample {
+  at: string;
+  loadAverage: number[];
+}
+
+export function loadSample(): LoadSample {
+  return {
+    at: new Date().toISOString(),
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+export interface LoadRecord {
+  start: LoadSample;
+  end?: LoadSample;
+  /** Cores used by other processes in the second before the bench started. */
+  othersBeforeCores?: number;
+  /** Cores used by other processes over the whole invocation (the bench's browsers excluded). */
+  othersDuringCores?: number;
+  cores: number;
+}
+
+/** Whether the machine was busy, and why; pure so the rule is tested. */
+export function busyVerdict(load: LoadRecord): { busy: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  const perCore = (load.start.loadAverage[0] ?? 0) / Math.max(1, load.cores);
+  if (perCore > BUSY_LOAD_PER_CORE)
+    reasons.push(
+      `load average ${load.start.loadAverage[0]?.toFixed(2)} on ${load.cores} cores before the start`,
+    );
+  if ((load.othersBeforeCores ?? 0) > BUSY_OTHER_CORES)
+    reasons.push(
+      `other processes used ${load.othersBeforeCores?.toFixed(2)} cores before the start`,
+    );
+  if ((load.othersDuringCores ?? 0) > BUSY_OTHER_CORES)
+    reasons.push(`other processes used ${load.othersDuringCores?.toFixed(2)} cores during the run`);
+  return { busy: reasons.length > 0, reasons };
+}
+
+/** Measures other processes' CPU over `ms` while this process waits. */
+export async function sampleOthers(ms: number): Promise<number | undefined> {
+  const before = readCpuCounters();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = readCpuCounters();
+  return before && after ? otherCores(before, after, os.cpus().length) : undefined;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { chooseQuery, matchCount, type Searchable } from '../../bench/measure-search';
+import { expectedBadge } from '../../bench/measure-wake';
+
+const items: Searchable[] = [
+  { name: 'Freezer 1', area: 'Back of House', site: 'Downtown Kitchen' },
+  { name: 'Freezer 2', area: 'Front of House', site: 'Downtown Kitchen' },
+  { name: 'Fridge 1', area: 'Back of House', site: 'Chicago Depot' },
+  { name: 'Blast Chiller 1', area: 'Front of House', site: 'Chicago Depot' },
+];
+
+describe('popup search row', () => {
+  it('counts matches with the popup rule: name, area or site, trimmed and case-blind', () => {
+    expect(matchCount(items, '')).toBe(4);
+    expect(matchCount(items, '  FREEZER ')).toBe(2);
+    expect(matchCount(items, 'chicago')).toBe(2);
+    expect(matchCount(items, 'front')).toBe(2);
+  });
+
+  it('types a query whose every keystroke changes the match count', () => {
+    const { query, counts } = chooseQuery(items);
+    expect(query.length).toBeGreaterThan(1);
+    const all = [items.length, ...counts];
+    for (let k = 1; k < all.length; k += 1) expect(all[k]).not.toBe(all[k - 1]);
+    expect(counts).toEqual([...query].map((_, k) => matchCount(items, query.slice(0, k + 1))));
+  });
+});
+
+describe('wake row', () => {
+  it('expects the badge the worker shows for the server’s open alerts', () => {
+    expect(expectedBadge(0)).toBe('');
+    expect(expectedBadge(42)).toBe('42');
+    expect(expectedBadge(150)).toBe('99+');
+  });
+});

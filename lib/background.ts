@@ -742,9 +742,12 @@ export function createBackground(env: BackgroundEnv) {
    */
   function openPopup(): void {
     const action = browser.action ?? browser.browserAction;
-    const openAsTab = () => void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
+    const openAsTab = () =>
+      void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
     if (action?.openPopup === undefined) return openAsTab();
-    void action.openPopup().catch(openAsTab);
+    void Promise.resolve()
+      .then(() => action.openPopup())
+      .catch(openAsTab);
   }
 
   function diagnosticsText(): string {
@@ -885,9 +888,7 @@ export function createBackground(env: BackgroundEnv) {
     };
     // Firefox implements no notification buttons, and warns when a listener is
     // added to its placeholder event (#12): register only where buttons exist.
-    const buttonClicked = env.supportsButtons
-      ? browser.notifications.onButtonClicked
-      : undefined;
+    const buttonClicked = env.supportsButtons ? browser.notifications.onButtonClicked : undefined;
     if (buttonClicked !== undefined) {
       buttonClicked.addListener(onButtonClicked);
       disposers.push(() => buttonClicked.removeListener(onButtonClicked));

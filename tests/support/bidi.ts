@@ -45,13 +45,24 @@ type EvaluateResult =
 
 /** A key or pointer action for `input.performActions`. */
 type ActionSource =
-  | { type: 'key'; id: string; actions: ({ type: 'keyDown' | 'keyUp'; value: string } | { type: 'pause'; duration?: number })[] }
+  | {
+      type: 'key';
+      id: string;
+      actions: (
+        { type: 'keyDown' | 'keyUp'; value: string } | { type: 'pause'; duration?: number }
+      )[];
+    }
   | {
       type: 'pointer';
       id: string;
       parameters?: { pointerType: 'mouse' };
       actions: (
-        | { type: 'pointerMove'; x: number; y: number; origin?: { type: 'element'; element: NodeRef } }
+        | {
+            type: 'pointerMove';
+            x: number;
+            y: number;
+            origin?: { type: 'element'; element: NodeRef };
+          }
         | { type: 'pointerDown' | 'pointerUp'; button: number }
       )[];
     };
@@ -125,7 +136,9 @@ export class BidiSession {
     if (pending === undefined) return;
     this.pending.delete(message.id);
     if (message.type === 'error') {
-      pending.reject(new BidiError(pending.method, message.error ?? 'error', message.message ?? ''));
+      pending.reject(
+        new BidiError(pending.method, message.error ?? 'error', message.message ?? ''),
+      );
     } else {
       pending.resolve(message.result);
     }
@@ -217,8 +230,10 @@ export class BidiSession {
     await this.call(context, '(el) => { el.focus(); el.select?.(); }', [node]);
     const actions: { type: 'keyDown' | 'keyUp'; value: string }[] = [];
     // An empty text still has to clear the field.
-    if (text === '') actions.push({ type: 'keyDown', value: '\uE003' }, { type: 'keyUp', value: '\uE003' });
-    for (const ch of text) actions.push({ type: 'keyDown', value: ch }, { type: 'keyUp', value: ch });
+    if (text === '')
+      actions.push({ type: 'keyDown', value: '\uE003' }, { type: 'keyUp', value: '\uE003' });
+    for (const ch of text)
+      actions.push({ type: 'keyDown', value: ch }, { type: 'keyUp', value: ch });
     await this.performActions(context, [{ type: 'key', id: 'keyboard', actions }]);
   }
 

@@ -1,0 +1,135 @@
+/**
+ * The Firefox lifecycle soak (issue #12, docs/firefox.md): a Firefox build
+ * signed in to a quiet reference server (no simulated readings) with no
+ * extension page open, for `--minutes`. One alert is injected every
+ * `--alert-every` seconds. The server side is watched every second.
+ *
+ * Prints, as JSON: socket handshakes the server accepted, seconds without a
+ * connected socket, alerts injected while no socket was connected, and at the
+ * end the alert notifications shown (each injected alert must have exactly
+ * one) and the background's own "Notifications shown" count.
+ *
+ *   npx tsx scripts/firefox-soak.ts --build .output/firefox-mv2 --minutes 10
+ */
+import { parseArgs } from 'node:util';
+import { startServer } from '../server/app';
+import { poll } from '../tests/support/bidi';
+import { ExtensionTab, signIn } from '../tests/support/firefox-extension';
+import { launchFirefox } from './firefox';
+
+const { values: flags } = parseArgs({
+  options: {
+    build: { type: 'string', default: '.output/firefox-mv2' },
+    minutes: { type: 'string', default: '10' },
+    'alert-every': { type: 'string', default: '60' },
+  },
+});
+
+const EMAIL = 'demo@frostline.test';
+
+async function main(): Promise<void> {
+  const minutes = Number(flags.minutes);
+  const alertEvery = Number(flags['alert-every']) * 1000;
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    control: true,
+    simulate: false,
+    sites: 2,
+    unitsPerSite: 4,
+  });
+  const firefox = await launchFirefox({ extensionDir: flags.build });
+  try {
+    const options = await ExtensionTab.open(firefox, 'options');
+    await signIn(options, server.url, EMAIL, 'frostline');
+    await options.waitFor('button', 'Sign out');
+    const sockets = () => server.control.state().byUser[EMAIL]?.length ?? 0;
+    await poll(
+      async () => sockets(),
+      (n) => n === 1,
+      { what: 'the socket', timeoutMs: 15_000 },
+    );
+    // Nothing of ours open: an open page holds a port that keeps an event page alive.
+    await options.close();
+    const handshakesAtStart = server.control.counters().handshakes.accepted;
+    const startedAt = Date.now();
+    const end = startedAt + minutes * 60_000;
+    const units = unitIds();
+    const injected: { alertId: string; socketUp: boolean; atS: number }[] = [];
+    let secondsDown = 0;
+    let nextAlert = startedAt + alertEvery;
+    while (Date.now() < end) {
+      await sleep(1_000);
+      if (sockets() === 0) secondsDown += 1;
+      if (Date.now() >= nextAlert) {
+        nextAlert += alertEvery;
+        const unitId = units[injected.length % units.length] ?? 'unit-nw-1-01';
+        const alert = server.control.injectAlert({
+          unitId,
+          severity: 'critical',
+          alertType: 'alarm_active',
+          message: `Soak alert ${injected.length + 1}`,
+          temperature: 9.4,
+          thresholdViolated: 'max',
+        });
+        injected.push({
+          alertId: alert.id,
+          socketUp: sockets() > 0,
+          atS: Math.round((Date.now() - startedAt) / 1000),
+        });
+      }
+    }
+    const handshakes = server.control.counters().handshakes.accepted - handshakesAtStart;
+    const page = await ExtensionTab.open(firefox, 'options');
+    // Alerts injected while the socket was down arrive with the next resync: wait for them.
+    const expected = injected.map((a) => `alert:${a.alertId}`);
+    const shown = await poll(
+      () => page.notifications(),
+      (ids) => expected.every((id) => ids.includes(id)),
+      { what: 'every injected alert notified', timeoutMs: 60_000 },
+    ).catch(() => page.notifications());
+    const diagnostics = await page.call<string>(
+      "() => browser.runtime.sendMessage({ type: 'diagnostics-text' }).then((r) => r.ok ? r.data : JSON.stringify(r))",
+    );
+    const shownCount = /Notifications shown: (\d+)/.exec(diagnostics)?.[1];
+    console.info(
+      JSON.stringify(
+        {
+          build: flags.build,
+          minutes,
+          handshakesDuringSoak: handshakes,
+          secondsWithoutSocket: secondsDown,
+          alertsInjected: injected.length,
+          alertsInjectedWhileDown: injected.filter((a) => !a.socketUp).length,
+          alertNotificationsShownNow: shown.filter((id) => expected.includes(id)).length,
+          missing: expected.filter((id) => !shown.includes(id)),
+          backgroundNotificationsShownCounter: shownCount === undefined ? null : Number(shownCount),
+          reconnectsLine: /Reconnects: .*/.exec(diagnostics)?.[0] ?? null,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await firefox.close();
+    await server.close();
+  }
+}
+
+/** The seeded demo organization's unit ids (2 sites × 4 units). */
+function unitIds(): string[] {
+  const ids: string[] = [];
+  for (const site of [1, 2]) {
+    for (const n of [1, 2, 3, 4]) ids.push(`unit-nw-${site}-0${n}`);
+  }
+  return ids;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -12,7 +12,8 @@
  *   URLs are known before the add-on is installed;
  * - `alerts.useSystemBackend` false: Firefox's own notification windows;
  *   headless, the system backend closes every notification at once and
- *   `notifications.getAll()` is always empty;
+ *   `notifications.getAll()` is always empty (Firefox's own windows close
+ *   after 20 s, so read them within that);
  * - `devtools.console.stdout.content`: the extension's console lines reach
  *   stdout, where the tests collect them (no token may ever appear there).
  */

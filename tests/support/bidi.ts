@@ -2,8 +2,9 @@
  * A small WebDriver BiDi client (https://w3c.github.io/webdriver-bidi/) for
  * driving Firefox with the extension installed (issue #12). Only the commands
  * the Firefox suite and the demo use, typed by hand: `session.new`,
- * `webExtension.install`, `browsingContext.create/navigate/locateNodes/close`,
- * `script.callFunction`, `input.performActions`.
+ * `webExtension.install`, `browsingContext.create/navigate/reload/
+ * locateNodes/setViewport/captureScreenshot/close`, `script.callFunction`,
+ * `input.performActions`.
  *
  * Why our own: no geckodriver on CI, and the maintained clients either need
  * one (WebdriverIO, selenium) or do not drive `moz-extension://` pages
@@ -168,6 +169,19 @@ export class BidiSession {
 
   async reload(context: string): Promise<void> {
     await this.send('browsingContext.reload', { context, wait: 'complete' });
+  }
+
+  async setViewport(context: string, width: number, height: number): Promise<void> {
+    await this.send('browsingContext.setViewport', { context, viewport: { width, height } });
+  }
+
+  /** A PNG of the page, the whole document when `fullPage`. */
+  async screenshot(context: string, fullPage = false): Promise<Buffer> {
+    const result = await this.send<{ data: string }>('browsingContext.captureScreenshot', {
+      context,
+      origin: fullPage ? 'document' : 'viewport',
+    });
+    return Buffer.from(result.data, 'base64');
   }
 
   async locate(context: string, locator: Locator, startNodes?: NodeRef[]): Promise<NodeRef[]> {

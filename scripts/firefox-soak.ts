@@ -8,9 +8,13 @@
  * connected socket, alerts injected while no socket was connected, how long
  * each alert took to be notified (from the background's persisted record of
  * notified alerts), and the background's own "Notifications shown" count
- * (one per alert: none repeated, while the background instance lives).
+ * (one per alert: none repeated, while the background instance lives); then
+ * how long a background restarted after an extension-process crash takes to
+ * connect again.
  *
  *   npx tsx scripts/firefox-soak.ts --build .output/firefox-mv2 --minutes 10
+ *   npx tsx scripts/firefox-soak.ts --build <firefox-mv3 dir> --minutes 1 \
+ *     --alert-every 10 --idle-timeout-ms 5000
  */
 import { parseArgs } from 'node:util';
 import { startServer } from '../server/app';
@@ -23,6 +27,9 @@ const { values: flags } = parseArgs({
     build: { type: 'string', default: '.output/firefox-mv2' },
     minutes: { type: 'string', default: '10' },
     'alert-every': { type: 'string', default: '60' },
+    // Firefox's event-page idle timeout (30 s by default): a shorter one shows
+    // in a minute what a quiet server shows in ten.
+    'idle-timeout-ms': { type: 'string' },
   },
 });
 
@@ -39,7 +46,11 @@ async function main(): Promise<void> {
     sites: 2,
     unitsPerSite: 4,
   });
-  const firefox = await launchFirefox({ extensionDir: flags.build });
+  const idle = flags['idle-timeout-ms'];
+  const firefox = await launchFirefox({
+    extensionDir: flags.build,
+    prefs: idle === undefined ? {} : { 'extensions.background.idle.timeout': Number(idle) },
+  });
   try {
     const options = await ExtensionTab.open(firefox, 'options');
     await signIn(options, server.url, EMAIL, 'frostline');
@@ -101,11 +112,25 @@ async function main(): Promise<void> {
       "() => browser.runtime.sendMessage({ type: 'diagnostics-text' }).then((r) => r.ok ? r.data : JSON.stringify(r))",
     );
     const shownCount = /Notifications shown: (\d+)/.exec(diagnostics)?.[1];
+    // Then the background stopped the way a persistent one stops: the
+    // extension process dies and Firefox restarts the background. Timed to the
+    // restarted background's handshake.
+    const beforeCrash = server.control.counters().handshakes.accepted;
+    const crashTab = await firefox.bidi.newTab();
+    const crashedAt = Date.now();
+    await firefox.bidi.navigate(crashTab, 'about:crashextensions').catch(() => undefined);
+    await poll(
+      async () => server.control.counters().handshakes.accepted,
+      (n) => n > beforeCrash,
+      { what: 'the restarted background to connect', timeoutMs: 30_000 },
+    );
+    const wakeAfterCrashMs = Date.now() - crashedAt;
     console.info(
       JSON.stringify(
         {
           build: flags.build,
           minutes,
+          idleTimeoutMs: idle === undefined ? 'default (30000)' : Number(idle),
           handshakesDuringSoak: handshakes,
           secondsWithoutSocket: secondsDown,
           alertsInjected: injected.length,
@@ -116,6 +141,7 @@ async function main(): Promise<void> {
           notifyLatencyMs: latencies,
           backgroundNotificationsShownCounter: shownCount === undefined ? null : Number(shownCount),
           reconnectsLine: /Reconnects: .*/.exec(diagnostics)?.[0] ?? null,
+          wakeAfterCrashMs,
         },
         null,
         2,

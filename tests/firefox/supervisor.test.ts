@@ -258,7 +258,6 @@ describe('Firefox: a supervisor', () => {
 
   it('restarts its background after the extension process dies, live again with nothing repeated', async () => {
     const before = handshakes();
-    const shownBefore = await popup.notifications();
     // The one way a persistent MV2 background stops short of quitting Firefox:
     // the extension process crashes, and Firefox restarts the background.
     const tab = await firefox.bidi.newTab();
@@ -282,8 +281,8 @@ describe('Firefox: a supervisor', () => {
         )
       ).text,
     ).toBe('1');
-    expect(await popup.notifications()).toEqual(shownBefore);
-    // The new background instance has created no notification at all.
+    // The new background instance has announced nothing again (Firefox's own
+    // notification windows close after 20 s, so the count is what proves it).
     const diagnostics = await popup.call<string>(
       "() => browser.runtime.sendMessage({ type: 'diagnostics-text' }).then((r) => r.data)",
     );

@@ -91,12 +91,13 @@ export class BidiSession {
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => this.onMessage(String(data)));
-    socket.on('close', () => {
-      for (const p of this.pending.values()) {
-        p.reject(new Error(`${p.method}: the BiDi connection closed`));
-      }
+    const failAll = (why: string) => {
+      for (const p of this.pending.values()) p.reject(new Error(`${p.method}: ${why}`));
       this.pending.clear();
-    });
+    };
+    // Firefox exiting or crashing ends the socket: fail what waits, never throw an 'error' event.
+    socket.on('error', (error) => failAll(`the BiDi connection failed: ${error.message}`));
+    socket.on('close', () => failAll('the BiDi connection closed'));
   }
 
   /** Connects to `ws://host:port/session` and starts a session. */

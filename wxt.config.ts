@@ -22,17 +22,36 @@ const noFunctionConstructor = {
   },
 };
 
+/**
+ * Firefox's default MV3 CSP for extension pages is `script-src 'self';
+ * upgrade-insecure-requests;`: the upgrade turns the socket's
+ * `ws://127.0.0.1` into `wss://`, so against a loopback backend the
+ * background never connects while plain-http REST calls still work (issue
+ * #12). Stated explicitly, without the upgrade, and as strict as the default
+ * for scripts; MV2 gets its own default made explicit the same way. Plain
+ * http stays limited to loopback by the server-URL check, not by the CSP.
+ */
+function firefoxCsp(manifestVersion: 2 | 3) {
+  const policy = "script-src 'self'; object-src 'self';";
+  return manifestVersion === 2
+    ? { content_security_policy: policy }
+    : { content_security_policy: { extension_pages: policy } };
+}
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   // A separate output folder lets parallel checkouts and benchmarks build side by side.
   outDir: process.env.FROSTLINE_OUT_DIR ?? '.output',
-  // Manifest V3 in every browser (WXT builds Firefox as MV2 by default, which
-  // would drop optional_host_permissions and strand remote backends).
-  manifestVersion: 3,
+  // Chrome: Manifest V3. Firefox: Manifest V2 with a persistent background
+  // page (WXT's default for Firefox), decided on measured runs (issue #12,
+  // docs/firefox.md): Firefox suspends an idle MV3 background after 30 s even
+  // with a live WebSocket, dropping the socket about once a minute on a quiet
+  // server; an MV2 background page is never suspended and Firefox keeps
+  // supporting MV2. `wxt build -b firefox --mv3` still builds and runs.
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
   vite: () => ({ plugins: [noFunctionConstructor] }),
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'Frostline',
     description:
       'Live cold-chain alerts: know within seconds when a fridge or freezer goes out of range.',
@@ -41,6 +60,10 @@ export default defineConfig({
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     ...(browser === 'firefox'
       ? {
+          ...firefoxCsp(manifestVersion),
+          // MV2 has no optional_host_permissions (WXT drops it): the same
+          // origins go in optional_permissions, asked for the same way.
+          ...(manifestVersion === 2 ? { optional_permissions: ['https://*/*', 'http://*/*'] } : {}),
           browser_specific_settings: {
             gecko: {
               id: 'frostline@frostline.app',

@@ -167,7 +167,8 @@ export function createBackground(env: BackgroundEnv) {
   });
 
   // -- state and effects -----------------------------------------------------
-  const badge = createBadgeRenderer(browser.action);
+  // Firefox's MV2 build has `browserAction`, the same surface under its old name (#12).
+  const badge = createBadgeRenderer(browser.action ?? browser.browserAction);
   const notifier = createNotifier(browser.notifications, {
     supportsButtons: env.supportsButtons,
     iconUrl: browser.runtime.getURL('/icon/128.png'),
@@ -734,6 +735,21 @@ export function createBackground(env: BackgroundEnv) {
     });
   }
 
+  /**
+   * The toolbar popup; where the browser will not open it from a notification
+   * click (Firefox allows `openPopup()` only on a user gesture it recognises),
+   * the same page in a tab.
+   */
+  function openPopup(): void {
+    const action = browser.action ?? browser.browserAction;
+    const openAsTab = () =>
+      void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
+    if (action?.openPopup === undefined) return openAsTab();
+    void Promise.resolve()
+      .then(() => action.openPopup())
+      .catch(openAsTab);
+  }
+
   function diagnosticsText(): string {
     const c = state.connection;
     const d = state.diagnostics;
@@ -833,12 +849,16 @@ export function createBackground(env: BackgroundEnv) {
       void ready.then(() => {
         handleClicked(notificationId, {
           onAlertClicked: (alertId) => {
-            openDashboard(alertId, state.alerts.get(alertId)?.unitId ?? null);
             void browser.notifications.clear(notificationId);
+            // No buttons (Firefox): the click leads to the popup, alerts first,
+            // where Acknowledge is (#12).
+            if (env.supportsButtons) {
+              openDashboard(alertId, state.alerts.get(alertId)?.unitId ?? null);
+            } else openPopup();
           },
           onGroupClicked: () => {
             void browser.notifications.clear(notificationId);
-            void browser.action.openPopup?.().catch(() => undefined);
+            openPopup();
           },
           onNoticeClicked: (notice) => {
             void browser.notifications.clear(notificationId);
@@ -866,8 +886,13 @@ export function createBackground(env: BackgroundEnv) {
         }
       });
     };
-    browser.notifications.onButtonClicked.addListener(onButtonClicked);
-    disposers.push(() => browser.notifications.onButtonClicked.removeListener(onButtonClicked));
+    // Firefox implements no notification buttons, and warns when a listener is
+    // added to its placeholder event (#12): register only where buttons exist.
+    const buttonClicked = env.supportsButtons ? browser.notifications.onButtonClicked : undefined;
+    if (buttonClicked !== undefined) {
+      buttonClicked.addListener(onButtonClicked);
+      disposers.push(() => buttonClicked.removeListener(onButtonClicked));
+    }
     const events = env.events ?? globalThis;
     const { signal } = lifetime;
     events.addEventListener(

@@ -4,6 +4,10 @@ import { createBackground } from '@/lib/background';
 
 export default defineBackground({
   type: 'module',
+  // Firefox builds as MV2: a persistent background page, never suspended for
+  // idleness, so the socket stays up on a quiet server (issue #12,
+  // docs/firefox.md). Chrome's MV3 service worker ignores this.
+  persistent: true,
   main() {
     const background = createBackground({
       browser,

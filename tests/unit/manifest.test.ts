@@ -9,7 +9,8 @@
  * - no remote code: no http(s) script in the pages, no eval / new Function /
  *   importScripts / remote import in the bundles;
  * - CSP absent (the browser default) or at least as strict as the default;
- * - the Firefox build passes `web-ext lint` with no errors.
+ * - the Firefox build passes `web-ext lint` with no errors, states a CSP
+ *   without `upgrade-insecure-requests` and has a persistent background.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -147,6 +148,23 @@ describe.each([
 });
 
 describe('Firefox build', () => {
+  it("states its pages' CSP, without upgrade-insecure-requests", async () => {
+    // Firefox's MV3 default upgrades the socket's ws:// to a loopback backend
+    // to wss://, and the background never connects (issue #12).
+    const m = await manifestOf(firefoxDir);
+    const csp = m.content_security_policy;
+    const text = typeof csp === 'string' ? csp : (csp?.extension_pages ?? '');
+    expect(text).toMatch(/script-src 'self'/);
+    expect(text).not.toMatch(/upgrade-insecure-requests/);
+  });
+
+  it('runs its background as a persistent page, which Firefox never suspends', async () => {
+    // Firefox suspends an idle MV3 background with its socket (issue #12, docs/firefox.md).
+    const m = await manifestOf(firefoxDir);
+    expect(m.manifest_version).toBe(2);
+    expect(m.background).toEqual({ scripts: ['background.js'], persistent: true });
+  });
+
   it('passes web-ext lint with no errors', async () => {
     const { stdout } = await run(
       path.join(BIN, 'web-ext'),

@@ -149,11 +149,17 @@ export function createBackground(env: BackgroundEnv) {
 
   // -- clients ---------------------------------------------------------------
   let apiClient: ApiClient | null = null;
+  /** The token-store epoch `session` belongs to (#11): its server gets only its tokens. */
+  let sessionEpoch = -1;
   const api = (origin?: string): ApiClient | null => {
     const target = origin ?? session?.serverUrl;
     if (target === undefined) return null;
     if (origin !== undefined) return createApiClient({ origin, fetch: env.fetch });
-    apiClient ??= createApiClient({ origin: target, fetch: env.fetch });
+    // Between a sign-in's token save and `begin()`, `session` is still the old one (#11).
+    if (sessionEpoch !== tokens.epoch()) return null;
+    if (apiClient?.session?.epoch !== sessionEpoch) {
+      apiClient = createApiClient({ origin: target, fetch: env.fetch, session: tokens.current() });
+    }
     return apiClient;
   };
   const tokens = createTokenStore({
@@ -441,8 +447,8 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   const connection = createLiveConnection({
-    accessToken: () => tokens.accessToken(),
-    refresh: () => tokens.refresh(),
+    accessToken: () => tokens.accessToken(sessionEpoch),
+    refresh: () => tokens.refresh(sessionEpoch),
     onSignal,
     onServerEvent: (name, payload) => ingest.handle(name, payload),
     onUnknownEvent: (name) => ingest.unknownEvent(name),
@@ -468,7 +474,7 @@ export function createBackground(env: BackgroundEnv) {
   const sync = createSync({
     socket: () => connection.connected(),
     api: () => api(),
-    accessToken: () => tokens.accessToken(),
+    accessToken: () => tokens.accessToken(sessionEpoch),
     organizationId: () => session?.organizationId ?? null,
     targets: watchTargets,
     watchedUnits: () =>
@@ -505,7 +511,7 @@ export function createBackground(env: BackgroundEnv) {
         });
       }
     },
-    onUnauthorized: () => void tokens.refresh(),
+    onUnauthorized: () => void tokens.refresh(sessionEpoch),
     getLatest: (unitId) => connection.getLatest(unitId),
     now,
   });
@@ -519,7 +525,7 @@ export function createBackground(env: BackgroundEnv) {
     directoryInflight ??= (async () => {
       const client = api();
       const current = session;
-      const token = await tokens.accessToken();
+      const token = await tokens.accessToken(sessionEpoch);
       if (client === null || current === null || token === null) {
         return {
           ok: false as const,
@@ -577,6 +583,7 @@ export function createBackground(env: BackgroundEnv) {
       stoppedNotifiedItem.getValue(),
     ]);
     session = storedSession;
+    sessionEpoch = tokens.epoch();
     preferences = { ...DEFAULT_PREFERENCES, ...storedPrefs };
     scope = storedScope;
     notified = new Map(Object.entries(storedNotified));
@@ -629,6 +636,8 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   async function begin(next: SessionInfo): Promise<void> {
+    // The tokens were saved just before (a new epoch): this session is theirs.
+    sessionEpoch = tokens.epoch();
     connection.stop();
     monitoringStopped = false;
     await stoppedNotifiedItem.setValue(false);
@@ -668,14 +677,18 @@ export function createBackground(env: BackgroundEnv) {
 
   async function acknowledge(alertId: string): Promise<Result<null>> {
     const client = api();
-    const token = await tokens.accessToken();
-    if (client === null || session === null || token === null) {
+    const current = session;
+    const token = await tokens.accessToken(sessionEpoch);
+    if (client === null || current === null || session !== current || token === null) {
       return {
         ok: false,
         error: { code: 'not-signed-in', message: 'Sign in to acknowledge alerts' },
       };
     }
-    const result = await client.acknowledge(token, session.organizationId, alertId);
+    const result = await client.acknowledge(token, current.organizationId, alertId);
+    if (session !== current) {
+      return { ok: false, error: { code: 'not-signed-in', message: 'The session changed' } };
+    }
     if (!result.ok) {
       const error = result.error;
       if (error.kind === 'http' && error.status === 409) {
@@ -694,7 +707,7 @@ export function createBackground(env: BackgroundEnv) {
         return { ok: false, error: { code: 'server-unreachable', message: error.message } };
       }
       if (error.kind === 'unauthorized') {
-        void tokens.refresh();
+        void tokens.refresh(sessionEpoch);
         return {
           ok: false,
           error: { code: 'token-expired', message: 'The session expired; try again' },
@@ -705,7 +718,7 @@ export function createBackground(env: BackgroundEnv) {
     dispatch({
       type: 'alert/acknowledged',
       alertId,
-      by: session.email,
+      by: current.email,
       at: serverNow(),
       receivedAt: now(),
     });

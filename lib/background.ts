@@ -441,6 +441,7 @@ export function createBackground(env: BackgroundEnv) {
           type: 'connection/rtt',
           rtt: signal.rtt,
           serverTime: signal.serverTime,
+          clockRejected: signal.clockRejected,
           at,
         });
     }
@@ -486,7 +487,7 @@ export function createBackground(env: BackgroundEnv) {
       sync.reconcile();
     },
     applyAlerts: (raw, startedAt) => {
-      const result = normalizeAlerts(raw, { now: serverNow() });
+      const result = normalizeAlerts(raw, { now: serverNow(), localNow: now(), count: dropped });
       if (!result.ok) return dropped(result.kind);
       dropped('rest:alerts/item', result.value.dropped);
       dispatch({
@@ -498,6 +499,8 @@ export function createBackground(env: BackgroundEnv) {
     applyLatest: (unitId, raw) => {
       const result = normalizeLatestReading(raw, {
         now: serverNow(),
+        localNow: now(),
+        count: dropped,
         unitScale: (id) => state.directoryIndex.units.get(id)?.tempUnit,
         expectUnitId: unitId,
       });
@@ -536,7 +539,7 @@ export function createBackground(env: BackgroundEnv) {
         client,
         token,
         current.organizationId,
-        { now: serverNow() },
+        { now: serverNow(), localNow: now(), count: dropped },
         dropped,
       );
       if (!result.ok) {
@@ -756,6 +759,7 @@ export function createBackground(env: BackgroundEnv) {
       `Organization: ${session?.organizationId ?? '-'}`,
       `Status: ${c.status} since ${new Date(c.since).toISOString()}`,
       `Round trip: ${c.rtt === null ? '-' : `${Math.round(c.rtt)} ms`}`,
+      `Clock offset: ${c.clockOffset} ms (implausible answers ignored: ${d.invalidByKind['ping/implausible-clock'] ?? 0})`,
       `Reconnects: ${c.reconnects}`,
       `Last event: ${c.lastEventAt === null ? '-' : new Date(c.lastEventAt).toISOString()}`,
       `Last data: ${c.lastDataAt === null ? '-' : new Date(c.lastDataAt).toISOString()}`,

@@ -92,7 +92,7 @@ export function reduce(state: State, event: StateEvent): State {
         lastError: event.error ?? null,
       });
     case 'connection/rtt':
-      return connectionRtt(state, event.rtt, event.serverTime, event.at);
+      return connectionRtt(state, event.rtt, event.serverTime, event.at, event.clockRejected);
     case 'tick':
       return event.now === state.now ? state : { ...state, now: event.now };
     case 'dropped':
@@ -507,13 +507,22 @@ function connectionDown(
   });
 }
 
-function connectionRtt(state: State, rtt: number, serverTime: number, at: number): State {
-  if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(serverTime) || !Number.isFinite(at)) {
-    return state;
+function connectionRtt(
+  state: State,
+  rtt: number,
+  serverTime: number | null,
+  at: number,
+  clockRejected = false,
+): State {
+  if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(at)) return state;
+  // An implausible server clock (issue #11) keeps the last offset and is counted.
+  const counted = clockRejected ? dropped(state, 'ping/implausible-clock', 1) : state;
+  if (serverTime === null || !Number.isFinite(serverTime)) {
+    return { ...counted, connection: { ...counted.connection, rtt } };
   }
   // The server read its clock about half a round trip before the ack arrived.
   const clockOffset = Math.round(serverTime - (at - rtt / 2));
-  return { ...state, connection: { ...state.connection, rtt, clockOffset } };
+  return { ...counted, connection: { ...counted.connection, rtt, clockOffset } };
 }
 
 function dropped(state: State, kind: DiagnosticKind, count: number): State {

@@ -97,8 +97,17 @@ export type StateEvent =
   | { type: 'connection/live'; at: number; recovered: boolean }
   | { type: 'connection/down'; at: number; error: ConnectionError; offline: boolean }
   | { type: 'connection/signed-out'; at: number; error?: ConnectionError }
-  /** A `ping` ack: `rtt` ms, the server's clock, and the local time the ack arrived. */
-  | { type: 'connection/rtt'; rtt: number; serverTime: number; at: number }
+  /**
+   * A `ping` ack: `rtt` ms, the server's clock (`null` when its answer implied
+   * an implausible offset, then `clockRejected`), and the local time the ack arrived.
+   */
+  | {
+      type: 'connection/rtt';
+      rtt: number;
+      serverTime: number | null;
+      at: number;
+      clockRejected?: boolean;
+    }
   | { type: 'tick'; now: number }
   /** Invalid payloads (or items) dropped at the edge. */
   | { type: 'dropped'; kind: DiagnosticKind; count?: number }

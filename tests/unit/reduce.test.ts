@@ -501,6 +501,25 @@ describe('connection', () => {
     expect(ignored).toBe(state);
   });
 
+  it('an implausible ping clock keeps the round trip and the last offset, and is counted (issue #11)', () => {
+    const good = reduce(liveState(), {
+      type: 'connection/rtt',
+      rtt: 200,
+      serverTime: T0 + 5100,
+      at: T0 + 200,
+    });
+    const rejected = reduce(good, {
+      type: 'connection/rtt',
+      rtt: 300,
+      serverTime: null,
+      clockRejected: true,
+      at: T0 + 20_000,
+    });
+    expect(rejected.connection.rtt).toBe(300);
+    expect(rejected.connection.clockOffset).toBe(5000);
+    expect(rejected.diagnostics.invalidByKind['ping/implausible-clock']).toBe(1);
+  });
+
   it('diagnostics history is bounded', () => {
     let state = start;
     for (let i = 0; i < 200; i += 1) {

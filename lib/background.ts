@@ -14,7 +14,7 @@ import { createApiClient, type ApiClient } from './api';
 import { createTokenStore, type TokenStore } from './auth';
 import { badgeFor, createBadgeRenderer, DEFAULT_BADGE_GRACE_MS } from './badge';
 import { createCommandHandler } from './commands';
-import { loadDirectory } from './directory-loader';
+import { createUnknownUnitReload, loadDirectory } from './directory-loader';
 import { createIngest } from './ingest';
 import {
   createLiveConnection,
@@ -41,6 +41,7 @@ import { createPortHub, type Port, type PortHub } from './port-hub';
 import {
   historyLength,
   historyReadings,
+  isAlertInScope,
   isUnitInScope,
   openAlerts,
   reduce,
@@ -70,8 +71,6 @@ export const WATCHDOG_PERIOD_MIN = 0.5;
 /** Directory refresh while connected. */
 export const DIRECTORY_ALARM = 'frostline:directory';
 export const DIRECTORY_PERIOD_MIN = 10;
-/** Unknown units seen in events trigger one directory refresh after this quiet time. */
-export const UNKNOWN_UNIT_DEBOUNCE_MS = 5_000;
 /** Storage writes of the snapshot and dedupe sets are throttled to this. */
 export const PERSIST_INTERVAL_MS = 2_000;
 /** Readings per unit sent after a snapshot for the sparklines, and units per message. */
@@ -276,7 +275,7 @@ export function createBackground(env: BackgroundEnv) {
       const upsert: Alert[] = [];
       const remove: string[] = [];
       for (const [id, alert] of next.alerts) {
-        if (prev.alerts.get(id) !== alert && isUnitInScope(next, scope, alert.unitId))
+        if (prev.alerts.get(id) !== alert && isAlertInScope(next, scope, alert.unitId))
           upsert.push(alert);
       }
       for (const id of prev.alerts.keys()) if (!next.alerts.has(id)) remove.push(id);
@@ -397,21 +396,18 @@ export function createBackground(env: BackgroundEnv) {
 
   // -- connection ------------------------------------------------------------
   const serverNow = () => now() + state.connection.clockOffset;
-  let unknownUnitTimer: ReturnType<typeof setTimeout> | null = null;
+  // Unknown units reload the directory, backing off while that does not help (#11).
+  const unknownUnits = createUnknownUnitReload({
+    reload: () => refreshDirectory(),
+    isKnown: (unitId) => state.directoryIndex.units.has(unitId),
+  });
   const ingest = createIngest({
     dispatch,
     now,
     serverNow,
     unitScale: (unitId) => state.directoryIndex.units.get(unitId)?.tempUnit,
     isKnownUnit: (unitId) => state.directory === null || state.directoryIndex.units.has(unitId),
-    onUnknownUnit: () => {
-      if (unknownUnitTimer !== null) return;
-      unknownUnitTimer = setTimeout(() => {
-        void refreshDirectory().finally(() => {
-          unknownUnitTimer = null;
-        });
-      }, UNKNOWN_UNIT_DEBOUNCE_MS);
-    },
+    onUnknownUnit: (unitId) => unknownUnits.notice(unitId),
     onServerMessage: (message) => {
       serverMessages.push(`${new Date(now()).toISOString()} ${message}`);
       if (serverMessages.length > 20) serverMessages.shift();
@@ -641,6 +637,7 @@ export function createBackground(env: BackgroundEnv) {
   async function begin(next: SessionInfo): Promise<void> {
     // The tokens were saved just before (a new epoch): this session is theirs.
     sessionEpoch = tokens.epoch();
+    unknownUnits.reset();
     connection.stop();
     monitoringStopped = false;
     await stoppedNotifiedItem.setValue(false);
@@ -920,10 +917,11 @@ export function createBackground(env: BackgroundEnv) {
     lifetime.abort();
     for (const dispose of disposers.splice(0)) dispose();
     connection.stop();
-    for (const timer of [persistTimer, graceTimer, unknownUnitTimer]) {
+    for (const timer of [persistTimer, graceTimer]) {
       if (timer !== null) clearTimeout(timer);
     }
-    persistTimer = graceTimer = unknownUnitTimer = null;
+    persistTimer = graceTimer = null;
+    unknownUnits.dispose();
   }
 
   return { app, listen, start, stop };

@@ -97,7 +97,9 @@ export type DiagnosticKind =
   /** A `ping` answer implying an implausible clock offset; the offset was not used. */
   | 'ping/implausible-clock'
   /** A server event name the contract does not list. */
-  | 'unknown-event';
+  | 'unknown-event'
+  /** Readings or state changes for a unit the directory does not know, beyond the bound. */
+  | 'ghost-unit';
 
 /** Why a payload or item was dropped. */
 export type DropReason =

@@ -58,6 +58,7 @@ import {
   scopeItem,
   sessionItem,
   snapshotItem,
+  saveSnapshot,
   snoozedItem,
   stoppedNotifiedItem,
   type PersistedSnapshot,
@@ -317,7 +318,7 @@ export function createBackground(env: BackgroundEnv) {
       for (const [id] of closed.slice(0, notified.size - NOTIFIED_LIMIT)) notified.delete(id);
     }
     await Promise.all([
-      snapshotItem.setValue(snapshot),
+      saveSnapshot(snapshot),
       notifiedItem.setValue(Object.fromEntries(notified)),
       snoozedItem.setValue(Object.fromEntries(snoozed)),
     ]);

@@ -218,6 +218,9 @@ export function createLiveConnection(deps: LiveConnectionDeps): LiveConnection {
       handlingAuth = false;
     }
     if (socket !== current || !wanted) return;
+    // The session ended while renewing (sign-out or another sign-in, #11): whoever
+    // ended it stops or replaces this connection; it is not a refused session.
+    if (outcome === 'superseded') return;
     if (outcome === 'refreshed') {
       socket.connect();
     } else if (outcome === 'unreachable') {

@@ -286,6 +286,16 @@ describe('live connection: reconnects Socket.IO does not do', () => {
     expect(socket.connectCalls.length).toBe(calls);
   });
 
+  it('a refresh superseded by sign-out or another sign-in is not a refused session (issue #11)', async () => {
+    const { socket, signals } = setup({ refresh: async () => 'superseded' });
+    socket.open();
+    socket.serverDisconnect();
+    await nextConnectDelay(socket);
+    socket.refuse(AUTH_ERRORS.expired);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(signals.some((s) => s.type === 'signed-out')).toBe(false);
+  });
+
   it(`signs out after ${MAX_AUTH_REJECTIONS} fresh tokens in a row are refused`, async () => {
     const { socket, refresh, signals } = setup();
     socket.open();

@@ -74,7 +74,14 @@ export default defineConfig({
             gecko_android: { strict_min_version: '142.0' },
           },
         }
-      : { minimum_chrome_version: '116' }),
+      : {
+          // 120: the first Chrome whose alarms run every 30 s. Before it, any
+          // period under 1 min is clamped to 1 min, and the watchdog alarm
+          // (WATCHDOG_PERIOD_MIN, 0.5) that revives a stopped worker would fire
+          // half as often as designed (issue #11). Chrome 120 shipped in
+          // December 2023; older builds no longer get security fixes.
+          minimum_chrome_version: '120',
+        }),
     action: { default_title: 'Frostline' },
   }),
 });

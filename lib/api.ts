@@ -4,14 +4,32 @@
  * Answers are returned as `unknown` JSON: the caller validates them with
  * `lib/normalize.ts` (STYLE 6). Failures are typed values; none of them ever
  * carries the token, which only travels in the `Authorization` header.
+ *
+ * Redirects are never followed (issue #11). Every call carries a credential
+ * (the password, a refresh token or the access token), and a redirect would
+ * hand it, or the answer, to wherever the `Location` points: a 307/308 on
+ * login re-posts the password, a 302 on `/me` names another origin's account.
+ * Fetch runs with `redirect: 'manual'`; in a browser that yields an opaque
+ * response whose target cannot even be read, so a same-origin check is
+ * impossible there and every redirect is refused with a typed error (an https
+ * server redirecting to http included). The contract has no redirects.
+ *
+ * A client bound to a session (`session`) aborts its requests when that
+ * session ends and answers `superseded` for anything that completes after:
+ * results of a stale session never reach the state (issue #11).
  */
+import type { SessionRef } from './auth';
 import { api, type WireErrorBody } from './protocol';
 
 export type ApiError =
   | { kind: 'unreachable'; message: string }
   | { kind: 'unauthorized'; message: string }
   | { kind: 'http'; status: number; code: string; message: string }
-  | { kind: 'invalid-body'; message: string };
+  | { kind: 'invalid-body'; message: string }
+  /** The server answered with a redirect, which is never followed. */
+  | { kind: 'redirected'; status: number; message: string }
+  /** The session this client belongs to has ended; the answer was dropped. */
+  | { kind: 'superseded'; message: string };
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
@@ -21,9 +39,13 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Per-request timeout; a hung request must not hold a resync forever. */
   timeoutMs?: number;
+  /** The session this client serves; `undefined` for sign-in calls made before one exists. */
+  session?: SessionRef;
 }
 
 export interface ApiClient {
+  /** The session this client serves (see `ApiClientOptions.session`). */
+  readonly session: SessionRef | undefined;
   login(email: string, password: string): Promise<ApiResult<unknown>>;
   refresh(refreshToken: string): Promise<ApiResult<unknown>>;
   me(token: string): Promise<ApiResult<unknown>>;
@@ -45,6 +67,12 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const session = options.session;
+  const superseded: ApiResult<never> = {
+    ok: false,
+    error: { kind: 'superseded', message: 'The session changed; the answer was dropped' },
+  };
+  const ended = () => session?.signal.aborted === true;
 
   async function request(
     method: 'GET' | 'POST',
@@ -55,6 +83,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token !== null) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (ended()) return superseded;
+    const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await doFetch(options.origin + path, {
@@ -63,9 +93,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'omit',
         cache: 'no-store',
-        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+        signal: session === undefined ? timeout : AbortSignal.any([timeout, session.signal]),
       });
     } catch (error) {
+      if (ended()) return superseded;
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
       return {
         ok: false,
@@ -75,7 +107,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         },
       };
     }
+    if (isRedirect(response)) {
+      // Not even the body: it came from a server that wanted us elsewhere.
+      return {
+        ok: false,
+        error: {
+          kind: 'redirected',
+          status: response.status,
+          message:
+            'The server answered with a redirect, which Frostline does not follow with credentials. Enter the server URL it really uses.',
+        },
+      };
+    }
     const text = await readBody(response);
+    if (ended()) return superseded;
     let json: unknown = null;
     if (text !== null && text.length > 0) {
       try {
@@ -99,6 +144,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return {
+    session,
     login: (email, password) => request('POST', api.login, null, { email, password }),
     refresh: (refreshToken) => request('POST', api.refresh, null, { refreshToken }),
     me: (token) => request('GET', api.me, token),
@@ -113,6 +159,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ),
     acknowledge: (token, org, alertId) => request('POST', api.acknowledge(org, alertId), token, {}),
   };
+}
+
+/**
+ * A redirect answer: opaque in a browser (`redirect: 'manual'`), a 3xx with
+ * its `Location` elsewhere; `redirected` would mean a fetch that followed one.
+ */
+function isRedirect(response: Response): boolean {
+  return (
+    response.type === 'opaqueredirect' ||
+    response.redirected ||
+    (response.status >= 300 && response.status < 400)
+  );
 }
 
 /** Reads a body up to a bound; a runaway answer must not exhaust the worker. */

@@ -10,6 +10,15 @@
  *   and a reconnect share one refresh.
  * - Tokens never leave this module except as the handshake `auth` value and
  *   the `Authorization` header; errors name what failed, not the token.
+ *
+ * Sessions (issue #11): every sign-in (`save`) and sign-out (`clear`) starts a
+ * new session epoch and aborts the previous one's signal. A refresh carries the
+ * epoch it started in; its answer is written only if that epoch is still the
+ * current one, so a refresh that lands after sign-out (or after signing in to
+ * another server) is dropped instead of bringing tokens back. Writes are
+ * serialised, so a refresh already writing when the session ends is followed
+ * by the removal, never the other way round. Signing in removes every token of
+ * the previous session first, including a refresh token of another server.
  */
 import type { ApiClient } from './api';
 import {
@@ -22,7 +31,12 @@ import {
 /** How early a token is renewed before it expires. */
 export const REFRESH_AHEAD_MS = 30_000;
 
-export type RefreshOutcome = 'refreshed' | 'rejected' | 'unreachable' | 'no-refresh-token';
+/**
+ * `superseded`: the session the refresh belonged to ended (sign-out or a new
+ * sign-in) before it finished; its answer was dropped.
+ */
+export type RefreshOutcome =
+  'refreshed' | 'rejected' | 'unreachable' | 'no-refresh-token' | 'superseded';
 
 export interface TokenSet {
   accessToken: string;
@@ -30,16 +44,37 @@ export interface TokenSet {
   expiresAt: number;
 }
 
+/** One session's identity: its epoch, and a signal aborted when it ends. */
+export interface SessionRef {
+  readonly epoch: number;
+  readonly signal: AbortSignal;
+}
+
 export interface TokenStore {
-  /** A usable access token (renewed first when about to expire), or `null`. */
-  accessToken(): Promise<string | null>;
-  /** Renews the access token with the refresh token. */
-  refresh(): Promise<RefreshOutcome>;
-  save(tokens: TokenSet, keepSignedIn: boolean): Promise<void>;
+  /**
+   * A usable access token (renewed first when about to expire), or `null`.
+   * With `epoch`, `null` too when that session is no longer the current one:
+   * a caller holding a client of session A never gets session B's token.
+   */
+  accessToken(epoch?: number): Promise<string | null>;
+  /** Renews the access token with the refresh token (of `epoch`'s session, when given). */
+  refresh(epoch?: number): Promise<RefreshOutcome>;
+  /**
+   * Starts a new session with these tokens: every token of the previous one
+   * is removed first, and its in-flight refresh is dropped. Resolves to the
+   * new epoch.
+   */
+  save(tokens: TokenSet, keepSignedIn: boolean): Promise<number>;
+  /** Ends the session: removes every token and drops an in-flight refresh. */
   clear(): Promise<void>;
+  /** The current session's epoch. */
+  epoch(): number;
+  /** The current session: its epoch and the signal that aborts when it ends. */
+  current(): SessionRef;
 }
 
 export interface TokenStoreDeps {
+  /** The API client of the current session (its `session.epoch` is checked). */
   api: () => ApiClient | null;
   keepSignedIn: () => boolean;
   parseTokens: (raw: unknown) => TokenSet | null;
@@ -47,13 +82,42 @@ export interface TokenStoreDeps {
 }
 
 export function createTokenStore(deps: TokenStoreDeps): TokenStore {
-  let inflight: Promise<RefreshOutcome> | null = null;
+  let epoch = 0;
+  let controller = new AbortController();
+  let inflight: { epoch: number; promise: Promise<RefreshOutcome> } | null = null;
+  /** Every storage write, in call order (see the module comment). */
+  let writes: Promise<unknown> = Promise.resolve();
+
+  function serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = writes.then(task, task);
+    writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ends the current session synchronously: later writes of it are dropped. */
+  function nextEpoch(): number {
+    controller.abort();
+    controller = new AbortController();
+    epoch += 1;
+    inflight = null;
+    return epoch;
+  }
 
   async function readRefreshToken(): Promise<string | null> {
+    // A sign-in may be replacing the tokens right now: read after it.
+    await writes;
     return (await refreshTokenItem.getValue()) ?? (await sessionRefreshItem.getValue());
   }
 
-  async function save(tokens: TokenSet, keepSignedIn: boolean): Promise<void> {
+  function removeAll(): Promise<unknown> {
+    return Promise.all([
+      accessTokenItem.removeValue(),
+      refreshTokenItem.removeValue(),
+      sessionRefreshItem.removeValue(),
+    ]);
+  }
+
+  async function write(tokens: TokenSet, keepSignedIn: boolean): Promise<void> {
     const access: AccessToken = { token: tokens.accessToken, expiresAt: tokens.expiresAt };
     await accessTokenItem.setValue(access);
     if (tokens.refreshToken === null) return;
@@ -66,12 +130,17 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     }
   }
 
-  async function doRefresh(): Promise<RefreshOutcome> {
+  async function doRefresh(started: number): Promise<RefreshOutcome> {
     const refreshToken = await readRefreshToken();
+    // The client must be this session's: another server must never see this refresh token.
     const client = deps.api();
+    if (started !== epoch) return 'superseded';
     if (refreshToken === null || client === null) return 'no-refresh-token';
+    if (client.session?.epoch !== started) return 'superseded';
     const result = await client.refresh(refreshToken);
+    if (started !== epoch) return 'superseded';
     if (!result.ok) {
+      if (result.error.kind === 'superseded') return 'superseded';
       return result.error.kind === 'unreachable' ||
         (result.error.kind === 'http' && result.error.status >= 500)
         ? 'unreachable'
@@ -79,43 +148,64 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     }
     const tokens = deps.parseTokens(result.value);
     if (tokens === null) return 'unreachable';
-    await save(
-      { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken },
-      deps.keepSignedIn(),
-    );
-    return 'refreshed';
+    const keep = deps.keepSignedIn();
+    return serial(async () => {
+      if (started !== epoch) return 'superseded';
+      await write({ ...tokens, refreshToken: tokens.refreshToken ?? refreshToken }, keep);
+      return 'refreshed';
+    });
   }
 
-  function refresh(): Promise<RefreshOutcome> {
-    inflight ??= doRefresh().finally(() => {
-      inflight = null;
-    });
-    return inflight;
+  function refresh(forEpoch?: number): Promise<RefreshOutcome> {
+    if (forEpoch !== undefined && forEpoch !== epoch) return Promise.resolve('superseded');
+    if (inflight === null || inflight.epoch !== epoch) {
+      const entry = { epoch, promise: doRefresh(epoch) };
+      inflight = entry;
+      void entry.promise.finally(() => {
+        if (inflight === entry) inflight = null;
+      });
+    }
+    return inflight.promise;
+  }
+
+  async function readAccess(started: number): Promise<AccessToken | null> {
+    await writes;
+    const value = await accessTokenItem.getValue();
+    return started === epoch ? value : null;
   }
 
   return {
-    async accessToken() {
-      const current = await accessTokenItem.getValue();
+    async accessToken(forEpoch) {
+      const started = forEpoch ?? epoch;
+      if (started !== epoch) return null;
+      const current = await readAccess(started);
       if (current === null) {
-        return (await refresh()) === 'refreshed'
-          ? ((await accessTokenItem.getValue())?.token ?? null)
+        if (started !== epoch) return null;
+        return (await refresh(started)) === 'refreshed'
+          ? ((await readAccess(started))?.token ?? null)
           : null;
       }
       const expiring = current.expiresAt > 0 && current.expiresAt - deps.now() < REFRESH_AHEAD_MS;
-      if (expiring && (await refresh()) === 'refreshed') {
-        return (await accessTokenItem.getValue())?.token ?? current.token;
+      if (expiring && (await refresh(started)) === 'refreshed') {
+        return (await readAccess(started))?.token ?? null;
       }
-      return current.token;
+      return started === epoch ? current.token : null;
     },
     refresh,
-    save,
-    async clear() {
-      await Promise.all([
-        accessTokenItem.removeValue(),
-        refreshTokenItem.removeValue(),
-        sessionRefreshItem.removeValue(),
-      ]);
+    save(tokens, keepSignedIn) {
+      const started = nextEpoch();
+      return serial(async () => {
+        await removeAll();
+        if (started === epoch) await write(tokens, keepSignedIn);
+        return started;
+      });
     },
+    async clear() {
+      nextEpoch();
+      await serial(removeAll);
+    },
+    epoch: () => epoch,
+    current: () => ({ epoch, signal: controller.signal }),
   };
 }
 

@@ -14,7 +14,7 @@ import { createApiClient, type ApiClient } from './api';
 import { createTokenStore, type TokenStore } from './auth';
 import { badgeFor, createBadgeRenderer, DEFAULT_BADGE_GRACE_MS } from './badge';
 import { createCommandHandler } from './commands';
-import { loadDirectory } from './directory-loader';
+import { createUnknownUnitReload, loadDirectory } from './directory-loader';
 import { createIngest } from './ingest';
 import {
   createLiveConnection,
@@ -41,6 +41,7 @@ import { createPortHub, type Port, type PortHub } from './port-hub';
 import {
   historyLength,
   historyReadings,
+  isAlertInScope,
   isUnitInScope,
   openAlerts,
   reduce,
@@ -57,6 +58,7 @@ import {
   scopeItem,
   sessionItem,
   snapshotItem,
+  saveSnapshot,
   snoozedItem,
   stoppedNotifiedItem,
   type PersistedSnapshot,
@@ -70,8 +72,6 @@ export const WATCHDOG_PERIOD_MIN = 0.5;
 /** Directory refresh while connected. */
 export const DIRECTORY_ALARM = 'frostline:directory';
 export const DIRECTORY_PERIOD_MIN = 10;
-/** Unknown units seen in events trigger one directory refresh after this quiet time. */
-export const UNKNOWN_UNIT_DEBOUNCE_MS = 5_000;
 /** Storage writes of the snapshot and dedupe sets are throttled to this. */
 export const PERSIST_INTERVAL_MS = 2_000;
 /** Readings per unit sent after a snapshot for the sparklines, and units per message. */
@@ -149,11 +149,17 @@ export function createBackground(env: BackgroundEnv) {
 
   // -- clients ---------------------------------------------------------------
   let apiClient: ApiClient | null = null;
+  /** The token-store epoch `session` belongs to (#11): its server gets only its tokens. */
+  let sessionEpoch = -1;
   const api = (origin?: string): ApiClient | null => {
     const target = origin ?? session?.serverUrl;
     if (target === undefined) return null;
     if (origin !== undefined) return createApiClient({ origin, fetch: env.fetch });
-    apiClient ??= createApiClient({ origin: target, fetch: env.fetch });
+    // Between a sign-in's token save and `begin()`, `session` is still the old one (#11).
+    if (sessionEpoch !== tokens.epoch()) return null;
+    if (apiClient?.session?.epoch !== sessionEpoch) {
+      apiClient = createApiClient({ origin: target, fetch: env.fetch, session: tokens.current() });
+    }
     return apiClient;
   };
   const tokens = createTokenStore({
@@ -271,7 +277,7 @@ export function createBackground(env: BackgroundEnv) {
       const upsert: Alert[] = [];
       const remove: string[] = [];
       for (const [id, alert] of next.alerts) {
-        if (prev.alerts.get(id) !== alert && isUnitInScope(next, scope, alert.unitId))
+        if (prev.alerts.get(id) !== alert && isAlertInScope(next, scope, alert.unitId))
           upsert.push(alert);
       }
       for (const id of prev.alerts.keys()) if (!next.alerts.has(id)) remove.push(id);
@@ -313,7 +319,7 @@ export function createBackground(env: BackgroundEnv) {
       for (const [id] of closed.slice(0, notified.size - NOTIFIED_LIMIT)) notified.delete(id);
     }
     await Promise.all([
-      snapshotItem.setValue(snapshot),
+      saveSnapshot(snapshot),
       notifiedItem.setValue(Object.fromEntries(notified)),
       snoozedItem.setValue(Object.fromEntries(snoozed)),
     ]);
@@ -392,21 +398,18 @@ export function createBackground(env: BackgroundEnv) {
 
   // -- connection ------------------------------------------------------------
   const serverNow = () => now() + state.connection.clockOffset;
-  let unknownUnitTimer: ReturnType<typeof setTimeout> | null = null;
+  // Unknown units reload the directory, backing off while that does not help (#11).
+  const unknownUnits = createUnknownUnitReload({
+    reload: () => refreshDirectory(),
+    isKnown: (unitId) => state.directoryIndex.units.has(unitId),
+  });
   const ingest = createIngest({
     dispatch,
     now,
     serverNow,
     unitScale: (unitId) => state.directoryIndex.units.get(unitId)?.tempUnit,
     isKnownUnit: (unitId) => state.directory === null || state.directoryIndex.units.has(unitId),
-    onUnknownUnit: () => {
-      if (unknownUnitTimer !== null) return;
-      unknownUnitTimer = setTimeout(() => {
-        void refreshDirectory().finally(() => {
-          unknownUnitTimer = null;
-        });
-      }, UNKNOWN_UNIT_DEBOUNCE_MS);
-    },
+    onUnknownUnit: (unitId) => unknownUnits.notice(unitId),
     onServerMessage: (message) => {
       serverMessages.push(`${new Date(now()).toISOString()} ${message}`);
       if (serverMessages.length > 20) serverMessages.shift();
@@ -436,14 +439,15 @@ export function createBackground(env: BackgroundEnv) {
           type: 'connection/rtt',
           rtt: signal.rtt,
           serverTime: signal.serverTime,
+          clockRejected: signal.clockRejected,
           at,
         });
     }
   }
 
   const connection = createLiveConnection({
-    accessToken: () => tokens.accessToken(),
-    refresh: () => tokens.refresh(),
+    accessToken: () => tokens.accessToken(sessionEpoch),
+    refresh: () => tokens.refresh(sessionEpoch),
     onSignal,
     onServerEvent: (name, payload) => ingest.handle(name, payload),
     onUnknownEvent: (name) => ingest.unknownEvent(name),
@@ -469,7 +473,7 @@ export function createBackground(env: BackgroundEnv) {
   const sync = createSync({
     socket: () => connection.connected(),
     api: () => api(),
-    accessToken: () => tokens.accessToken(),
+    accessToken: () => tokens.accessToken(sessionEpoch),
     organizationId: () => session?.organizationId ?? null,
     targets: watchTargets,
     watchedUnits: () =>
@@ -481,7 +485,7 @@ export function createBackground(env: BackgroundEnv) {
       sync.reconcile();
     },
     applyAlerts: (raw, startedAt) => {
-      const result = normalizeAlerts(raw, { now: serverNow() });
+      const result = normalizeAlerts(raw, { now: serverNow(), localNow: now(), count: dropped });
       if (!result.ok) return dropped(result.kind);
       dropped('rest:alerts/item', result.value.dropped);
       dispatch({
@@ -493,6 +497,8 @@ export function createBackground(env: BackgroundEnv) {
     applyLatest: (unitId, raw) => {
       const result = normalizeLatestReading(raw, {
         now: serverNow(),
+        localNow: now(),
+        count: dropped,
         unitScale: (id) => state.directoryIndex.units.get(id)?.tempUnit,
         expectUnitId: unitId,
       });
@@ -506,7 +512,7 @@ export function createBackground(env: BackgroundEnv) {
         });
       }
     },
-    onUnauthorized: () => void tokens.refresh(),
+    onUnauthorized: () => void tokens.refresh(sessionEpoch),
     getLatest: (unitId) => connection.getLatest(unitId),
     now,
   });
@@ -520,7 +526,7 @@ export function createBackground(env: BackgroundEnv) {
     directoryInflight ??= (async () => {
       const client = api();
       const current = session;
-      const token = await tokens.accessToken();
+      const token = await tokens.accessToken(sessionEpoch);
       if (client === null || current === null || token === null) {
         return {
           ok: false as const,
@@ -531,7 +537,7 @@ export function createBackground(env: BackgroundEnv) {
         client,
         token,
         current.organizationId,
-        { now: serverNow() },
+        { now: serverNow(), localNow: now(), count: dropped },
         dropped,
       );
       if (!result.ok) {
@@ -578,6 +584,7 @@ export function createBackground(env: BackgroundEnv) {
       stoppedNotifiedItem.getValue(),
     ]);
     session = storedSession;
+    sessionEpoch = tokens.epoch();
     preferences = { ...DEFAULT_PREFERENCES, ...storedPrefs };
     scope = storedScope;
     notified = new Map(Object.entries(storedNotified));
@@ -630,6 +637,9 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   async function begin(next: SessionInfo): Promise<void> {
+    // The tokens were saved just before (a new epoch): this session is theirs.
+    sessionEpoch = tokens.epoch();
+    unknownUnits.reset();
     connection.stop();
     monitoringStopped = false;
     await stoppedNotifiedItem.setValue(false);
@@ -669,14 +679,18 @@ export function createBackground(env: BackgroundEnv) {
 
   async function acknowledge(alertId: string): Promise<Result<null>> {
     const client = api();
-    const token = await tokens.accessToken();
-    if (client === null || session === null || token === null) {
+    const current = session;
+    const token = await tokens.accessToken(sessionEpoch);
+    if (client === null || current === null || session !== current || token === null) {
       return {
         ok: false,
         error: { code: 'not-signed-in', message: 'Sign in to acknowledge alerts' },
       };
     }
-    const result = await client.acknowledge(token, session.organizationId, alertId);
+    const result = await client.acknowledge(token, current.organizationId, alertId);
+    if (session !== current) {
+      return { ok: false, error: { code: 'not-signed-in', message: 'The session changed' } };
+    }
     if (!result.ok) {
       const error = result.error;
       if (error.kind === 'http' && error.status === 409) {
@@ -695,7 +709,7 @@ export function createBackground(env: BackgroundEnv) {
         return { ok: false, error: { code: 'server-unreachable', message: error.message } };
       }
       if (error.kind === 'unauthorized') {
-        void tokens.refresh();
+        void tokens.refresh(sessionEpoch);
         return {
           ok: false,
           error: { code: 'token-expired', message: 'The session expired; try again' },
@@ -706,7 +720,7 @@ export function createBackground(env: BackgroundEnv) {
     dispatch({
       type: 'alert/acknowledged',
       alertId,
-      by: session.email,
+      by: current.email,
       at: serverNow(),
       receivedAt: now(),
     });
@@ -759,6 +773,7 @@ export function createBackground(env: BackgroundEnv) {
       `Organization: ${session?.organizationId ?? '-'}`,
       `Status: ${c.status} since ${new Date(c.since).toISOString()}`,
       `Round trip: ${c.rtt === null ? '-' : `${Math.round(c.rtt)} ms`}`,
+      `Clock offset: ${c.clockOffset} ms (implausible answers ignored: ${d.invalidByKind['ping/implausible-clock'] ?? 0})`,
       `Reconnects: ${c.reconnects}`,
       `Last event: ${c.lastEventAt === null ? '-' : new Date(c.lastEventAt).toISOString()}`,
       `Last data: ${c.lastDataAt === null ? '-' : new Date(c.lastDataAt).toISOString()}`,
@@ -928,10 +943,11 @@ export function createBackground(env: BackgroundEnv) {
     lifetime.abort();
     for (const dispose of disposers.splice(0)) dispose();
     connection.stop();
-    for (const timer of [persistTimer, graceTimer, unknownUnitTimer]) {
+    for (const timer of [persistTimer, graceTimer]) {
       if (timer !== null) clearTimeout(timer);
     }
-    persistTimer = graceTimer = unknownUnitTimer = null;
+    persistTimer = graceTimer = null;
+    unknownUnits.dispose();
   }
 
   return { app, listen, start, stop };

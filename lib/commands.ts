@@ -157,6 +157,10 @@ function failFromApi(error: ApiError): Result<never> {
       return fail('token-expired', 'The session has expired; sign in again');
     case 'invalid-body':
       return fail('server-error', error.message);
+    case 'redirected':
+      return fail('server-error', error.message);
+    case 'superseded':
+      return fail('not-signed-in', error.message);
     case 'http':
       if (error.status === 403) return fail('permission-denied', error.message);
       if (error.status === 404) return fail('not-found', error.message);

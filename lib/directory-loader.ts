@@ -82,3 +82,90 @@ async function eachLimited<T>(
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
 }
+
+/** The first reload after a unit the directory does not know shows up. */
+export const UNKNOWN_UNIT_RELOAD_MS = 5_000;
+/** The longest wait between such reloads (the directory alarm's period). */
+export const UNKNOWN_UNIT_RELOAD_MAX_MS = 10 * 60_000;
+/** Unknown ids remembered between two reloads (only to tell whether one helped). */
+const UNKNOWN_IDS_KEPT = 1_000;
+
+export interface UnknownUnitReloadDeps {
+  /** Reloads the directory (single-flight in the caller). */
+  reload: () => Promise<unknown>;
+  /** Whether the directory now lists the unit. */
+  isKnown: (unitId: string) => boolean;
+}
+
+export interface UnknownUnitReload {
+  /** A reading or alert named a unit the directory does not know. */
+  notice(unitId: string): void;
+  /** A new session: the next unknown unit is looked up after the base delay again. */
+  reset(): void;
+  dispose(): void;
+  /** The wait before the next reload (for diagnostics and tests). */
+  delay(): number;
+}
+
+/**
+ * Reloads the directory when units it does not know report (a unit added
+ * since the last load), backing off exponentially while the reloads do not
+ * help (issue #11): a unit that keeps reporting but is not in the directory
+ * (inactive, deleted) used to cost a full directory walk every 6-7 s, for
+ * ever. The wait doubles from 5 s to 10 min after each reload that brought
+ * none of the units asked about, and is back to 5 s after one that did.
+ */
+export function createUnknownUnitReload(deps: UnknownUnitReloadDeps): UnknownUnitReload {
+  let delay = UNKNOWN_UNIT_RELOAD_MS;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running = false;
+  let disposed = false;
+  let generation = 0;
+  const asked = new Set<string>();
+
+  function schedule(): void {
+    if (disposed || timer !== null || running || asked.size === 0) return;
+    timer = setTimeout(() => void run(), delay);
+  }
+
+  async function run(): Promise<void> {
+    timer = null;
+    running = true;
+    const gen = generation;
+    const ids = [...asked];
+    asked.clear();
+    try {
+      await deps.reload();
+    } catch {
+      // A failed reload helped nobody: it backs off like one that found nothing.
+    } finally {
+      running = false;
+    }
+    if (disposed || gen !== generation) return;
+    const helped = ids.some((id) => deps.isKnown(id));
+    delay = helped ? UNKNOWN_UNIT_RELOAD_MS : Math.min(UNKNOWN_UNIT_RELOAD_MAX_MS, delay * 2);
+    // Units seen while the reload ran: their next sighting schedules the next one.
+    schedule();
+  }
+
+  return {
+    notice(unitId) {
+      if (asked.size < UNKNOWN_IDS_KEPT) asked.add(unitId);
+      schedule();
+    },
+    reset() {
+      generation += 1;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      running = false;
+      asked.clear();
+      delay = UNKNOWN_UNIT_RELOAD_MS;
+    },
+    dispose() {
+      disposed = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+    delay: () => delay,
+  };
+}

@@ -59,10 +59,17 @@ export function createIngest(deps: IngestDeps): Ingest {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let microtask = false;
   let lastFlushAt = -Infinity;
+  /** Values kept with a replacement while one event is handled, counted once after it. */
+  const replaced = new Map<DiagnosticKind, number>();
   const ctx: NormalizeContext = {
     get now() {
       return deps.serverNow();
     },
+    // A wrong clock offset alone must never make readings "future" (issue #11).
+    get localNow() {
+      return deps.now();
+    },
+    count: (kind) => replaced.set(kind, (replaced.get(kind) ?? 0) + 1),
     unitScale: deps.unitScale,
   };
 
@@ -181,6 +188,9 @@ export function createIngest(deps: IngestDeps): Ingest {
       } catch {
         // The normalisers never throw; this is the last line so the worker never does either.
         dropped(name);
+      } finally {
+        for (const [kind, count] of replaced) dropped(kind, count);
+        replaced.clear();
       }
     },
     flush,

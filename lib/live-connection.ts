@@ -37,6 +37,15 @@ import type { RefreshOutcome } from './auth';
  */
 export const PING_INTERVAL_MS = 18_000;
 export const PING_TIMEOUT_MS = 5_000;
+/**
+ * The largest clock offset a `ping` answer may imply (issue #11). Computer
+ * clocks without time sync drift seconds a day, and one set by hand to the
+ * wrong zone is off by whole hours (at most 14); a server time of 0, in
+ * seconds instead of milliseconds, or from a broken proxy implies years. Such
+ * an answer still measures the round trip, but its offset is not used (the
+ * last plausible one stays) and it is counted in diagnostics.
+ */
+export const MAX_CLOCK_OFFSET_MS = 24 * 60 * 60_000;
 /** Fresh tokens rejected in a row before we stop and sign out. */
 export const MAX_AUTH_REJECTIONS = 3;
 
@@ -46,7 +55,11 @@ export type ConnectionSignal =
   | { type: 'live'; recovered: boolean }
   | { type: 'down'; error: ConnectionError }
   | { type: 'signed-out'; error: ConnectionError }
-  | { type: 'rtt'; rtt: number; serverTime: number };
+  /**
+   * A `ping` answer: the round trip, and the server's clock when it implies a
+   * plausible offset (`null` otherwise; `clockRejected` when it was implausible).
+   */
+  | { type: 'rtt'; rtt: number; serverTime: number | null; clockRejected: boolean };
 
 export interface LiveConnectionDeps {
   /** A usable access token (refreshed ahead of expiry), or `null`. */
@@ -158,9 +171,19 @@ export function createLiveConnection(deps: LiveConnectionDeps): LiveConnection {
         scheduleReconnect(0);
         return;
       }
-      if (typeof serverTime === 'number' && Number.isFinite(serverTime)) {
-        deps.onSignal({ type: 'rtt', rtt: deps.now() - sentAt, serverTime });
-      }
+      const at = deps.now();
+      const rtt = at - sentAt;
+      // The server read its clock about half a round trip before the ack arrived.
+      const plausible =
+        typeof serverTime === 'number' &&
+        Number.isFinite(serverTime) &&
+        Math.abs(serverTime - (at - rtt / 2)) <= MAX_CLOCK_OFFSET_MS;
+      deps.onSignal({
+        type: 'rtt',
+        rtt,
+        serverTime: plausible ? serverTime : null,
+        clockRejected: !plausible,
+      });
     });
   }
 
@@ -195,6 +218,9 @@ export function createLiveConnection(deps: LiveConnectionDeps): LiveConnection {
       handlingAuth = false;
     }
     if (socket !== current || !wanted) return;
+    // The session ended while renewing (sign-out or another sign-in, #11): whoever
+    // ended it stops or replaces this connection; it is not a refused session.
+    if (outcome === 'superseded') return;
     if (outcome === 'refreshed') {
       socket.connect();
     } else if (outcome === 'unreachable') {

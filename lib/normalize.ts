@@ -11,7 +11,19 @@
  * - Time: a reading's time is `timestamp`, else `recordedAt` (both are in the
  *   wild). Only ISO 8601 date-times are accepted (not `Date.parse`'s guesses,
  *   which read `"1"` as 2001); a time without offset is UTC, as the server
- *   writes them. Readings more than 10 min ahead of `ctx.now` are dropped.
+ *   writes them.
+ * - Plausible server times (issue #11): from 2000-01-01 on, and at most 10 min
+ *   ahead of the later of the server-corrected clock (`ctx.now`) and the local
+ *   clock (`ctx.localNow`), so a wrong clock offset alone can never push real
+ *   data "into the future". What falls outside is never used to order
+ *   anything: a reading or a unit state change with such a time is dropped
+ *   (its time is what orders it; a `9999-12-31` "critical" would otherwise
+ *   outrank every later state for the session), an alert keeps the receive
+ *   time instead (hiding an alert is worse), and a directory's `lastReadingAt`
+ *   becomes unknown. Each is counted (`…/time-out-of-range` when kept).
+ * - Optional sensor values out of their physical range (humidity and battery
+ *   outside 0..100 %, signal outside -150..100, dBm or a percentage) become
+ *   null and are counted (`…/value-out-of-range`); the reading is kept.
  * - Alerts are never dropped for a bad optional field: a garbled time becomes
  *   the receive time, a garbled temperature becomes null. Hiding a real
  *   excursion is worse than showing it with an approximate time.
@@ -78,8 +90,16 @@ export type DiagnosticKind =
   | `${PayloadKind}/item`
   | 'sensor:readings:batch/count-mismatch'
   | 'alert:escalated/unknown-alert'
+  /** A server time outside the plausible window, replaced (never used to order anything). */
+  | `${PayloadKind}/time-out-of-range`
+  /** An optional sensor value outside its physical range, replaced by null. */
+  | `${PayloadKind}/value-out-of-range`
+  /** A `ping` answer implying an implausible clock offset; the offset was not used. */
+  | 'ping/implausible-clock'
   /** A server event name the contract does not list. */
-  | 'unknown-event';
+  | 'unknown-event'
+  /** Readings or state changes for a unit the directory does not know, beyond the bound. */
+  | 'ghost-unit';
 
 /** Why a payload or item was dropped. */
 export type DropReason =
@@ -87,6 +107,7 @@ export type DropReason =
   | 'bad-id'
   | 'bad-time'
   | 'future-time'
+  | 'past-time'
   | 'bad-temperature'
   | 'impossible-temperature'
   | 'too-large'
@@ -107,6 +128,13 @@ export type Normalized<T> = { ok: true; value: T } | Dropped;
 export interface NormalizeContext {
   /** Current time, already corrected to the server's clock by the caller. */
   now: number;
+  /**
+   * The local clock. A time counts as "in the future" only when it is ahead of
+   * both clocks, so a wrong clock offset alone never drops data (issue #11).
+   */
+  localNow?: number;
+  /** Counts a value that was kept with a replacement (see the `DiagnosticKind`s). */
+  count?: (kind: DiagnosticKind) => void;
   /** The unit's scale when the directory knows it (for the absolute-zero check). */
   unitScale?: (unitId: string) => TempUnit | undefined;
 }
@@ -127,8 +155,15 @@ export const LIMITS = {
   batchReadings: 1000,
   /** REST lists above this are refused whole. */
   listItems: 20_000,
-  /** How far ahead of `now` a reading may be (sensor clock skew). */
+  /** How far ahead of `now` a server time may be (sensor clock skew). */
   futureMs: 10 * 60_000,
+  /** No server time before this is real: the product and its sensors are younger. */
+  earliestTime: Date.UTC(2000, 0, 1),
+  /** Relative humidity and battery charge, in percent. */
+  maxPercent: 100,
+  /** Signal: dBm (negative) or a 0..100 quality, depending on the gateway. */
+  minSignal: -150,
+  maxSignal: 100,
   maxTemperature: 1000,
   absoluteZeroC: -273.15,
   absoluteZeroF: -459.67,
@@ -210,6 +245,38 @@ function finiteOrNull(raw: number | null | undefined): number | null {
   return raw === 0 ? 0 : raw;
 }
 
+/** An optional value in `[min, max]`, else null (counted under `kind` when it was a number). */
+function inRangeOrNull(
+  raw: number | null | undefined,
+  min: number,
+  max: number,
+  kind: PayloadKind,
+  ctx: NormalizeContext,
+): number | null {
+  const value = finiteOrNull(raw);
+  if (value === null || (value >= min && value <= max)) return value;
+  ctx.count?.(`${kind}/value-out-of-range`);
+  return null;
+}
+
+/** A time that only informs (never orders): implausible becomes unknown, counted. */
+function plausibleOrNull(at: number | null, ctx: NormalizeContext, kind: PayloadKind) {
+  if (at === null || timePlausibility(at, ctx) === 'ok') return at;
+  ctx.count?.(`${kind}/time-out-of-range`);
+  return null;
+}
+
+/**
+ * Where a server time stands against the plausible window (module comment):
+ * `ok`, `future` (more than `LIMITS.futureMs` ahead of both clocks) or `past`
+ * (before `LIMITS.earliestTime`).
+ */
+export function timePlausibility(at: number, ctx: NormalizeContext): 'ok' | 'future' | 'past' {
+  if (at < LIMITS.earliestTime) return 'past';
+  const now = Math.max(ctx.now, ctx.localNow ?? ctx.now);
+  return at > now + LIMITS.futureMs ? 'future' : 'ok';
+}
+
 function isRecord(raw: unknown): raw is Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
   const proto: unknown = Object.getPrototypeOf(raw);
@@ -280,9 +347,18 @@ function thresholdOf(raw: string | null): ThresholdSide | null {
   return raw === 'min' || raw === 'max' ? raw : null;
 }
 
-/** Event times that must not drop the event: unparseable becomes `now`. */
-function timeOrNow(raw: unknown, now: number): number {
-  return parseIsoTime(raw) ?? now;
+/**
+ * Event times that must not drop the event: unparseable becomes `now`, and so
+ * does an implausible one (counted under `kind`).
+ */
+function timeOrNow(raw: unknown, ctx: NormalizeContext, kind: PayloadKind): number {
+  const at = parseIsoTime(raw);
+  if (at === null) return ctx.now;
+  if (timePlausibility(at, ctx) !== 'ok') {
+    ctx.count?.(`${kind}/time-out-of-range`);
+    return ctx.now;
+  }
+  return at;
 }
 
 // ---------------------------------------------------------------------------
@@ -303,15 +379,20 @@ interface ReadingFields {
 type ReadingCheck =
   { ok: true; value: Reading } | { ok: false; reason: DropReason; detail: string };
 
-function readingFrom(fields: ReadingFields, ctx: NormalizeContext): ReadingCheck {
+function readingFrom(
+  fields: ReadingFields,
+  ctx: NormalizeContext,
+  kind: PayloadKind,
+): ReadingCheck {
   if (!isValidId(fields.unitId)) return { ok: false, reason: 'bad-id', detail: 'unitId' };
   if (!isValidId(fields.id)) return { ok: false, reason: 'bad-id', detail: 'id' };
   // PROTOCOL.md: batches carry `timestamp`, `get:latest` and older deployments `recordedAt`.
   const rawTime = fields.timestamp ?? fields.recordedAt;
   const at = parseIsoTime(rawTime);
   if (at === null) return { ok: false, reason: 'bad-time', detail: 'timestamp/recordedAt' };
-  if (at > ctx.now + LIMITS.futureMs)
-    return { ok: false, reason: 'future-time', detail: 'timestamp' };
+  const plausible = timePlausibility(at, ctx);
+  if (plausible === 'future') return { ok: false, reason: 'future-time', detail: 'timestamp' };
+  if (plausible === 'past') return { ok: false, reason: 'past-time', detail: 'timestamp' };
   const temperature = checkTemperature(fields.temperature, ctx.unitScale?.(fields.unitId));
   if (!temperature.ok) return { ok: false, reason: temperature.reason, detail: 'temperature' };
   return {
@@ -320,9 +401,15 @@ function readingFrom(fields: ReadingFields, ctx: NormalizeContext): ReadingCheck
       id: fields.id,
       unitId: fields.unitId,
       temperature: temperature.value,
-      humidity: finiteOrNull(fields.humidity),
-      battery: finiteOrNull(fields.battery),
-      signalStrength: finiteOrNull(fields.signalStrength),
+      humidity: inRangeOrNull(fields.humidity, 0, LIMITS.maxPercent, kind, ctx),
+      battery: inRangeOrNull(fields.battery, 0, LIMITS.maxPercent, kind, ctx),
+      signalStrength: inRangeOrNull(
+        fields.signalStrength,
+        LIMITS.minSignal,
+        LIMITS.maxSignal,
+        kind,
+        ctx,
+      ),
       at,
     },
   };
@@ -380,7 +467,7 @@ function batchItem(item: unknown, unitId: string, ctx: NormalizeContext): Readin
   if (!isRecord(item)) return { ok: false, reason: 'malformed', detail: describe(item) };
   const parsed = parseWire('batchReading', item);
   if (!parsed.ok) return { ok: false, reason: 'malformed', detail: parsed.issue };
-  return readingFrom({ ...parsed.value, unitId }, ctx);
+  return readingFrom({ ...parsed.value, unitId }, ctx, 'sensor:readings:batch');
 }
 
 /** `sensor:reading`: no id on the wire, so it gets `${unitId}@${at}`. */
@@ -403,6 +490,7 @@ export function normalizeSingleReading(raw: unknown, ctx: NormalizeContext): Nor
         recordedAt: undefined,
       },
       ctx,
+      kind,
     );
     return result.ok ? result : drop(kind, at === null ? 'bad-time' : result.reason, result.detail);
   });
@@ -429,6 +517,7 @@ export function normalizeLatestReading(
     const result = readingFrom(
       { ...wire, timestamp: wire.timestamp, recordedAt: wire.recordedAt },
       ctx,
+      kind,
     );
     return result.ok ? result : drop(kind, result.reason, result.detail);
   });
@@ -453,11 +542,10 @@ interface AlertFields {
   escalationLevel: number;
 }
 
-function alertFrom(fields: AlertFields, ctx: NormalizeContext): Alert {
+function alertFrom(fields: AlertFields, ctx: NormalizeContext, kind: PayloadKind): Alert {
   const level = escalationLevelOf(fields.escalationLevel) ?? 0;
   // PROTOCOL.md: escalation level 1 means the alert is now critical.
   const severity: Severity = level >= 1 ? 'critical' : severityOf(fields.severity);
-  const triggered = parseIsoTime(fields.triggeredAt);
   const acknowledgedBy =
     fields.acknowledgedBy === null ? '' : cleanText(fields.acknowledgedBy, LIMITS.name);
   const temperature = checkTemperature(fields.triggerTemperature, ctx.unitScale?.(fields.unitId));
@@ -472,9 +560,9 @@ function alertFrom(fields: AlertFields, ctx: NormalizeContext): Alert {
     triggerTemperature: temperature.ok ? temperature.value : null,
     thresholdViolated: thresholdOf(fields.thresholdViolated),
     // A trigger time in the future is a clock problem, not a reason to hide the alert.
-    triggeredAt: triggered === null ? ctx.now : Math.min(triggered, ctx.now),
+    triggeredAt: Math.min(timeOrNow(fields.triggeredAt, ctx, kind), ctx.now),
     status: fields.acknowledged ? 'acknowledged' : 'active',
-    acknowledgedAt: fields.acknowledged ? (parseIsoTime(fields.acknowledgedAt) ?? ctx.now) : null,
+    acknowledgedAt: fields.acknowledged ? timeOrNow(fields.acknowledgedAt, ctx, kind) : null,
     acknowledgedBy: fields.acknowledged && acknowledgedBy !== '' ? acknowledgedBy : null,
     escalationLevel: level,
   };
@@ -503,6 +591,7 @@ export function normalizeAlertTriggered(raw: unknown, ctx: NormalizeContext): No
           escalationLevel: 0,
         },
         ctx,
+        kind,
       ),
     };
   });
@@ -528,7 +617,7 @@ export function normalizeAlertAcknowledged(
       value: {
         alertId: wire.alertId,
         by: by === '' ? null : by,
-        at: timeOrNow(wire.timestamp, ctx.now),
+        at: timeOrNow(wire.timestamp, ctx, kind),
       },
     };
   });
@@ -554,7 +643,7 @@ export function normalizeAlertResolved(
       value: {
         alertId: wire.alertId,
         unitId: wire.unitId,
-        at: timeOrNow(wire.resolvedAt, ctx.now),
+        at: timeOrNow(wire.resolvedAt, ctx, kind),
       },
     };
   });
@@ -601,13 +690,18 @@ export function normalizeUnitStateChanged(
   const kind = 'unit:state:changed';
   return fromShape(kind, 'unitStateChanged', raw, (wire) => {
     if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    // Its time orders it against later changes: an implausible one drops it (issue #11).
+    const at = parseIsoTime(wire.timestamp);
+    const plausible = at === null ? 'ok' : timePlausibility(at, ctx);
+    if (plausible === 'future') return drop(kind, 'future-time', 'timestamp');
+    if (plausible === 'past') return drop(kind, 'past-time', 'timestamp');
     return {
       ok: true,
       value: {
         unitId: wire.unitId,
         state: unitStateOf(wire.newState),
         previousState: unitStateOf(wire.previousState),
-        at: timeOrNow(wire.timestamp, ctx.now),
+        at: at ?? ctx.now,
         reason: cleanText(wire.reason, LIMITS.message),
       },
     };
@@ -800,7 +894,7 @@ export function normalizeUnits(
         tempUnit: wire.tempUnit,
         sortOrder: Number.isFinite(wire.sortOrder) ? wire.sortOrder : 0,
         status: cleanText(wire.status, LIMITS.label),
-        lastReadingAt: parseIsoTime(wire.lastReadingAt),
+        lastReadingAt: plausibleOrNull(parseIsoTime(wire.lastReadingAt), ctx, 'rest:units'),
         lastTemperature: limit(wire.lastTemperature),
       },
     };
@@ -824,7 +918,7 @@ export function normalizeAlerts(
     if (wire.status === 'resolved' || wire.resolvedAt !== null)
       return { ok: false, reason: 'skip' };
     const acknowledged = wire.status === 'acknowledged' || wire.acknowledgedAt !== null;
-    return { ok: true, value: alertFrom({ ...wire, acknowledged }, ctx) };
+    return { ok: true, value: alertFrom({ ...wire, acknowledged }, ctx, 'rest:alerts') };
   });
 }
 

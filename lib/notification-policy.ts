@@ -29,7 +29,7 @@
  */
 import { SEVERITY_RANK, alertTypeLabel, severityLabel, showTemperature } from './format';
 import type { Alert, Preferences, Scope, Severity } from './model';
-import { isUnitInScope, severitySummaryCounts, unitLabel } from './state/selectors';
+import { isAlertInScope, severitySummaryCounts, unitLabel } from './state/selectors';
 import type { State } from './state/state';
 
 export const NOTIFICATION_IDS = {
@@ -186,7 +186,7 @@ export function mayNotify(
   scope: Scope,
   now: number,
 ): boolean {
-  if (!isUnitInScope(state, scope, alert.unitId)) return false;
+  if (!isAlertInScope(state, scope, alert.unitId)) return false;
   const siteId = state.directoryIndex.units.get(alert.unitId)?.siteId;
   if (siteId !== undefined && prefs.mutedSiteIds.includes(siteId)) return false;
   if (SEVERITY_RANK[alert.severity] < PREFERENCE_RANK[prefs.minSeverity]) return false;

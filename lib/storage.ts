@@ -116,6 +116,70 @@ export const snapshotItem = storage.defineItem<PersistedSnapshot | null>('sessio
   version: 1,
 });
 
+/**
+ * The snapshot's bound (issue #11). `storage.session` holds 10 MB in all and
+ * the tokens live there too: an unbounded snapshot (50,000 ghost units, a
+ * flood of alerts) could fill it, and the next token save would then fail
+ * and sign the user out. 2 MiB leaves the tokens (at most 2 × 16 KiB) room
+ * many times over; what is cut is only the instant paint after a restart,
+ * which the resync after connecting rebuilds anyway.
+ */
+export const SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024;
+export const SNAPSHOT_MAX_UNITS = 5_000;
+export const SNAPSHOT_MAX_ALERTS = 2_000;
+export const SNAPSHOT_MAX_TOMBSTONES = 2_000;
+
+/** The quota of `storage.session` (Chrome 112+ and Firefox): 10 MB. */
+export const SESSION_STORAGE_QUOTA_BYTES = 10 * 1024 * 1024;
+
+/** UTF-8 size of the JSON the browser stores (and counts against the quota). */
+export function storedSize(value: unknown): number {
+  const json = JSON.stringify(value);
+  // One byte per UTF-16 unit at least, three at most: measure only when it matters.
+  return json.length * 3 <= SNAPSHOT_MAX_BYTES
+    ? json.length
+    : new TextEncoder().encode(json).length;
+}
+
+/**
+ * The snapshot cut to its bounds: the newest alerts and tombstones, the first
+ * units, then halved list by list until it fits `SNAPSHOT_MAX_BYTES`.
+ */
+export function boundSnapshot(snapshot: PersistedSnapshot): PersistedSnapshot {
+  let bounded: PersistedSnapshot = {
+    ...snapshot,
+    latest: snapshot.latest.slice(0, SNAPSHOT_MAX_UNITS),
+    alerts: snapshot.alerts.slice(-SNAPSHOT_MAX_ALERTS),
+    tombstones: snapshot.tombstones.slice(-SNAPSHOT_MAX_TOMBSTONES),
+  };
+  while (storedSize(bounded) > SNAPSHOT_MAX_BYTES) {
+    const { latest, alerts, tombstones } = bounded;
+    if (latest.length === 0 && alerts.length === 0 && tombstones.length === 0) break;
+    // The largest list first: halve it (alerts and tombstones keep their newest).
+    if (latest.length >= alerts.length && latest.length >= tombstones.length) {
+      bounded = { ...bounded, latest: latest.slice(0, Math.floor(latest.length / 2)) };
+    } else if (alerts.length >= tombstones.length) {
+      bounded = { ...bounded, alerts: alerts.slice(Math.ceil(alerts.length / 2)) };
+    } else {
+      bounded = { ...bounded, tombstones: tombstones.slice(Math.ceil(tombstones.length / 2)) };
+    }
+  }
+  return bounded;
+}
+
+/**
+ * Saves the snapshot within its bound. A failed write (the quota, whatever
+ * else filled it) removes the old one rather than leaving it to grow stale,
+ * and never throws into the worker.
+ */
+export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
+  try {
+    await snapshotItem.setValue(boundSnapshot(snapshot));
+  } catch {
+    await snapshotItem.removeValue().catch(() => undefined);
+  }
+}
+
 /** Whether the "monitoring stopped" notification was already shown for this sign-out. */
 export const stoppedNotifiedItem = storage.defineItem<boolean>('local:stoppedNotified', {
   fallback: false,

@@ -94,7 +94,8 @@ export function createSync(deps: SyncDeps): Sync {
           ALERTS_PAGE_LIMIT,
           page * ALERTS_PAGE_LIMIT,
         );
-        if (gen !== generation) return;
+        // A newer connect, or the session ended (its client's answers are stale, #11).
+        if (gen !== generation || api.session?.signal.aborted === true) return;
         if (!result.ok) {
           if (result.error.kind === 'unauthorized') deps.onUnauthorized();
           return; // a partial list must never remove alerts: keep what we have

@@ -19,14 +19,21 @@
  *   resync will bring the alert with its level.
  * - `alerts/synced` merges monotonically: escalation level and acknowledgement
  *   never go backwards (a live event may be newer than the REST snapshot).
+ * - Ghost units (issue #11): live data for units the loaded directory does not
+ *   list are kept for at most `GHOST_UNIT_LIMIT` of them; more are dropped
+ *   and counted (`ghost-unit`). A directory load prunes the ghosts to the
+ *   bound, keeping those with the newest data. Alerts are never bounded.
  */
 import type { Alert, ConnectionInfo, ConnectionStatus, Diagnostics, Reading } from '../model';
 import type { DiagnosticKind } from '../normalize';
 import {
   DIAGNOSTICS_HISTORY_LIMIT,
+  GHOST_UNIT_LIMIT,
   HISTORY_LIMIT,
   TOMBSTONE_LIMIT,
+  admitsNewUnit,
   indexDirectory,
+  isGhostUnit,
   type ReadingsBatch,
   type RestoredSnapshot,
   type State,
@@ -68,11 +75,7 @@ export function reduce(state: State, event: StateEvent): State {
     case 'event/received':
       return received(state, event.receivedAt, 1);
     case 'directory/loaded':
-      return {
-        ...state,
-        directory: event.directory,
-        directoryIndex: indexDirectory(event.directory),
-      };
+      return directoryLoaded(state, event.directory);
     case 'connection/connecting':
       return transition(state, 'connecting', event.at, 'opening the connection', {});
     case 'connection/live':
@@ -92,7 +95,7 @@ export function reduce(state: State, event: StateEvent): State {
         lastError: event.error ?? null,
       });
     case 'connection/rtt':
-      return connectionRtt(state, event.rtt, event.serverTime, event.at);
+      return connectionRtt(state, event.rtt, event.serverTime, event.at, event.clockRejected);
     case 'tick':
       return event.now === state.now ? state : { ...state, now: event.now };
     case 'dropped':
@@ -115,6 +118,7 @@ export function reduce(state: State, event: StateEvent): State {
         directory: null,
         directoryIndex: indexDirectory(null),
         units: new Map(),
+        ghostUnits: 0,
         unitStateAt: new Map(),
         alerts: new Map(),
         tombstones: new Map(),
@@ -157,10 +161,19 @@ function reduceReadings(
   let lastDataAt = state.connection.lastDataAt;
   let readingsReceived = 0;
   let duplicates = 0;
+  let ghostUnits = state.ghostUnits;
+  let refused = 0;
   for (const batch of batches) {
     readingsReceived += batch.readings.length;
     if (batch.readings.length === 0) continue;
     const current = (units ?? state.units).get(batch.unitId);
+    if (current === undefined) {
+      if (!admitsNewUnit(state, units ?? state.units, ghostUnits, batch.unitId)) {
+        refused += batch.readings.length;
+        continue;
+      }
+      if (isGhostUnit(state, batch.unitId)) ghostUnits += 1;
+    }
     const merged = mergeReadings(current, batch.unitId, batch.readings);
     duplicates += merged.duplicates;
     if (merged.unit === current || merged.unit === undefined) continue;
@@ -171,9 +184,10 @@ function reduceReadings(
     }
   }
   const next = received(state, receivedAt, batches.length);
-  return {
+  const reduced: State = {
     ...next,
     units: units ?? state.units,
+    ghostUnits,
     connection: { ...next.connection, lastDataAt },
     diagnostics: {
       ...next.diagnostics,
@@ -181,6 +195,28 @@ function reduceReadings(
       duplicatesDropped: next.diagnostics.duplicatesDropped + duplicates,
     },
   };
+  return refused > 0 ? dropped(reduced, 'ghost-unit', refused) : reduced;
+}
+
+/**
+ * A new directory: units it no longer lists become ghosts, and the ghosts
+ * beyond `GHOST_UNIT_LIMIT` are forgotten, newest data kept (issue #11).
+ */
+function directoryLoaded(state: State, directory: State['directory']): State {
+  const directoryIndex = indexDirectory(directory);
+  const next = { ...state, directory, directoryIndex };
+  if (directory === null) return { ...next, ghostUnits: 0 };
+  const ghosts: UnitLiveState[] = [];
+  for (const [id, unit] of state.units) if (!directoryIndex.units.has(id)) ghosts.push(unit);
+  if (ghosts.length <= GHOST_UNIT_LIMIT) return { ...next, ghostUnits: ghosts.length };
+  ghosts.sort((a, b) => (b.latest?.at ?? -Infinity) - (a.latest?.at ?? -Infinity));
+  const units = new Map(state.units);
+  const unitStateAt = new Map(state.unitStateAt);
+  for (const ghost of ghosts.slice(GHOST_UNIT_LIMIT)) {
+    units.delete(ghost.unitId);
+    unitStateAt.delete(ghost.unitId);
+  }
+  return { ...next, units, unitStateAt, ghostUnits: GHOST_UNIT_LIMIT };
 }
 
 interface Merge {
@@ -289,6 +325,13 @@ function unitState(
   // Late delivery after a reconnect: an older change must not overwrite a newer one.
   if (appliedAt !== undefined && at < appliedAt) return state;
   const current = state.units.get(unitId);
+  let ghostUnits = state.ghostUnits;
+  if (current === undefined) {
+    if (!admitsNewUnit(state, state.units, ghostUnits, unitId)) {
+      return dropped(state, 'ghost-unit', 1);
+    }
+    if (isGhostUnit(state, unitId)) ghostUnits += 1;
+  }
   const units = new Map(state.units);
   units.set(
     unitId,
@@ -298,7 +341,7 @@ function unitState(
   );
   const unitStateAt = new Map(state.unitStateAt);
   unitStateAt.set(unitId, at);
-  return { ...state, units, unitStateAt };
+  return { ...state, units, unitStateAt, ghostUnits };
 }
 
 // ---------------------------------------------------------------------------
@@ -446,14 +489,18 @@ function snapshotRestored(state: State, snapshot: RestoredSnapshot, at: number):
     state.connection.lastDataAt === null
       ? snapshot.lastDataAt
       : Math.max(state.connection.lastDataAt, snapshot.lastDataAt ?? -Infinity);
-  return {
-    ...state,
-    units,
-    alerts,
-    tombstones,
-    connection: { ...state.connection, lastDataAt },
-    now: Math.max(state.now, at),
-  };
+  // The saved units are counted (and bounded) against the directory like live ones.
+  return directoryLoaded(
+    {
+      ...state,
+      units,
+      alerts,
+      tombstones,
+      connection: { ...state.connection, lastDataAt },
+      now: Math.max(state.now, at),
+    },
+    state.directory,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -507,13 +554,22 @@ function connectionDown(
   });
 }
 
-function connectionRtt(state: State, rtt: number, serverTime: number, at: number): State {
-  if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(serverTime) || !Number.isFinite(at)) {
-    return state;
+function connectionRtt(
+  state: State,
+  rtt: number,
+  serverTime: number | null,
+  at: number,
+  clockRejected = false,
+): State {
+  if (!Number.isFinite(rtt) || rtt < 0 || !Number.isFinite(at)) return state;
+  // An implausible server clock (issue #11) keeps the last offset and is counted.
+  const counted = clockRejected ? dropped(state, 'ping/implausible-clock', 1) : state;
+  if (serverTime === null || !Number.isFinite(serverTime)) {
+    return { ...counted, connection: { ...counted.connection, rtt } };
   }
   // The server read its clock about half a round trip before the ack arrived.
   const clockOffset = Math.round(serverTime - (at - rtt / 2));
-  return { ...state, connection: { ...state.connection, rtt, clockOffset } };
+  return { ...counted, connection: { ...counted.connection, rtt, clockOffset } };
 }
 
 function dropped(state: State, kind: DiagnosticKind, count: number): State {

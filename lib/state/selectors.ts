@@ -1,11 +1,16 @@
 /**
  * Read-only views of `State` for the badge, notifications and pages.
  *
- * Scope rule: an alert or unit is in scope when the scope is the whole
- * organization, when its unit is selected, or when its unit belongs to a
- * selected site. A unit the directory does not know is always in scope: the
- * directory can be late or stale, and hiding an alert because of that would
- * be the worst failure this extension can have.
+ * Scope rule: a unit is in scope when it is selected by id, or when the
+ * directory lists it and the scope is the whole organization or its site is
+ * selected. Before any directory has loaded every unit is (nothing can be
+ * told apart yet); after, a unit the directory does not list is a ghost
+ * (issue #11: inactive, deleted or made up) and is not watched: it does not
+ * count among the units, the stale ones, or the pages' rows.
+ *
+ * Alerts are different: an alert whose unit the directory does not know is
+ * always in scope. The directory can be late or stale, and hiding an alert
+ * because of that would be the worst failure this extension can have.
  */
 import { SEVERITY_RANK } from '../format';
 import type { Alert, Scope, Severity } from '../model';
@@ -30,15 +35,20 @@ export function isStale(
   return serverNow - last > staleMs;
 }
 
-/** Whether a unit is watched under `scope` (unknown units always are). */
+/** Whether a unit is watched under `scope` (see the scope rule above). */
 export function isUnitInScope(state: State, scope: Scope, unitId: string): boolean {
-  if (scope.kind === 'organization') return true;
-  if (scope.unitIds.includes(unitId)) return true;
+  if (scope.kind === 'selection' && scope.unitIds.includes(unitId)) return true;
   const info = state.directoryIndex.units.get(unitId);
-  return info === undefined || scope.siteIds.includes(info.siteId);
+  if (info === undefined) return state.directory === null;
+  return scope.kind === 'organization' || scope.siteIds.includes(info.siteId);
 }
 
-/** Ids of the watched units: the directory's in scope plus live units it does not know. */
+/** Whether an alert on `unitId` is shown under `scope`: unknown units' alerts always are. */
+export function isAlertInScope(state: State, scope: Scope, unitId: string): boolean {
+  return !state.directoryIndex.units.has(unitId) || isUnitInScope(state, scope, unitId);
+}
+
+/** Ids of the watched units: the directory's in scope (and live ones before it loads). */
 export function unitsInScope(state: State, scope: Scope): string[] {
   const ids = new Set<string>();
   for (const unit of state.directoryIndex.units.values()) {
@@ -89,7 +99,7 @@ export function activeAlerts(state: State, scope?: Scope): Alert[] {
     state,
     (alert) =>
       alert.status === 'active' &&
-      (scope === undefined || isUnitInScope(state, scope, alert.unitId)),
+      (scope === undefined || isAlertInScope(state, scope, alert.unitId)),
   );
 }
 
@@ -97,7 +107,7 @@ export function activeAlerts(state: State, scope?: Scope): Alert[] {
 export function openAlerts(state: State, scope?: Scope): Alert[] {
   const inScope = alertsWhere(
     state,
-    (alert) => scope === undefined || isUnitInScope(state, scope, alert.unitId),
+    (alert) => scope === undefined || isAlertInScope(state, scope, alert.unitId),
   );
   return [
     ...inScope.filter((alert) => alert.status === 'active'),
@@ -121,7 +131,7 @@ function emptyCounts(): SeverityCounts {
 export function alertCounts(state: State, scope?: Scope): AlertCounts {
   const counts: AlertCounts = { active: emptyCounts(), acknowledged: emptyCounts() };
   for (const alert of state.alerts.values()) {
-    if (scope !== undefined && !isUnitInScope(state, scope, alert.unitId)) continue;
+    if (scope !== undefined && !isAlertInScope(state, scope, alert.unitId)) continue;
     const bucket = alert.status === 'active' ? counts.active : counts.acknowledged;
     bucket[alert.severity] += 1;
     bucket.total += 1;
@@ -134,7 +144,7 @@ export function worstActiveSeverity(state: State, scope?: Scope): Severity | nul
   let worst: Severity | null = null;
   for (const alert of state.alerts.values()) {
     if (alert.status !== 'active') continue;
-    if (scope !== undefined && !isUnitInScope(state, scope, alert.unitId)) continue;
+    if (scope !== undefined && !isAlertInScope(state, scope, alert.unitId)) continue;
     if (worst === null || SEVERITY_RANK[alert.severity] > SEVERITY_RANK[worst])
       worst = alert.severity;
   }

@@ -26,6 +26,15 @@ export const HISTORY_LIMIT = 100;
 export const TOMBSTONE_LIMIT = 5000;
 /** Connection transitions kept in diagnostics. */
 export const DIAGNOSTICS_HISTORY_LIMIT = 50;
+/**
+ * Ghost units (issue #11): ids with live data that the loaded directory does
+ * not list (inactive, deleted, or made up by a broken gateway). At most this
+ * many are kept; readings for more are dropped and counted, so 50,000 made-up
+ * ids cannot grow the worker's memory without limit.
+ */
+export const GHOST_UNIT_LIMIT = 100;
+/** Before any directory has loaded, every unit is unknown: bound them all. */
+export const UNITS_WITHOUT_DIRECTORY_LIMIT = 10_000;
 
 /**
  * A unit's live state inside the background: `UnitLive` with the history
@@ -47,6 +56,8 @@ export interface State {
   directory: Directory | null;
   directoryIndex: DirectoryIndex;
   units: ReadonlyMap<string, UnitLiveState>;
+  /** How many of `units` the loaded directory does not know (0 while there is none). */
+  ghostUnits: number;
   /** Server time of the `unit:state:changed` applied per unit (late ones are ignored). */
   unitStateAt: ReadonlyMap<string, number>;
   /** Open alerts: active and acknowledged. */
@@ -97,8 +108,17 @@ export type StateEvent =
   | { type: 'connection/live'; at: number; recovered: boolean }
   | { type: 'connection/down'; at: number; error: ConnectionError; offline: boolean }
   | { type: 'connection/signed-out'; at: number; error?: ConnectionError }
-  /** A `ping` ack: `rtt` ms, the server's clock, and the local time the ack arrived. */
-  | { type: 'connection/rtt'; rtt: number; serverTime: number; at: number }
+  /**
+   * A `ping` ack: `rtt` ms, the server's clock (`null` when its answer implied
+   * an implausible offset, then `clockRejected`), and the local time the ack arrived.
+   */
+  | {
+      type: 'connection/rtt';
+      rtt: number;
+      serverTime: number | null;
+      at: number;
+      clockRejected?: boolean;
+    }
   | { type: 'tick'; now: number }
   /** Invalid payloads (or items) dropped at the edge. */
   | { type: 'dropped'; kind: DiagnosticKind; count?: number }
@@ -141,6 +161,7 @@ export function initialState(now: number): State {
     directory: null,
     directoryIndex: EMPTY_INDEX,
     units: new Map(),
+    ghostUnits: 0,
     unitStateAt: new Map(),
     alerts: new Map(),
     tombstones: new Map(),
@@ -155,6 +176,26 @@ export function initialState(now: number): State {
     },
     now,
   };
+}
+
+/** A unit with live data that the loaded directory does not list (see `GHOST_UNIT_LIMIT`). */
+export function isGhostUnit(state: Pick<State, 'directory' | 'directoryIndex'>, unitId: string) {
+  return state.directory !== null && !state.directoryIndex.units.has(unitId);
+}
+
+/**
+ * Whether live data for a unit not yet in `units` may add it: always for a
+ * directory unit, within `GHOST_UNIT_LIMIT` for a ghost, within
+ * `UNITS_WITHOUT_DIRECTORY_LIMIT` before the directory is known.
+ */
+export function admitsNewUnit(
+  state: Pick<State, 'directory' | 'directoryIndex'>,
+  units: ReadonlyMap<string, unknown>,
+  ghostUnits: number,
+  unitId: string,
+): boolean {
+  if (state.directory === null) return units.size < UNITS_WITHOUT_DIRECTORY_LIMIT;
+  return state.directoryIndex.units.has(unitId) || ghostUnits < GHOST_UNIT_LIMIT;
 }
 
 /** Builds the directory lookups. */

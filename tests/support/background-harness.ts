@@ -13,6 +13,7 @@
  */
 import { fakeBrowser } from 'wxt/testing';
 import type { BackgroundApi } from '../../lib/background';
+import { NOTIFICATION_IDS } from '../../lib/notification-policy';
 import type { Result } from '../../lib/messages';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
 import { OWN_PAGE, bootBackground, prepareFakeBrowser } from './fake-extension';
@@ -70,6 +71,14 @@ export interface Harness {
   log: NotificationRecord[];
   /** Creations of `alert:<id>` so far. */
   createdFor(alertId: string): number;
+  /**
+   * How an alert was announced: `alone` (its own notification), `group` (a
+   * storm's grouped notification was created or updated at or after `since`,
+   * and the worker recorded the alert as notified), or `undefined` (not yet).
+   * From the sixth alert within 10 s the product folds new alerts into the
+   * group, so "nothing lost" must count both.
+   */
+  shownAs(alertId: string, since: number): Promise<'alone' | 'group' | undefined>;
   /** Notifications currently shown. */
   shown(): Promise<Record<string, unknown>>;
   badge(): Promise<{ text: string; title: string }>;
@@ -196,6 +205,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log,
     createdFor: (alertId) =>
       log.filter((r) => r.op === 'create' && r.id === `alert:${alertId}`).length,
+    async shownAs(alertId, since) {
+      if (log.some((r) => r.op === 'create' && r.id === `alert:${alertId}`)) return 'alone';
+      const grouped = log.some(
+        (r) => r.op === 'create' && r.id === NOTIFICATION_IDS.group && r.at >= since,
+      );
+      if (!grouped) return undefined;
+      const { notified } = (await fakeBrowser.storage.local.get('notified')) as {
+        notified?: Record<string, number>;
+      };
+      return notified?.[alertId] !== undefined ? 'group' : undefined;
+    },
     shown: async () => (await fakeBrowser.notifications.getAll()) as Record<string, unknown>,
     badge,
     badgeSamples,

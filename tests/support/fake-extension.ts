@@ -6,7 +6,7 @@
  */
 import type { Browser, WxtBrowser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
-import { createBackground } from '../../lib/background';
+import { createBackground, type BackgroundEnv } from '../../lib/background';
 
 export type Background = ReturnType<typeof createBackground>;
 
@@ -31,13 +31,17 @@ export function prepareFakeBrowser(): void {
   runtime.getManifest = () => ({ manifest_version: 3, name: 'Frostline', version: '0.1.0' });
 }
 
-/** `main()` of the worker: create, listen (synchronously), start. `stop()` ends it. */
-export async function bootBackground(): Promise<Background> {
+/**
+ * `main()` of the worker: create, listen (synchronously), start. `stop()` ends
+ * it. `env` overrides parts of the environment (a recording `fetch`).
+ */
+export async function bootBackground(env: Partial<BackgroundEnv> = {}): Promise<Background> {
   const background = createBackground({
     // The fake implements what the background uses; its type is webextension-polyfill's.
     browser: fakeBrowser as unknown as WxtBrowser,
     supportsButtons: true,
     events: new EventTarget(),
+    ...env,
   });
   background.listen();
   await background.start();

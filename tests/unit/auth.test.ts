@@ -4,17 +4,28 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import type { ApiClient, ApiResult } from '../../lib/api';
-import { REFRESH_AHEAD_MS, createTokenStore, jwtExpiry, type TokenSet } from '../../lib/auth';
+import { createApiClient, type ApiClient, type ApiResult } from '../../lib/api';
+import {
+  REFRESH_AHEAD_MS,
+  createTokenStore,
+  jwtExpiry,
+  type SessionRef,
+  type TokenSet,
+  type TokenStore,
+} from '../../lib/auth';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-/** An API client whose `refresh` is the only call the store makes. */
-function client(refresh: (token: string) => Promise<ApiResult<unknown>>): ApiClient {
+/** An API client of `session` whose `refresh` is the only call the store makes. */
+function client(
+  refresh: (token: string) => Promise<ApiResult<unknown>>,
+  session: SessionRef,
+): ApiClient {
   const unused = async (): Promise<ApiResult<unknown>> => {
     throw new Error('not used by the token store');
   };
   return {
+    session,
     login: unused,
     refresh,
     me: unused,
@@ -46,8 +57,9 @@ function store(options: {
         };
       }),
   );
-  const tokens = createTokenStore({
-    api: () => client(refresh),
+  const tokens: TokenStore = createTokenStore({
+    // Like the background: a client bound to the current session.
+    api: () => client(refresh, tokens.current()),
     keepSignedIn: () => options.keepSignedIn ?? true,
     parseTokens: (raw) => raw as TokenSet,
     now: options.now ?? (() => T0),
@@ -189,6 +201,137 @@ describe('token store', () => {
       sessionAccess: {},
       localAccess: {},
     });
+    expect(await tokens.accessToken()).toBeNull();
+  });
+});
+
+/** A refresh answer the test releases when it chooses. */
+function gated() {
+  let release: (answer: ApiResult<unknown>) => void = () => undefined;
+  const answer = new Promise<ApiResult<unknown>>((resolve) => {
+    release = resolve;
+  });
+  const started = vi.fn();
+  return {
+    refresh: async (token: string) => {
+      started(token);
+      return answer;
+    },
+    started,
+    release: (accessToken: string, refreshToken: string) =>
+      release({ ok: true, value: { accessToken, refreshToken, expiresAt: T0 + 900_000 } }),
+  };
+}
+
+describe('token store sessions (issue #11)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('drops a refresh that lands after sign-out: no token comes back', async () => {
+    const gate = gated();
+    const { tokens } = store({ refresh: gate.refresh });
+    await tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 - 1 }, true);
+    const outcome = tokens.refresh();
+    await vi.waitFor(() => expect(gate.started).toHaveBeenCalledWith('r1'));
+    await tokens.clear();
+    gate.release('late-access', 'late-refresh');
+    expect(await outcome).toBe('superseded');
+    expect(await stored()).toEqual({
+      localRefresh: {},
+      sessionRefresh: {},
+      sessionAccess: {},
+      localAccess: {},
+    });
+    expect(await tokens.accessToken()).toBeNull();
+  });
+
+  it("drops session A's refresh that lands after signing in to B: B keeps B's tokens", async () => {
+    const gate = gated();
+    const { tokens } = store({ refresh: gate.refresh });
+    const a = await tokens.save({ accessToken: 'a1', refreshToken: 'rA', expiresAt: T0 - 1 }, true);
+    const outcome = tokens.refresh();
+    await vi.waitFor(() => expect(gate.started).toHaveBeenCalledWith('rA'));
+    await tokens.clear();
+    const b = await tokens.save(
+      { accessToken: 'b1', refreshToken: 'rB', expiresAt: T0 + 600_000 },
+      false,
+    );
+    expect(b).toBeGreaterThan(a);
+    gate.release('A-late-access', 'A-late-refresh');
+    expect(await outcome).toBe('superseded');
+    expect(await tokens.accessToken()).toBe('b1');
+    expect(await stored()).toEqual({
+      localRefresh: {},
+      sessionRefresh: { refreshToken: 'rB' },
+      sessionAccess: { accessToken: { token: 'b1', expiresAt: T0 + 600_000 } },
+      localAccess: {},
+    });
+  });
+
+  it("signing in with a pasted token removes the previous session's refresh token", async () => {
+    const { tokens, refresh } = store({});
+    await tokens.save({ accessToken: 'a1', refreshToken: 'rA', expiresAt: T0 + 600_000 }, true);
+    await tokens.save({ accessToken: 'pasted-B', refreshToken: null, expiresAt: 0 }, false);
+    expect(await stored()).toEqual({
+      localRefresh: {},
+      sessionRefresh: {},
+      sessionAccess: { accessToken: { token: 'pasted-B', expiresAt: 0 } },
+      localAccess: {},
+    });
+    // At the first 401, nothing of A's is sent anywhere.
+    expect(await tokens.refresh()).toBe('no-refresh-token');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it("never hands a caller of an ended session the next session's token", async () => {
+    const { tokens } = store({});
+    const a = await tokens.save({ accessToken: 'a1', refreshToken: 'rA', expiresAt: 0 }, true);
+    const pending = tokens.accessToken(a);
+    const b = await tokens.save({ accessToken: 'b1', refreshToken: 'rB', expiresAt: 0 }, true);
+    expect(await pending).toBeNull();
+    expect(await tokens.accessToken(a)).toBeNull();
+    expect(await tokens.refresh(a)).toBe('superseded');
+    expect(await tokens.accessToken(b)).toBe('b1');
+  });
+
+  it('refuses to refresh through a client of another session', async () => {
+    const refresh = vi.fn(async (): Promise<ApiResult<unknown>> => ({ ok: true, value: {} }));
+    const stale: SessionRef = { epoch: -1, signal: new AbortController().signal };
+    const tokens = createTokenStore({
+      api: () => client(refresh, stale),
+      keepSignedIn: () => true,
+      parseTokens: (raw) => raw as TokenSet,
+      now: () => T0,
+    });
+    await tokens.save({ accessToken: 'a1', refreshToken: 'rA', expiresAt: T0 - 1 }, true);
+    expect(await tokens.refresh()).toBe('superseded');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('clear() cancels the refresh request on the wire', async () => {
+    const signals: AbortSignal[] = [];
+    // A server that never answers: only the abort ends the request.
+    const fetch = vi.fn(
+      (_input: RequestInfo | URL, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          const signal = init?.signal as AbortSignal;
+          signals.push(signal);
+          signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
+    const tokens: TokenStore = createTokenStore({
+      api: () => createApiClient({ origin: 'https://a.example', fetch, session: tokens.current() }),
+      keepSignedIn: () => true,
+      parseTokens: (raw) => raw as TokenSet,
+      now: () => T0,
+    });
+    await tokens.save({ accessToken: 'a1', refreshToken: 'rA', expiresAt: T0 - 1 }, true);
+    const outcome = tokens.refresh();
+    await vi.waitFor(() => expect(signals).toHaveLength(1));
+    await tokens.clear();
+    expect(signals[0]?.aborted).toBe(true);
+    expect(await outcome).toBe('superseded');
     expect(await tokens.accessToken()).toBeNull();
   });
 });

@@ -94,4 +94,55 @@ describe('ingest', () => {
       { type: 'dropped', kind: 'unknown-event', count: 1 },
     ]);
   });
+
+  it('a 9999-12-31 "critical" cannot freeze a unit: it is dropped, a current "normal" applies (issue #11)', () => {
+    const { ingest, events } = setup();
+    const change = (newState: string, timestamp: string) => ({
+      unitId: 'u1',
+      previousState: 'normal',
+      newState,
+      timestamp,
+      reason: 'x',
+    });
+    ingest.handle('unit:state:changed', change('critical', '9999-12-31T00:00:00Z'));
+    ingest.handle('unit:state:changed', change('normal', new Date(T0).toISOString()));
+    expect(events).toEqual([
+      { type: 'dropped', kind: 'unit:state:changed', count: 1 },
+      { type: 'unit/state', unitId: 'u1', state: 'normal', at: T0, receivedAt: T0 },
+    ]);
+  });
+
+  it('counts out-of-range optional values once per message, keeping the readings', async () => {
+    const { ingest, events } = setup();
+    const bad = batch('u1', 'r1');
+    bad.readings[0] = { ...bad.readings[0]!, battery: 180, signalStrength: 5_000 };
+    ingest.handle('sensor:readings:batch', bad);
+    await Promise.resolve();
+    expect(events[0]).toEqual({
+      type: 'dropped',
+      kind: 'sensor:readings:batch/value-out-of-range',
+      count: 2,
+    });
+    expect(events[1]).toMatchObject({
+      type: 'readings',
+      batches: [{ unitId: 'u1', readings: [{ id: 'r1', battery: null, signalStrength: null }] }],
+    });
+  });
+
+  it('a server clock estimate decades off does not drop readings (issue #11)', async () => {
+    const events: StateEvent[] = [];
+    const ingest = createIngest({
+      dispatch: (event) => void events.push(event),
+      now: () => Date.now(),
+      // What a ping answered with 0 made of the server clock before the bound.
+      serverNow: () => Date.now() - 56 * 365 * 24 * 3_600_000,
+      unitScale: () => 'C',
+      isKnownUnit: () => true,
+      onUnknownUnit: () => undefined,
+      onServerMessage: () => undefined,
+    });
+    ingest.handle('sensor:readings:batch', batch('u1', 'r1'));
+    await Promise.resolve();
+    expect(events).toMatchObject([{ type: 'readings', batches: [{ readings: [{ id: 'r1' }] }] }]);
+  });
 });

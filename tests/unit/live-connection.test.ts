@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RefreshOutcome } from '../../lib/auth';
 import {
   MAX_AUTH_REJECTIONS,
+  MAX_CLOCK_OFFSET_MS,
   PING_INTERVAL_MS,
   PING_TIMEOUT_MS,
   createLiveConnection,
@@ -285,6 +286,16 @@ describe('live connection: reconnects Socket.IO does not do', () => {
     expect(socket.connectCalls.length).toBe(calls);
   });
 
+  it('a refresh superseded by sign-out or another sign-in is not a refused session (issue #11)', async () => {
+    const { socket, signals } = setup({ refresh: async () => 'superseded' });
+    socket.open();
+    socket.serverDisconnect();
+    await nextConnectDelay(socket);
+    socket.refuse(AUTH_ERRORS.expired);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(signals.some((s) => s.type === 'signed-out')).toBe(false);
+  });
+
   it(`signs out after ${MAX_AUTH_REJECTIONS} fresh tokens in a row are refused`, async () => {
     const { socket, refresh, signals } = setup();
     socket.open();
@@ -308,6 +319,33 @@ describe('live connection: reconnects Socket.IO does not do', () => {
     expect(signals.at(-1)).toMatchObject({ type: 'down', error: { code: 'ping-timeout' } });
     await vi.advanceTimersByTimeAsync(1);
     expect(socket.connectCalls.length).toBe(calls + 1);
+  });
+
+  it.each([
+    ['0', () => 0],
+    ['in seconds', () => Math.floor(Date.now() / 1000)],
+    ['a day and a minute ahead', () => Date.now() + MAX_CLOCK_OFFSET_MS + 60_000],
+    ['not a number', () => '2026-01-15T12:00:00Z'],
+  ])(
+    'keeps the round trip but not the clock of a ping answered with %s (issue #11)',
+    (_name, serverTime) => {
+      const { socket, signals } = setup();
+      socket.open();
+      socket.pendingPings.shift()?.(null, serverTime());
+      expect(signals.filter((s) => s.type === 'rtt')).toEqual([
+        { type: 'rtt', rtt: 0, serverTime: null, clockRejected: true },
+      ]);
+    },
+  );
+
+  it('uses the clock of a ping answered with a plausible server time', () => {
+    const { socket, signals } = setup();
+    socket.open();
+    const serverTime = Date.now() + 3 * 60 * 60_000; // a clock set to the wrong zone by hand
+    socket.pendingPings.shift()?.(null, serverTime);
+    expect(signals.filter((s) => s.type === 'rtt')).toEqual([
+      { type: 'rtt', rtt: 0, serverTime, clockRejected: false },
+    ]);
   });
 
   it('attaches every listener once, however often it reconnects', async () => {

@@ -18,6 +18,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WATCHDOG_PERIOD_MIN } from '../../lib/background';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -144,6 +145,15 @@ describe.each([
       expect(text, file).not.toMatch(/\bimportScripts\s*\(/);
       expect(text, file).not.toMatch(/\bimport\s*\(\s*["'`](?:https?:)?\/\//);
     }
+  });
+});
+
+describe('Chrome build', () => {
+  it('requires a Chrome whose alarms honour the 30 s watchdog (issue #11)', async () => {
+    const m = await manifestOf(chromeDir);
+    expect(m.minimum_chrome_version).toBe('120');
+    // Chrome before 120 clamps alarm periods under 1 min to 1 min.
+    expect(Number(m.minimum_chrome_version) >= 120 || WATCHDOG_PERIOD_MIN >= 1).toBe(true);
   });
 });
 

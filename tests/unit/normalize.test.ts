@@ -744,3 +744,180 @@ describe('helpers', () => {
     expect(parseIsoTime('2024-06-01T14:00:00+02:00')).toBe(T0);
   });
 });
+
+describe('plausible server times and values (issue #11)', () => {
+  const counted = () => {
+    const counts: Record<string, number> = {};
+    const context: NormalizeContext = {
+      ...ctx,
+      count: (kind) => {
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      },
+    };
+    return { counts, context };
+  };
+  const stateChange = (timestamp: string, newState = 'critical') => ({
+    unitId: 'u1',
+    previousState: 'normal',
+    newState,
+    timestamp,
+    reason: 'x',
+  });
+  const alertWire = {
+    alertId: 'al1',
+    unitId: 'u1',
+    alertType: 'alarm_active',
+    severity: 'warning',
+    message: 'm',
+    triggerTemperature: 7.5,
+    thresholdViolated: 'max',
+    triggeredAt: ISO(T0 - MINUTE),
+  };
+
+  it.each([
+    ['year 0001', '0001-01-01T00:00:00Z', 'past-time'],
+    ['1999-12-31', '1999-12-31T23:59:59Z', 'past-time'],
+    ['9999-12-31', '9999-12-31T00:00:00Z', 'future-time'],
+  ] as const)('a reading stamped %s is dropped', (_name, timestamp, reason) => {
+    const result = normalizeReadingsBatch(batch([{ ...goodReading, timestamp }]), ctx);
+    expect(result.ok && result.value.dropReasons).toEqual({ [reason]: 1 });
+    expect(
+      normalizeLatestReading(
+        { ...goodReading, unitId: 'u1', timestamp: undefined, recordedAt: timestamp },
+        ctx,
+      ),
+    ).toMatchObject({ ok: false, reason });
+  });
+
+  it.each([
+    ['9999-12-31', '9999-12-31T00:00:00Z', 'future-time'],
+    ['year 0001', '0001-01-01T00:00:00Z', 'past-time'],
+  ] as const)('a unit state change stamped %s is dropped', (_name, timestamp, reason) => {
+    expect(normalizeUnitStateChanged(stateChange(timestamp), ctx)).toMatchObject({
+      ok: false,
+      kind: 'unit:state:changed',
+      reason,
+    });
+  });
+
+  it('a state change a little ahead (sensor skew within 10 min) is kept', () => {
+    const at = T0 + 5 * MINUTE;
+    expect(normalizeUnitStateChanged(stateChange(ISO(at)), ctx)).toMatchObject({
+      ok: true,
+      value: { at },
+    });
+  });
+
+  it('an alert is never dropped for its time: implausible times become the receive time, counted', () => {
+    const { counts, context } = counted();
+    const triggered = normalizeAlertTriggered(
+      { ...alertWire, triggeredAt: '9999-12-31T00:00:00Z' },
+      context,
+    );
+    expect(triggered).toMatchObject({ ok: true, value: { triggeredAt: T0 } });
+    const old = normalizeAlertTriggered(
+      { ...alertWire, triggeredAt: '0001-01-01T00:00:00Z' },
+      context,
+    );
+    expect(old).toMatchObject({ ok: true, value: { triggeredAt: T0 } });
+    const resolved = normalizeAlertResolved(
+      { alertId: 'al1', unitId: 'u1', resolvedAt: '9999-12-31T00:00:00Z' },
+      context,
+    );
+    expect(resolved).toMatchObject({ ok: true, value: { at: T0 } });
+    const acknowledged = normalizeAlertAcknowledged(
+      { alertId: 'al1', acknowledgedBy: 'x', timestamp: '1970-01-01T00:00:00Z' },
+      context,
+    );
+    expect(acknowledged).toMatchObject({ ok: true, value: { at: T0 } });
+    expect(counts).toEqual({
+      'alert:triggered/time-out-of-range': 2,
+      'alert:resolved/time-out-of-range': 1,
+      'alert:acknowledged/time-out-of-range': 1,
+    });
+  });
+
+  it('REST alerts and units follow the same rule', () => {
+    const { counts, context } = counted();
+    const alerts = normalizeAlerts(
+      [
+        {
+          id: 'a1',
+          unitId: 'u1',
+          alertType: 'alarm_active',
+          severity: 'critical',
+          message: 'm',
+          triggerTemperature: null,
+          thresholdViolated: null,
+          status: 'active',
+          escalationLevel: 0,
+          triggeredAt: '9999-12-31T00:00:00Z',
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+        },
+      ],
+      context,
+    );
+    expect(alerts.ok && alerts.value.items.map((a) => a.triggeredAt)).toEqual([T0]);
+    const units = normalizeUnits(
+      [
+        {
+          id: 'u1',
+          name: 'Fridge',
+          areaId: 'a1',
+          unitType: 'fridge',
+          tempMin: 20,
+          tempMax: 50,
+          tempUnit: 'C',
+          sortOrder: 1,
+          status: 'ok',
+          isActive: true,
+          lastReadingAt: '9999-12-31T00:00:00Z',
+          lastTemperature: 4,
+        },
+      ],
+      { ...context, siteId: 's1' },
+    );
+    expect(units.ok && units.value.items.map((u) => u.lastReadingAt)).toEqual([null]);
+    expect(counts).toEqual({
+      'rest:alerts/time-out-of-range': 1,
+      'rest:units/time-out-of-range': 1,
+    });
+  });
+
+  it('a wrong clock offset alone never makes a reading "future": the local clock counts too', () => {
+    // The server clock estimate is 56 years behind (a ping answered with 0), the local clock is right.
+    const skewed: NormalizeContext = { ...ctx, now: 0, localNow: T0 };
+    const result = normalizeReadingsBatch(batch([goodReading]), skewed);
+    expect(result.ok && result.value.readings.map((r) => r.id)).toEqual(['r1']);
+  });
+
+  it.each([
+    ['humidity 150', { humidity: 150 }, { humidity: null }],
+    ['humidity -1', { humidity: -1 }, { humidity: null }],
+    ['battery 101', { battery: 101 }, { battery: null }],
+    ['battery -5', { battery: -5 }, { battery: null }],
+    ['signal 1e9', { signalStrength: 1e9 }, { signalStrength: null }],
+    ['signal -500 dBm', { signalStrength: -500 }, { signalStrength: null }],
+  ])('%s becomes null, the reading is kept and the value counted', (_name, patch, expected) => {
+    const { counts, context } = counted();
+    const result = normalizeReadingsBatch(batch([{ ...goodReading, ...patch }]), context);
+    expect(result.ok && result.value.readings).toEqual([expect.objectContaining(expected)]);
+    expect(counts).toEqual({ 'sensor:readings:batch/value-out-of-range': 1 });
+  });
+
+  it('keeps the edges of each range', () => {
+    const { counts, context } = counted();
+    const result = normalizeReadingsBatch(
+      batch([{ ...goodReading, humidity: 100, battery: 0, signalStrength: -150 }]),
+      context,
+    );
+    expect(result.ok && result.value.readings[0]).toMatchObject({
+      humidity: 100,
+      battery: 0,
+      signalStrength: -150,
+    });
+    expect(counts).toEqual({});
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionError, Reading } from '../../lib/model';
 import {
   EMPTY_HISTORY,
+  GHOST_UNIT_LIMIT,
   HISTORY_LIMIT,
   TOMBSTONE_LIMIT,
   historyLength,
@@ -10,6 +11,7 @@ import {
   alertCounts,
   initialState,
   isStale,
+  isUnitInScope,
   openAlerts,
   reduce,
   reduceAll,
@@ -18,7 +20,7 @@ import {
   type State,
   type StateEvent,
 } from '../../lib/state';
-import { MINUTE, T0, alert, liveState, reading, triggered } from './fixtures';
+import { MINUTE, T0, alert, directory, liveState, reading, triggered } from './fixtures';
 
 function readings(
   unitId: string,
@@ -501,6 +503,25 @@ describe('connection', () => {
     expect(ignored).toBe(state);
   });
 
+  it('an implausible ping clock keeps the round trip and the last offset, and is counted (issue #11)', () => {
+    const good = reduce(liveState(), {
+      type: 'connection/rtt',
+      rtt: 200,
+      serverTime: T0 + 5100,
+      at: T0 + 200,
+    });
+    const rejected = reduce(good, {
+      type: 'connection/rtt',
+      rtt: 300,
+      serverTime: null,
+      clockRejected: true,
+      at: T0 + 20_000,
+    });
+    expect(rejected.connection.rtt).toBe(300);
+    expect(rejected.connection.clockOffset).toBe(5000);
+    expect(rejected.diagnostics.invalidByKind['ping/implausible-clock']).toBe(1);
+  });
+
   it('diagnostics history is bounded', () => {
     let state = start;
     for (let i = 0; i < 200; i += 1) {
@@ -628,20 +649,26 @@ describe('selectors', () => {
     ).toBe(2);
   });
 
-  it('unitsInScope: the directory units of the scope plus unknown live units', () => {
+  // Issue #11 changed this rule: a live unit the loaded directory does not list
+  // (a ghost) is no longer watched; its alerts still are (the test above).
+  it('unitsInScope: the directory units of the scope; a ghost only when selected by id', () => {
     const state = reduce(withAlerts(), readings('stranger', [{ id: 'r', at: T0 }]));
-    expect(unitsInScope(state, { kind: 'organization' }).sort()).toEqual([
-      'stranger',
-      'u1',
-      'u2',
-      'u3',
-    ]);
+    expect(unitsInScope(state, { kind: 'organization' }).sort()).toEqual(['u1', 'u2', 'u3']);
     expect(
       unitsInScope(state, { kind: 'selection', siteIds: ['s1'], unitIds: ['u3'] }).sort(),
-    ).toEqual(['stranger', 'u1', 'u2', 'u3']);
+    ).toEqual(['u1', 'u2', 'u3']);
     expect(unitsInScope(state, { kind: 'selection', siteIds: ['s2'], unitIds: [] }).sort()).toEqual(
-      ['stranger', 'u3'],
+      ['u3'],
     );
+    expect(
+      unitsInScope(state, { kind: 'selection', siteIds: [], unitIds: ['stranger'] }).sort(),
+    ).toEqual(['stranger']);
+  });
+
+  it('before any directory has loaded, every live unit is watched', () => {
+    const state = reduce(initialState(T0), readings('early', [{ id: 'r', at: T0 }]));
+    expect(isUnitInScope(state, { kind: 'organization' }, 'early')).toBe(true);
+    expect(unitsInScope(state, { kind: 'organization' })).toEqual(['early']);
   });
 });
 
@@ -689,4 +716,65 @@ describe('snapshot/restored (worker restart)', () => {
 it('counts unknown server events', () => {
   const state = reduce(liveState(), { type: 'dropped', kind: 'unknown-event' });
   expect(state.diagnostics.invalidByKind).toEqual({ 'unknown-event': 1 });
+});
+
+describe('ghost units (issue #11)', () => {
+  const ghostBatches = (from: number, count: number): StateEvent => ({
+    type: 'readings',
+    batches: Array.from({ length: count }, (_, i) => ({
+      unitId: `ghost-${from + i}`,
+      readings: [reading({ id: `g-${from + i}`, unitId: `ghost-${from + i}`, at: T0 + from + i })],
+    })),
+    receivedAt: T0,
+  });
+
+  it('keeps at most GHOST_UNIT_LIMIT units the directory does not know, and counts the rest', () => {
+    let state = liveState();
+    for (let i = 0; i < 50; i += 1) state = reduce(state, ghostBatches(i * 1_000, 1_000));
+    const ghosts = [...state.units.keys()].filter((id) => id.startsWith('ghost-'));
+    expect(ghosts).toHaveLength(GHOST_UNIT_LIMIT);
+    expect(state.ghostUnits).toBe(GHOST_UNIT_LIMIT);
+    expect(state.diagnostics.invalidByKind['ghost-unit']).toBe(50_000 - GHOST_UNIT_LIMIT);
+    // A directory unit still gets in, and a kept ghost still gets its readings.
+    state = reduce(state, readings('u1', [{ id: 'real', at: T0 }]));
+    expect(state.units.get('u1')?.latest?.id).toBe('real');
+    state = reduce(state, readings('ghost-0', [{ id: 'g-next', at: T0 + 1 }]));
+    expect(state.units.get('ghost-0')?.latest?.id).toBe('g-next');
+  });
+
+  it('bounds state changes for unknown units the same way', () => {
+    let state = reduce(liveState(), ghostBatches(0, GHOST_UNIT_LIMIT));
+    state = reduce(state, {
+      type: 'unit/state',
+      unitId: 'one-too-many',
+      state: 'critical',
+      at: T0,
+      receivedAt: T0,
+    });
+    expect(state.units.has('one-too-many')).toBe(false);
+    expect(state.diagnostics.invalidByKind['ghost-unit']).toBe(1);
+  });
+
+  it('never counts a ghost among the watched units (badge, stale count, pages)', () => {
+    const state = reduce(liveState(), ghostBatches(0, 500));
+    expect(unitsInScope(state, { kind: 'organization' }).sort()).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('a directory load prunes ghosts to the bound, newest data kept', () => {
+    // Before the directory: bounded only by UNITS_WITHOUT_DIRECTORY_LIMIT.
+    let state = reduce(initialState(T0), ghostBatches(0, 300));
+    expect(state.units.size).toBe(300);
+    state = reduce(state, { type: 'directory/loaded', directory: directory() });
+    expect(state.ghostUnits).toBe(GHOST_UNIT_LIMIT);
+    expect(state.units.size).toBe(GHOST_UNIT_LIMIT);
+    expect(state.units.has('ghost-299')).toBe(true);
+    expect(state.units.has('ghost-0')).toBe(false);
+    // A unit the new directory no longer lists becomes a ghost; none is added past the bound.
+    const fewer = { ...directory(), units: directory().units.filter((u) => u.id !== 'u1') };
+    state = reduce(reduce(state, readings('u1', [{ id: 'x', at: T0 }])), {
+      type: 'directory/loaded',
+      directory: fewer,
+    });
+    expect(state.ghostUnits).toBe(GHOST_UNIT_LIMIT);
+  });
 });

@@ -42,8 +42,10 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
 const running: Background[] = [];
 
 /** `main()` of the worker: create, listen (synchronously), start. */
-export async function startBackground(): Promise<Background> {
-  const background = await bootBackground();
+export async function startBackground(
+  env?: Parameters<typeof bootBackground>[0],
+): Promise<Background> {
+  const background = await bootBackground(env);
   running.push(background);
   return background;
 }

@@ -254,6 +254,21 @@ const CASES: Case[] = [
     drops: { [ITEM]: 1 },
   },
   {
+    name: 'reading: timestamp in year 0001 (issue #11)',
+    emit: oneReading({ timestamp: '0001-01-01T00:00:00Z' }),
+    drops: { [ITEM]: 1 },
+  },
+  {
+    name: 'reading: humidity 150, battery -3, signal 9999 become null and are counted (issue #11)',
+    emit: oneReading({ humidity: 150, battery: -3, signalStrength: 9999, temperature: 4.5 }),
+    drops: { [`${BATCH}/value-out-of-range`]: 3 },
+    stored: ({ app, sent }) => historyHas(app, C_UNIT, sent.id),
+    check: ({ app, sent }) => {
+      const r = unitHistory(app.state().units.get(C_UNIT)).find((x) => x.id === sent.id);
+      expect(r).toMatchObject({ humidity: null, battery: null, signalStrength: null });
+    },
+  },
+  {
     name: 'reading: timestamp "yesterday"',
     emit: oneReading({ timestamp: 'yesterday' }),
     drops: { [ITEM]: 1 },
@@ -506,7 +521,8 @@ const CASES: Case[] = [
   {
     name: 'alert: triggeredAt in the future is clamped to now',
     emit: oneAlert({ triggeredAt: iso(Date.now() + 86_400_000) }),
-    drops: {},
+    // Beyond the 10-minute skew margin: kept with the receive time, and counted (issue #11).
+    drops: { 'alert:triggered/time-out-of-range': 1 },
     stored: ({ app, sent }) => alertOf(app, sent.id) !== undefined,
     check: ({ app, sent }) =>
       expect(alertOf(app, sent.id)?.triggeredAt ?? Infinity).toBeLessThanOrEqual(
@@ -638,6 +654,45 @@ const CASES: Case[] = [
     }),
     drops: {},
     stored: ({ app }) => app.state().units.get('unit-nw-2-03')?.state === 'unknown',
+  },
+  {
+    name: 'unit state: stamped 9999-12-31 is dropped, a current one still applies (issue #11)',
+    emit: (sent) => {
+      sent.unit = 'unit-nw-2-04';
+      return {
+        event: 'unit:state:changed',
+        args: [
+          {
+            unitId: 'unit-nw-2-04',
+            previousState: 'normal',
+            newState: 'critical',
+            timestamp: '9999-12-31T00:00:00Z',
+            reason: 'x',
+          },
+        ],
+      };
+    },
+    drops: { 'unit:state:changed': 1 },
+    check: async ({ h, app }) => {
+      h.server.control.emitRaw({
+        event: 'unit:state:changed',
+        args: [
+          {
+            unitId: 'unit-nw-2-04',
+            previousState: 'critical',
+            newState: 'warning',
+            timestamp: iso(),
+            reason: 'y',
+          },
+        ],
+      });
+      await waitFor(
+        'current state applied',
+        () => app.state().units.get('unit-nw-2-04')?.state === 'warning',
+        5_000,
+        5,
+      );
+    },
   },
   {
     name: 'connection:ack: timestamp "soon"',

@@ -1,0 +1,80 @@
+/**
+ * The saved snapshot's bound in `storage.session` (lib/storage.ts), issue
+ * #11: the tokens share that area's 10 MB, so the snapshot must never be able
+ * to take the room a token save needs.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { LIMITS } from '../../lib/normalize';
+import {
+  SESSION_STORAGE_QUOTA_BYTES,
+  SNAPSHOT_MAX_BYTES,
+  boundSnapshot,
+  saveSnapshot,
+  snapshotItem,
+  storedSize,
+  type PersistedSnapshot,
+} from '../../lib/storage';
+import { T0, alert, reading } from './fixtures';
+
+/** What 50,000 ghost units and a flood of long alerts would have saved. */
+function huge(): PersistedSnapshot {
+  return {
+    savedAt: T0,
+    organizationId: 'org1',
+    latest: Array.from({ length: 50_000 }, (_, i) => ({
+      unitId: `ghost-${i}`,
+      reading: reading({ id: `r-${i}`, unitId: `ghost-${i}`, at: T0 }),
+      state: 'normal' as const,
+    })),
+    alerts: Array.from({ length: 20_000 }, (_, i) =>
+      alert({ id: `al-${i}`, message: `é${'x'.repeat(LIMITS.message - 1)}` }),
+    ),
+    tombstones: Array.from({ length: 5_000 }, (_, i) => [`t-${i}`, T0] as [string, number]),
+    lastDataAt: T0,
+  };
+}
+
+describe('the saved snapshot (issue #11)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('is cut to SNAPSHOT_MAX_BYTES, keeping the newest alerts and tombstones', () => {
+    const input = huge();
+    expect(storedSize(input)).toBeGreaterThan(SESSION_STORAGE_QUOTA_BYTES);
+    const bounded = boundSnapshot(input);
+    expect(storedSize(bounded)).toBeLessThanOrEqual(SNAPSHOT_MAX_BYTES);
+    expect(bounded.alerts.length).toBeGreaterThan(0);
+    expect(bounded.alerts.at(-1)?.id).toBe('al-19999');
+    expect(bounded.tombstones.at(-1)?.[0]).toBe('t-4999');
+    expect(bounded.latest[0]?.unitId).toBe('ghost-0');
+  });
+
+  it('leaves a small snapshot as it is', () => {
+    const small: PersistedSnapshot = {
+      ...huge(),
+      latest: [],
+      alerts: [alert({ id: 'a1' })],
+      tombstones: [],
+    };
+    expect(boundSnapshot(small)).toEqual(small);
+  });
+
+  it('leaves room for the largest tokens in the session area', async () => {
+    await saveSnapshot(huge());
+    const stored = await fakeBrowser.storage.session.get('snapshot');
+    const tokens = 2 * (LIMITS.token + 100);
+    expect(storedSize(stored.snapshot) + tokens).toBeLessThan(SESSION_STORAGE_QUOTA_BYTES / 4);
+  });
+
+  it('a failed write removes the old snapshot and does not throw', async () => {
+    await saveSnapshot({ ...huge(), latest: [], alerts: [], tombstones: [] });
+    expect(await snapshotItem.getValue()).not.toBeNull();
+    vi.spyOn(snapshotItem, 'setValue').mockRejectedValueOnce(
+      new Error('QUOTA_BYTES quota exceeded'),
+    );
+    await expect(saveSnapshot(huge())).resolves.toBeUndefined();
+    expect(await snapshotItem.getValue()).toBeNull();
+  });
+});

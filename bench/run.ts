@@ -306,14 +306,18 @@ async function main(): Promise<void> {
       for (let run = 1; run <= args.runs; run += 1) {
         log(`memory run ${run}: 100 readings of history per unit`);
         try {
-          const memory = await measureWorkerMemory(lab, 100, { settled: run > 1 });
+          // --quick fills once (the fill is most of this row's time) and measures it each run.
+          const memory = await measureWorkerMemory(lab, 100, {
+            settled: run > 1,
+            refill: !(args.quick && run > 1),
+          });
           perRun[run - 1]!.memory = memory;
           // Only the first run grows the history from one reading a unit; later runs replace it.
           if (run === 1) bytesPerReading = memory.bytesPerReading;
           collector.add(
             '5',
             { value: (memory.heapAfterMb * 1024 * 1024) / MB, n: 1 },
-            `after GC: JS heap ${((memory.jsHeapMb * 1024 * 1024) / MB).toFixed(1)} + ArrayBuffers ${((memory.arrayBuffersMb * 1024 * 1024) / MB).toFixed(1)} MB; ${memory.units} units; ≈${bytesPerReading.toFixed(0)} B per stored reading (run 1)`,
+            `after GC: JS heap ${((memory.jsHeapMb * 1024 * 1024) / MB).toFixed(1)} + ArrayBuffers ${((memory.arrayBuffersMb * 1024 * 1024) / MB).toFixed(1)} MB; ${memory.units} units; ≈${bytesPerReading.toFixed(0)} B per stored reading (run 1)${args.quick ? '; quick: one fill, runs 2+ measure it again after GC' : ''}`,
           );
         } catch (error) {
           collector.fail('memory', error);

@@ -45,8 +45,11 @@ import {
   openAlerts,
   reduce,
   initialState,
+  sameView,
+  unitView,
   type State,
   type StateEvent,
+  type UnitView,
 } from './state';
 import {
   DEFAULT_PREFERENCES,
@@ -184,6 +187,28 @@ export function createBackground(env: BackgroundEnv) {
     if (state !== prev || event.type === 'tick') effects(prev, state, event);
   }
 
+  /** The unit view of the current state, built at most once per state, scope and setting. */
+  let viewCache: { key: readonly unknown[]; view: UnitView } | null = null;
+  function view(): UnitView {
+    const staleMs = preferences.staleMinutes * 60_000;
+    const key = [
+      state.units,
+      state.alerts,
+      state.directoryIndex,
+      state.unitStateAt,
+      state.connection.clockOffset,
+      state.now,
+      scope,
+      staleMs,
+    ];
+    if (viewCache === null || key.some((part, i) => part !== viewCache?.key[i])) {
+      viewCache = { key, view: unitView({ state, scope, staleMs, now: state.now }) };
+    }
+    return viewCache.view;
+  }
+  /** The last view the pages were sent (so an unchanged one is not sent again). */
+  let sentView: UnitView | null = null;
+
   function renderBadge(): void {
     if (lifetime.signal.aborted) return;
     lastBadgeAt = now();
@@ -194,6 +219,7 @@ export function createBackground(env: BackgroundEnv) {
         staleMs: preferences.staleMinutes * 60_000,
         graceMs: DEFAULT_BADGE_GRACE_MS,
         now: now(),
+        view: view(),
       }),
     );
   }
@@ -281,6 +307,16 @@ export function createBackground(env: BackgroundEnv) {
     if (prev.diagnostics !== next.diagnostics && event.type !== 'readings') {
       hub.queue({ diagnostics: next.diagnostics });
     }
+    // The view is built when the patch goes out (`beforeFlush`), once per flush.
+    if (
+      prev.units !== next.units ||
+      prev.alerts !== next.alerts ||
+      prev.directoryIndex !== next.directoryIndex ||
+      prev.now !== next.now ||
+      prev.connection.clockOffset !== next.connection.clockOffset
+    ) {
+      hub.queue({});
+    }
   }
 
   function schedulePersist(): void {
@@ -363,6 +399,13 @@ export function createBackground(env: BackgroundEnv) {
       return chunks;
     },
     onRelease: () => sync.reconcile(),
+    beforeFlush: () => {
+      const next = view();
+      if (!sameView(sentView, next)) {
+        sentView = next;
+        hub.queue({ view: next });
+      }
+    },
     now,
   });
 
@@ -384,6 +427,7 @@ export function createBackground(env: BackgroundEnv) {
       directory: state.directory,
       units,
       alerts: openAlerts(state, scope),
+      view: (sentView = view()),
       diagnostics: state.diagnostics,
       at: now(),
     };

@@ -6,6 +6,7 @@
  * page connects, then coalesced `patch`es. The popup and options page never
  * talk to the network themselves.
  */
+import type { UnitView } from './state/unit-view';
 import type {
   Alert,
   ConnectionInfo,
@@ -44,6 +45,8 @@ export interface Snapshot {
   units: Record<string, UnitLive>;
   /** Open alerts (active and acknowledged) in scope, worst first. */
   alerts: Alert[];
+  /** Every watched unit's condition, ranked, and the counts: the pages display it (issue #9). */
+  view: UnitView;
   diagnostics: Diagnostics;
   /** Background clock when the snapshot was taken. */
   at: number;
@@ -65,6 +68,8 @@ export interface Patch {
   /** Units whose `latest` or `state` changed. */
   units?: Record<string, Pick<UnitLive, 'latest' | 'state'>>;
   alerts?: { upsert: Alert[]; remove: string[] };
+  /** The whole unit view, when it changed. */
+  view?: UnitView;
   diagnostics?: Diagnostics;
   at: number;
 }

@@ -4,17 +4,39 @@
  * request is validated here: a malformed one gets a `bad-request` answer, and
  * no answer ever contains a token.
  */
-import { jwtExpiry } from './auth';
-import type { BackgroundApi } from './background';
+import type { ApiClient } from './api';
+import { apiFailure, NO_ORGANIZATION } from './api-errors';
+import { jwtExpiry, type TokenStore } from './auth';
 import type { CommandError, CommandRequest, Result, Snapshot } from './messages';
 import type { Preferences, Scope, SessionInfo } from './model';
 import { normalizeMe, normalizeTokens } from './normalize';
 import { parseServerUrl } from './server-url';
-import type { ApiError } from './api';
+import type { Session } from './session';
+
+/**
+ * What the commands need, and nothing more (issue #9: the commands and the
+ * background root imported each other). The root passes these.
+ */
+export interface CommandDeps {
+  /** Resolves once the worker has read its storage. */
+  ready: Promise<void>;
+  now(): number;
+  snapshot(): Snapshot;
+  /** A client for a server the user is signing in to. */
+  api(origin: string): ApiClient | null;
+  tokens: Pick<TokenStore, 'save'>;
+  session: Pick<Session, 'begin' | 'end' | 'acknowledge' | 'directory'>;
+  preferences(): Preferences;
+  setPreferences(preferences: Preferences): Promise<void>;
+  setScope(scope: Scope): Promise<void>;
+  snooze(alertId: string, minutes: number): Promise<void>;
+  testNotification(): Promise<void>;
+  diagnosticsText(): string;
+}
 
 const MAX_TEXT = 4096;
 
-export function createCommandHandler(app: BackgroundApi) {
+export function createCommandHandler(app: CommandDeps) {
   return async function handle(message: unknown): Promise<Result<unknown>> {
     const request = parseRequest(message);
     if (request === null) return fail('bad-request', 'Unknown or malformed command');
@@ -27,7 +49,7 @@ export function createCommandHandler(app: BackgroundApi) {
   };
 }
 
-async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<unknown>> {
+async function run(app: CommandDeps, request: CommandRequest): Promise<Result<unknown>> {
   switch (request.type) {
     case 'snapshot':
       return ok<Snapshot>(app.snapshot());
@@ -36,7 +58,7 @@ async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<
     case 'sign-in-token':
       return signInWithToken(app, request.serverUrl, request.accessToken);
     case 'sign-out':
-      await app.end();
+      await app.session.end();
       return ok(null);
     case 'set-scope':
       await app.setScope(request.scope);
@@ -47,7 +69,7 @@ async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<
       return ok(next);
     }
     case 'acknowledge':
-      return app.acknowledge(request.alertId);
+      return app.session.acknowledge(request.alertId);
     case 'snooze':
       await app.snooze(request.alertId, request.minutes);
       return ok(null);
@@ -55,14 +77,14 @@ async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<
       await app.testNotification();
       return ok(null);
     case 'directory':
-      return app.refreshDirectory();
+      return app.session.directory();
     case 'diagnostics-text':
       return ok(app.diagnosticsText());
   }
 }
 
 async function signIn(
-  app: BackgroundApi,
+  app: CommandDeps,
   request: Extract<CommandRequest, { type: 'sign-in' }>,
 ): Promise<Result<SessionInfo>> {
   const server = parseServerUrl(request.serverUrl);
@@ -70,11 +92,7 @@ async function signIn(
   const api = app.api(server.origin);
   if (api === null) return fail('invalid-url', 'Enter the server URL');
   const login = await api.login(request.email.trim(), request.password);
-  if (!login.ok) {
-    if (login.error.kind === 'unauthorized')
-      return fail('wrong-credentials', 'Wrong email or password');
-    return failFromApi(login.error);
-  }
+  if (!login.ok) return { ok: false, error: apiFailure(login.error, 'sign-in') };
   const tokens = normalizeTokens(login.value, { now: app.now() });
   if (!tokens.ok) return fail('server-error', 'The server sent an unreadable sign-in answer');
   const session = await sessionFor(app, server.origin, tokens.value.accessToken, {
@@ -83,12 +101,12 @@ async function signIn(
   });
   if (!session.ok) return session;
   await app.tokens.save(tokens.value, request.keepSignedIn);
-  await app.begin(session.data);
+  await app.session.begin(session.data);
   return session;
 }
 
 async function signInWithToken(
-  app: BackgroundApi,
+  app: CommandDeps,
   serverUrl: string,
   accessToken: string,
 ): Promise<Result<SessionInfo>> {
@@ -105,12 +123,12 @@ async function signInWithToken(
   });
   if (!session.ok) return session;
   await app.tokens.save({ accessToken: token, refreshToken: null, expiresAt }, false);
-  await app.begin(session.data);
+  await app.session.begin(session.data);
   return session;
 }
 
 async function sessionFor(
-  app: BackgroundApi,
+  app: CommandDeps,
   origin: string,
   token: string,
   how: Pick<SessionInfo, 'keepSignedIn' | 'method'>,
@@ -124,16 +142,16 @@ async function sessionFor(
         ? fail('token-invalid', 'The server did not accept this access token')
         : fail('wrong-credentials', 'The server did not accept the sign-in');
     }
-    return failFromApi(me.error);
+    return { ok: false, error: apiFailure(me.error, 'account') };
   }
+  // A user without an organization is not an unreadable account (issue #9): say what is wrong.
+  if (hasNoOrganization(me.value)) return { ok: false, error: NO_ORGANIZATION };
   const account = normalizeMe(me.value, { now: app.now() });
   if (!account.ok) return fail('server-error', 'The server sent an unreadable account');
   const a = account.value;
   const membership =
     a.organizations.find((o) => o.organizationId === a.primaryOrganizationId) ?? a.organizations[0];
-  if (membership === undefined) {
-    return fail('permission-denied', 'This account has no access to an organization');
-  }
+  if (membership === undefined) return { ok: false, error: NO_ORGANIZATION };
   return ok({
     serverUrl: origin,
     userId: a.userId,
@@ -146,22 +164,14 @@ async function sessionFor(
   });
 }
 
-function failFromApi(error: ApiError): Result<never> {
-  switch (error.kind) {
-    case 'unreachable':
-      return fail(
-        'server-unreachable',
-        'The server cannot be reached. Check the URL and your connection.',
-      );
-    case 'unauthorized':
-      return fail('token-expired', 'The session has expired; sign in again');
-    case 'invalid-body':
-      return fail('server-error', error.message);
-    case 'http':
-      if (error.status === 403) return fail('permission-denied', error.message);
-      if (error.status === 404) return fail('not-found', error.message);
-      return fail('server-error', error.message);
-  }
+/** `/api/auth/me` for a user who belongs to no organization: no primary one, no memberships. */
+function hasNoOrganization(raw: unknown): boolean {
+  if (!isRecord(raw)) return false;
+  const memberships = raw.organizations;
+  return (
+    (raw.primaryOrganizationId === null || raw.primaryOrganizationId === undefined) &&
+    (memberships === undefined || (Array.isArray(memberships) && memberships.length === 0))
+  );
 }
 
 function ok<T>(data: T): Result<T> {

@@ -37,6 +37,16 @@ export const UnitRow = memo(function UnitRow(props: UnitRowProps) {
   );
 });
 
+/** The row's accessible name: unit, temperature (or "last known") and the worker's condition. */
+export function rowLabel(
+  name: string,
+  temperature: string,
+  lastKnown: boolean,
+  condition: UnitCondition,
+): string {
+  return `${name}, ${lastKnown ? 'last known ' : ''}${temperature}, ${CONDITION_META[condition].label}`;
+}
+
 function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowProps) {
   const status = useUnitStatus(info.id);
   const latest = useLatestReading(info.id);
@@ -49,7 +59,12 @@ function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowP
   const temperature =
     status?.lastTemperature != null ? format(status.lastTemperature) : 'no reading';
   const age = status?.lastReadingAt != null ? formatAge(now - status.lastReadingAt) : null;
-  const label = `${info.name}, ${live || status?.lastTemperature == null ? '' : 'last known '}${temperature}, ${meta.label}`;
+  const label = rowLabel(
+    info.name,
+    temperature,
+    !(live || status?.lastTemperature == null),
+    condition,
+  );
   return (
     <li className={`unit-row tone-${meta.tone}`} aria-label={label} data-condition={condition}>
       <button type="button" className="unit-name" onClick={() => onOpen(info.id)}>

@@ -6,7 +6,7 @@
  * their own unit's readings separately.
  */
 import { useMemo } from 'react';
-import type { UnitInfo } from '../../lib/model';
+import type { Directory, UnitInfo } from '../../lib/model';
 import type { UnitView } from '../../lib/state/unit-view';
 import { useClockOffset, useDirectory, useUnitView } from '../live-data';
 import { CONDITION_META, type UnitCondition } from '../unit-condition';
@@ -33,7 +33,7 @@ export interface UnitOverview {
   now: number;
 }
 
-const EMPTY_VIEW: UnitView = {
+export const EMPTY_VIEW: UnitView = {
   entries: [],
   counts: { outOfRange: 0, offline: 0, stale: 0, noData: 0, inRange: 0 },
   conditions: {
@@ -68,34 +68,47 @@ function placeholderInfo(id: string): UnitInfo {
   };
 }
 
+/**
+ * The worker's entries joined with the directory's names, in the worker's
+ * order. Pure; `placeholders` keeps a unit the directory does not know on
+ * one stable `info` object across renders.
+ */
+export function entriesFrom(
+  view: UnitView,
+  directory: Directory | null | undefined,
+  placeholders: Map<string, UnitInfo> = new Map(),
+): UnitEntry[] {
+  const units = new Map((directory?.units ?? []).map((u) => [u.id, u]));
+  const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
+  const areas = new Map((directory?.areas ?? []).map((a) => [a.id, a.name]));
+  return view.entries.map((entry): UnitEntry => {
+    let info = units.get(entry.unitId);
+    if (!info) {
+      info = placeholders.get(entry.unitId) ?? placeholderInfo(entry.unitId);
+      placeholders.set(entry.unitId, info);
+    }
+    return {
+      id: entry.unitId,
+      info,
+      siteName: sites.get(info.siteId) ?? 'Other',
+      areaName: areas.get(info.areaId) ?? '',
+      condition: entry.condition,
+      rank: CONDITION_META[entry.condition].rank,
+      hasActiveAlert: entry.activeAlerts > 0,
+    };
+  });
+}
+
 export function useUnitOverview(): UnitOverview {
   const view = useUnitView() ?? EMPTY_VIEW;
   const directory = useDirectory();
   const offset = useClockOffset();
   const localNow = useNow();
   const placeholders = useMemo(() => new Map<string, UnitInfo>(), []);
-
-  const entries = useMemo(() => {
-    const units = new Map((directory?.units ?? []).map((u) => [u.id, u]));
-    const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
-    const areas = new Map((directory?.areas ?? []).map((a) => [a.id, a.name]));
-    return view.entries.map((entry): UnitEntry => {
-      let info = units.get(entry.unitId);
-      if (!info) {
-        info = placeholders.get(entry.unitId) ?? placeholderInfo(entry.unitId);
-        placeholders.set(entry.unitId, info);
-      }
-      return {
-        id: entry.unitId,
-        info,
-        siteName: sites.get(info.siteId) ?? 'Other',
-        areaName: areas.get(info.areaId) ?? '',
-        condition: entry.condition,
-        rank: CONDITION_META[entry.condition].rank,
-        hasActiveAlert: entry.activeAlerts > 0,
-      };
-    });
-  }, [view, directory, placeholders]);
+  const entries = useMemo(
+    () => entriesFrom(view, directory, placeholders),
+    [view, directory, placeholders],
+  );
 
   return useMemo(
     () => ({ entries, view, worst: entries[0] ?? null, now: localNow + offset }),

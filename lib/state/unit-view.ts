@@ -279,3 +279,30 @@ export function summaryLine(view: Pick<UnitView, 'alerts' | 'counts' | 'entries'
   const line = parts.join(' · ');
   return line.charAt(0).toUpperCase() + line.slice(1);
 }
+
+/**
+ * A memo of `unitView` for the worker's effects: the badge and the pages ask
+ * for the view of the same state, and it is built once.
+ */
+export function createUnitViewCache(): (input: UnitViewInput) => UnitView {
+  let key: readonly unknown[] = [];
+  let cached: UnitView | null = null;
+  return (input) => {
+    const { state, scope, staleMs, now } = input;
+    const next = [
+      state.units,
+      state.alerts,
+      state.directoryIndex,
+      state.unitStateAt,
+      state.connection.clockOffset,
+      now,
+      scope,
+      staleMs,
+    ];
+    if (cached === null || next.some((part, i) => part !== key[i])) {
+      key = next;
+      cached = unitView(input);
+    }
+    return cached;
+  };
+}

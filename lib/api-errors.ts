@@ -65,6 +65,6 @@ function notOurApi(status?: number): CommandError {
 
 /** An account the server knows but that belongs to no organization (issue #9). */
 export const NO_ORGANIZATION = commandError(
-  'permission-denied',
+  'no-organization',
   'This account has no access to an organization. Ask your administrator to add you to one.',
 );

@@ -91,6 +91,7 @@ export type CommandErrorCode =
   | 'insecure-url'
   | 'invalid-url'
   | 'permission-denied'
+  | 'no-organization'
   | 'not-signed-in'
   | 'already-acknowledged'
   | 'not-found'

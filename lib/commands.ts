@@ -7,7 +7,14 @@
 import type { ApiClient } from './api';
 import { apiFailure, NO_ORGANIZATION } from './api-errors';
 import { jwtExpiry, type TokenStore } from './auth';
-import type { CommandError, CommandRequest, Result, Snapshot } from './messages';
+import * as v from 'valibot';
+import {
+  CommandRequestSchema,
+  type CommandError,
+  type CommandRequest,
+  type Result,
+  type Snapshot,
+} from './messages';
 import type { Preferences, Scope, SessionInfo } from './model';
 import { normalizeMe, normalizeTokens } from './normalize';
 import { parseServerUrl } from './server-url';
@@ -33,8 +40,6 @@ export interface CommandDeps {
   testNotification(): Promise<void>;
   diagnosticsText(): string;
 }
-
-const MAX_TEXT = 4096;
 
 export function createCommandHandler(app: CommandDeps) {
   return async function handle(message: unknown): Promise<Result<unknown>> {
@@ -164,16 +169,6 @@ async function sessionFor(
   });
 }
 
-/** `/api/auth/me` for a user who belongs to no organization: no primary one, no memberships. */
-function hasNoOrganization(raw: unknown): boolean {
-  if (!isRecord(raw)) return false;
-  const memberships = raw.organizations;
-  return (
-    (raw.primaryOrganizationId === null || raw.primaryOrganizationId === undefined) &&
-    (memberships === undefined || (Array.isArray(memberships) && memberships.length === 0))
-  );
-}
-
 function ok<T>(data: T): Result<T> {
   return { ok: true, data };
 }
@@ -184,123 +179,22 @@ function fail(code: CommandError['code'], message: string): Result<never> {
 
 // -- request validation ------------------------------------------------------
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `/api/auth/me` of a user who belongs to no organization: no primary one, no memberships. */
+const NoOrganizationSchema = v.looseObject({
+  primaryOrganizationId: v.nullish(v.never()),
+  organizations: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(0))),
+});
+
+function hasNoOrganization(raw: unknown): boolean {
+  return v.is(NoOrganizationSchema, raw);
 }
 
-function text(value: unknown, max = MAX_TEXT): value is string {
-  return typeof value === 'string' && value.length <= max;
-}
-
-function ids(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= 10_000 && value.every((v) => text(v, 128));
-}
-
-function parseScope(value: unknown): Scope | null {
-  if (!isRecord(value)) return null;
-  if (value.kind === 'organization') return { kind: 'organization' };
-  if (value.kind === 'selection' && ids(value.siteIds) && ids(value.unitIds)) {
-    return { kind: 'selection', siteIds: [...value.siteIds], unitIds: [...value.unitIds] };
-  }
-  return null;
-}
-
-const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-function parsePreferences(value: unknown): Partial<Preferences> | null {
-  if (!isRecord(value)) return null;
-  const out: Partial<Preferences> = {};
-  if ('minSeverity' in value) {
-    if (
-      value.minSeverity !== 'info' &&
-      value.minSeverity !== 'warning' &&
-      value.minSeverity !== 'critical'
-    )
-      return null;
-    out.minSeverity = value.minSeverity;
-  }
-  if ('quietHours' in value) {
-    const q = value.quietHours;
-    if (!isRecord(q) || typeof q.enabled !== 'boolean' || !text(q.start, 5) || !text(q.end, 5))
-      return null;
-    if (!CLOCK.test(q.start) || !CLOCK.test(q.end)) return null;
-    out.quietHours = { enabled: q.enabled, start: q.start, end: q.end };
-  }
-  if ('mutedSiteIds' in value) {
-    if (!ids(value.mutedSiteIds)) return null;
-    out.mutedSiteIds = [...value.mutedSiteIds];
-  }
-  if ('renotifyMinutes' in value) {
-    const n = value.renotifyMinutes;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 24 * 60) return null;
-    out.renotifyMinutes = n;
-  }
-  if ('tempScale' in value) {
-    if (value.tempScale !== 'unit' && value.tempScale !== 'C' && value.tempScale !== 'F')
-      return null;
-    out.tempScale = value.tempScale;
-  }
-  if ('staleMinutes' in value) {
-    const n = value.staleMinutes;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 24 * 60) return null;
-    out.staleMinutes = n;
-  }
-  if ('dashboardUrlTemplate' in value) {
-    if (!text(value.dashboardUrlTemplate, 2000)) return null;
-    out.dashboardUrlTemplate = value.dashboardUrlTemplate;
-  }
-  return out;
-}
-
-/** The request, if it is one of ours and well formed; `null` otherwise. */
+/**
+ * The request, if it is one of ours and well formed; `null` otherwise.
+ * Checked by `CommandRequestSchema` (lib/messages.ts), which keeps only the
+ * fields a command has.
+ */
 export function parseRequest(message: unknown): CommandRequest | null {
-  if (!isRecord(message) || typeof message.type !== 'string') return null;
-  const m = message;
-  switch (m.type) {
-    case 'snapshot':
-    case 'sign-out':
-    case 'test-notification':
-    case 'directory':
-    case 'diagnostics-text':
-      return { type: m.type };
-    case 'sign-in':
-      return text(m.serverUrl) &&
-        text(m.email, 320) &&
-        text(m.password) &&
-        typeof m.keepSignedIn === 'boolean'
-        ? {
-            type: 'sign-in',
-            serverUrl: m.serverUrl,
-            email: m.email,
-            password: m.password,
-            keepSignedIn: m.keepSignedIn,
-          }
-        : null;
-    case 'sign-in-token':
-      return text(m.serverUrl) && text(m.accessToken, 16_384)
-        ? { type: 'sign-in-token', serverUrl: m.serverUrl, accessToken: m.accessToken }
-        : null;
-    case 'set-scope': {
-      const scope = parseScope(m.scope);
-      return scope === null ? null : { type: 'set-scope', scope };
-    }
-    case 'set-preferences': {
-      const preferences = parsePreferences(m.preferences);
-      return preferences === null ? null : { type: 'set-preferences', preferences };
-    }
-    case 'acknowledge':
-      return text(m.alertId, 128) && m.alertId.length > 0
-        ? { type: 'acknowledge', alertId: m.alertId }
-        : null;
-    case 'snooze':
-      return text(m.alertId, 128) &&
-        typeof m.minutes === 'number' &&
-        Number.isInteger(m.minutes) &&
-        m.minutes > 0 &&
-        m.minutes <= 24 * 60
-        ? { type: 'snooze', alertId: m.alertId, minutes: m.minutes }
-        : null;
-    default:
-      return null;
-  }
+  const result = v.safeParse(CommandRequestSchema, message);
+  return result.success ? result.output : null;
 }

@@ -11,10 +11,11 @@
  */
 import type { Browser } from 'wxt/browser';
 import type { Alert, Reading } from './model';
+import * as v from 'valibot';
 import {
   LIVE_PORT,
+  PortInSchema,
   type Patch,
-  type PortIn,
   type PortOut,
   type Snapshot,
   type UnitLive,
@@ -182,18 +183,6 @@ export function createPortHub(deps: PortHubDeps): PortHub {
     setTimeout(next, 0);
   }
 
-  function isPortIn(message: unknown): message is PortIn {
-    if (typeof message !== 'object' || message === null) return false;
-    const m = message as Record<string, unknown>;
-    return (
-      (m.type === 'hold' || m.type === 'release') &&
-      (m.entity === 'site' || m.entity === 'unit') &&
-      typeof m.id === 'string' &&
-      m.id.length > 0 &&
-      m.id.length <= 128
-    );
-  }
-
   return {
     accept(port) {
       if (port.name !== LIVE_PORT || !deps.isTrusted(port)) {
@@ -202,8 +191,11 @@ export function createPortHub(deps: PortHubDeps): PortHub {
       }
       ports.set(port, new Map());
       port.onMessage.addListener((message: unknown) => {
-        if (!isPortIn(message)) return;
-        hold(port, message.entity, message.id, message.type === 'hold' ? 1 : -1);
+        // Checked by its schema (lib/messages.ts); anything else is ignored.
+        const parsed = v.safeParse(PortInSchema, message);
+        if (!parsed.success) return;
+        const { entity, id, type } = parsed.output;
+        hold(port, entity, id, type === 'hold' ? 1 : -1);
       });
       port.onDisconnect.addListener(() => drop(port));
       sendSnapshot(port);

@@ -7,27 +7,26 @@
  * ingest, resync) and the commands (`lib/commands.ts`). `main()` calls
  * `createBackground(env)`, then `listen()` synchronously, then `start()`.
  */
-import type { Browser as BrowserTypes, WxtBrowser } from 'wxt/browser';
-import { createApiClient, type ApiClient } from './api';
-import { createTokenStore, type TokenStore } from './auth';
+import type { WxtBrowser } from 'wxt/browser';
+import { createApiClient } from './api';
+import type { TokenStore } from './auth';
 import { createCommandHandler } from './commands';
 import { diagnosticsText } from './diagnostics-text';
 import { createBadgeEffect } from './effects/badge';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
-import { buildDashboardUrl } from './format';
-import { ensureAlarms, hydrate, listen as listenAll } from './lifecycle';
+import { createDashboardOpener } from './dashboard';
+import { ensureAlarms, hydrate, listen as listenAll, ownPageCheck } from './lifecycle';
 import type { LiveConnection } from './live-connection';
 import type { Snapshot } from './messages';
 import type { SessionInfo } from './model';
 import { createMonitoring } from './monitoring';
-import { normalizeTokens } from './normalize';
 import type { PortHub } from './port-hub';
-import { createSession, type Session } from './session';
-import { createUnitViewCache, type State, type StateEvent } from './state';
+import { createSession, createSessionClients, type Session } from './session';
+import type { State, StateEvent } from './state';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from './storage';
-import { createStore, initialWorkerState, type WorkerState } from './store';
+import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
 
 export { WATCHDOG_ALARM, DIRECTORY_ALARM, TICK_MS } from './lifecycle';
@@ -72,40 +71,13 @@ export function createBackground(env: BackgroundEnv) {
   );
   const getState = store.getState;
 
-  let apiClient: ApiClient | null = null;
-  const api = (): ApiClient | null => {
-    const origin = getState().session?.serverUrl;
-    if (origin === undefined) return null;
-    return (apiClient ??= createApiClient({ origin, fetch: env.fetch }));
-  };
-  const tokens = createTokenStore({
-    api,
-    keepSignedIn: () => getState().session?.keepSignedIn ?? false,
-    parseTokens: (raw) => {
-      const result = normalizeTokens(raw, { now: now() });
-      return result.ok ? result.value : null;
-    },
+  const { api, resetApi, tokens } = createSessionClients({
+    session: () => getState().session,
+    fetch: env.fetch,
     now,
   });
-
-  const viewCache = createUnitViewCache();
-  const view = (w: WorkerState) =>
-    viewCache({
-      state: w.live,
-      scope: w.scope,
-      staleMs: w.preferences.staleMinutes * 60_000,
-      now: w.live.now,
-    });
-  const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
-  const isOwnPage = (sender: BrowserTypes.runtime.MessageSender | undefined): boolean => {
-    if (sender === undefined || sender.id !== browser.runtime.id) return false;
-    // Our pages only: a content script or another extension has another origin.
-    try {
-      return new URL(sender.url ?? sender.origin ?? '').origin === extensionOrigin;
-    } catch {
-      return false;
-    }
-  };
+  const view = createWorkerView();
+  const isOwnPage = ownPageCheck(browser.runtime);
 
   const pages = createPagesEffect({
     getState,
@@ -129,7 +101,7 @@ export function createBackground(env: BackgroundEnv) {
     store,
     tokens,
     api,
-    resetApi: () => (apiClient = null),
+    resetApi,
     connection: monitoring.connection,
     now,
     serverNow: monitoring.serverNow,
@@ -145,23 +117,7 @@ export function createBackground(env: BackgroundEnv) {
     now,
     ready,
     acknowledge: (alertId) => session.acknowledge(alertId),
-    openDashboard(alertId, unitId) {
-      const { session: current, preferences, live } = getState();
-      if (current === null) return;
-      const unit = unitId === null ? undefined : live.directoryIndex.units.get(unitId);
-      const url = buildDashboardUrl(preferences.dashboardUrlTemplate, {
-        server: current.serverUrl,
-        org: current.organizationId,
-        site: unit?.siteId ?? '',
-        unit: unitId ?? '',
-        alert: alertId ?? '',
-      });
-      if (url === null) return;
-      void browser.tabs.create({ url }).then((tab) => {
-        if (tab.windowId !== undefined)
-          void browser.windows?.update(tab.windowId, { focused: true });
-      });
-    },
+    openDashboard: createDashboardOpener(browser, getState),
     openPopup: () => void browser.action.openPopup?.().catch(() => undefined),
     openOptions: () => void browser.runtime.openOptionsPage(),
   });

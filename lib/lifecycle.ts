@@ -138,3 +138,19 @@ export function listen(deps: ListenDeps): (() => void)[] {
   disposers.push(() => clearInterval(ticker));
   return disposers;
 }
+
+/** Messages and ports are accepted only from the extension's own pages (sender id and origin). */
+export function ownPageCheck(
+  runtime: Pick<WxtBrowser['runtime'], 'id' | 'getURL'>,
+): (sender: BrowserTypes.runtime.MessageSender | undefined) => boolean {
+  const extensionOrigin = new URL(runtime.getURL('/')).origin;
+  return (sender) => {
+    if (sender === undefined || sender.id !== runtime.id) return false;
+    // Our pages only: a content script or another extension has another origin.
+    try {
+      return new URL(sender.url ?? sender.origin ?? '').origin === extensionOrigin;
+    } catch {
+      return false;
+    }
+  };
+}

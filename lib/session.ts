@@ -5,14 +5,14 @@
  * `directory` are the REST calls a signed-in supervisor makes. Failures are
  * mapped by the one error map (`lib/api-errors.ts`) the commands use too.
  */
-import type { ApiClient } from './api';
+import { createApiClient, type ApiClient } from './api';
 import { apiFailure, commandError } from './api-errors';
-import type { TokenStore } from './auth';
+import { createTokenStore, type TokenStore } from './auth';
 import { loadDirectory } from './directory-loader';
 import type { LiveConnection } from './live-connection';
 import type { Result } from './messages';
 import type { Directory, SessionInfo } from './model';
-import type { DiagnosticKind } from './normalize';
+import { normalizeTokens, type DiagnosticKind } from './normalize';
 import { directoryItem, sessionItem, snapshotItem, stoppedNotifiedItem } from './storage';
 import type { Store } from './store';
 
@@ -146,4 +146,28 @@ export function createSession(deps: SessionDeps): Session {
       void stoppedNotifiedItem.setValue(true);
     },
   };
+}
+
+/** The signed-in server's API client (made once per server) and the token store. */
+export function createSessionClients(deps: {
+  session(): SessionInfo | null;
+  fetch?: typeof fetch;
+  now(): number;
+}): { api(): ApiClient | null; resetApi(): void; tokens: TokenStore } {
+  let client: ApiClient | null = null;
+  const api = (): ApiClient | null => {
+    const origin = deps.session()?.serverUrl;
+    if (origin === undefined) return null;
+    return (client ??= createApiClient({ origin, fetch: deps.fetch }));
+  };
+  const tokens = createTokenStore({
+    api,
+    keepSignedIn: () => deps.session()?.keepSignedIn ?? false,
+    parseTokens: (raw) => {
+      const result = normalizeTokens(raw, { now: deps.now() });
+      return result.ok ? result.value : null;
+    },
+    now: deps.now,
+  });
+  return { api, resetApi: () => (client = null), tokens };
 }

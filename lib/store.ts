@@ -9,7 +9,14 @@
  * (notified and snoozed alerts) is its own state, in its own file.
  */
 import type { Preferences, Scope, SessionInfo } from './model';
-import { initialState, reduce, type State, type StateEvent } from './state';
+import {
+  createUnitViewCache,
+  initialState,
+  reduce,
+  type State,
+  type StateEvent,
+  type UnitView,
+} from './state';
 
 export interface WorkerState {
   /** Connection, directory, units, alerts, diagnostics: `lib/state/`. */
@@ -136,4 +143,16 @@ export function createStore(initial: WorkerState): Store {
       listeners.clear();
     },
   };
+}
+
+/** The unit view of a worker state, built once per change (the badge and the pages share it). */
+export function createWorkerView(): (worker: WorkerState) => UnitView {
+  const cache = createUnitViewCache();
+  return (w) =>
+    cache({
+      state: w.live,
+      scope: w.scope,
+      staleMs: w.preferences.staleMinutes * 60_000,
+      now: w.live.now,
+    });
 }

@@ -89,8 +89,9 @@ export function createPagesEffect(deps: PagesEffectDeps): PagesEffect {
 
   function snapshot(): Snapshot {
     const worker = deps.getState();
-    sentView = deps.view(worker);
-    return snapshotOf(worker, deps.now(), sentView);
+    // `sentView` stays what the pages already open were last sent: a page that
+    // connects now must not keep them from getting a view that changed since.
+    return snapshotOf(worker, deps.now(), deps.view(worker));
   }
 
   const hub = createPortHub({

@@ -12,11 +12,8 @@ import type {
   ConnectionError,
   ConnectionInfo,
   ConnectionStatus,
-  Directory,
-  Preferences,
   Reading,
   SessionInfo,
-  UnitInfo,
 } from '../lib/model';
 import { useBridge, type LivePort } from './bridge';
 import { useConnection, useLink, useSession } from './live-data';
@@ -29,7 +26,6 @@ import {
   newestReading,
   type AlertLogEntry,
 } from './realtime-merge';
-import { classifyUnit } from './unit-condition';
 
 /* ------------------------------------------------------------------ */
 /* Sensor data: per-unit keys                                          */
@@ -41,8 +37,6 @@ export interface SensorDataApplier {
   /** Applies a patch's new readings and changed `latest`/`state`, unit by unit. */
   applyPatch(readings: Patch['readings'], units: Patch['units']): void;
 }
-
-const DEFAULT_STALE_MINUTES = 10;
 
 function sameStatus(a: UnitStatusData | undefined, b: UnitStatusData): boolean {
   return (
@@ -64,41 +58,22 @@ function statusFrom(latest: Reading | null, state: UnitStatusData['state']): Uni
  * nobody patched is never written, so its row does not re-render.
  */
 export function createSensorDataApplier(queryClient: QueryClient): SensorDataApplier {
-  let indexedDirectory: Directory | null | undefined;
-  let index = new Map<string, UnitInfo>();
-  const rangeOf = (unitId: string) => {
-    const directory = queryClient.getQueryData<Directory | null>(queryKeys.directory());
-    if (directory !== indexedDirectory) {
-      indexedDirectory = directory;
-      index = new Map((directory?.units ?? []).map((u) => [u.id, u]));
-    }
-    return index.get(unitId);
-  };
-
-  /** Returns true when the unit's condition (and so the list order) changed. */
-  const writeStatus = (unitId: string, next: UnitStatusData): boolean => {
+  /**
+   * Writes the unit's status. Its condition is the worker's (the unit view,
+   * issue #9): nothing here classifies or re-sorts.
+   */
+  const writeStatus = (unitId: string, next: UnitStatusData): void => {
     const key = queryKeys.unitStatus(unitId);
-    const prev = queryClient.getQueryData<UnitStatusData>(key);
-    if (sameStatus(prev, next)) return false;
+    if (sameStatus(queryClient.getQueryData<UnitStatusData>(key), next)) return;
     queryClient.setQueryData(key, next);
-    const staleMs =
-      (queryClient.getQueryData<Preferences>(queryKeys.preferences())?.staleMinutes ??
-        DEFAULT_STALE_MINUTES) * 60_000;
-    const now =
-      Date.now() +
-      (queryClient.getQueryData<ConnectionInfo>(queryKeys.connection())?.clockOffset ?? 0);
-    const range = rangeOf(unitId);
-    return classifyUnit(range, prev, staleMs, now) !== classifyUnit(range, next, staleMs, now);
   };
-
-  const bumpEpoch = () =>
-    queryClient.setQueryData<number>(queryKeys.conditionEpoch(), (n) => (n ?? 0) + 1);
 
   return {
     applySnapshot(units) {
       const prevIds = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
       const nextIds = Object.keys(units);
-      let changed = prevIds.length !== nextIds.length || prevIds.some((id, i) => id !== nextIds[i]);
+      const changed =
+        prevIds.length !== nextIds.length || prevIds.some((id, i) => id !== nextIds[i]);
       for (const id of prevIds) {
         if (units[id]) continue;
         for (const key of [
@@ -113,18 +88,14 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
         // Structural sharing keeps the old references when a re-snapshot repeats what we had.
         queryClient.setQueryData(queryKeys.unitLatestReading(unit.unitId), unit.latest);
         queryClient.setQueryData(queryKeys.sensorReadings(unit.unitId), unit.history);
-        if (writeStatus(unit.unitId, statusFrom(unit.latest, unit.state))) changed = true;
+        writeStatus(unit.unitId, statusFrom(unit.latest, unit.state));
       }
-      if (changed) {
-        queryClient.setQueryData(queryKeys.unitIds(), nextIds);
-        bumpEpoch();
-      }
+      if (changed) queryClient.setQueryData(queryKeys.unitIds(), nextIds);
     },
 
     applyPatch(readings, units) {
       const touched = new Set([...Object.keys(readings ?? {}), ...Object.keys(units ?? {})]);
       if (touched.size === 0) return;
-      let changed = false;
       for (const unitId of touched) {
         const incoming = readings?.[unitId] ?? [];
         if (incoming.length > 0) {
@@ -143,16 +114,12 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
           explicit?.state ??
           queryClient.getQueryData<UnitStatusData>(queryKeys.unitStatus(unitId))?.state ??
           'unknown';
-        if (writeStatus(unitId, statusFrom(latest, state))) changed = true;
+        writeStatus(unitId, statusFrom(latest, state));
       }
       const ids = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
       const known = new Set(ids);
       const added = [...touched].filter((id) => !known.has(id));
-      if (added.length > 0) {
-        queryClient.setQueryData(queryKeys.unitIds(), [...ids, ...added]);
-        changed = true;
-      }
-      if (changed) bumpEpoch();
+      if (added.length > 0) queryClient.setQueryData(queryKeys.unitIds(), [...ids, ...added]);
     },
   };
 }
@@ -214,6 +181,7 @@ function applySnapshot(queryClient: QueryClient, sensor: SensorDataApplier, snap
     const nextIds = new Set(snapshot.alerts.map((a) => a.id));
     const closed = prevAlerts.filter((a) => !nextIds.has(a.id));
     queryClient.setQueryData(queryKeys.alerts(), [...snapshot.alerts].sort(compareAlerts));
+    queryClient.setQueryData(queryKeys.unitView(), snapshot.view);
     writeAlertLog(queryClient, snapshot.alerts, closed, snapshot.at);
     // The background sends only watched units, and a new snapshot when the scope changes.
     sensor.applySnapshot(snapshot.units);
@@ -240,6 +208,7 @@ function applyPatch(queryClient: QueryClient, sensor: SensorDataApplier, patch: 
       writeAlertLog(queryClient, patch.alerts.upsert, closed, patch.at);
     }
     sensor.applyPatch(patch.readings, patch.units);
+    if (patch.view) queryClient.setQueryData(queryKeys.unitView(), patch.view);
     if (patch.scope) queryClient.setQueryData(queryKeys.scope(), patch.scope);
   });
 }

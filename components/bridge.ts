@@ -5,9 +5,12 @@
  * imports `wxt/browser`, so component tests substitute a fake `Bridge`.
  */
 import { createContext, createElement, useContext, type ReactNode } from 'react';
+import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import {
   LIVE_PORT,
+  PortOutSchema,
+  ResultSchema,
   type CommandError,
   type Commands,
   type CommandType,
@@ -58,13 +61,9 @@ export interface ResilientPortOptions {
 
 const DEFAULT_RETRY_DELAYS_MS = [250, 1_000, 2_000, 5_000] as const;
 
+/** Shallow on purpose: the message comes from our own worker (`PortOutSchema`). */
 function isPortOut(value: unknown): value is PortOut {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { type?: unknown; snapshot?: unknown; patch?: unknown };
-  return (
-    (v.type === 'snapshot' && typeof v.snapshot === 'object' && v.snapshot !== null) ||
-    (v.type === 'patch' && typeof v.patch === 'object' && v.patch !== null)
-  );
+  return v.is(PortOutSchema, value);
 }
 
 /**
@@ -155,10 +154,7 @@ export function createResilientPort(
 }
 
 function isResult(value: unknown): value is Result<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { ok?: unknown; error?: unknown };
-  if (v.ok === true) return 'data' in v;
-  return v.ok === false && typeof v.error === 'object' && v.error !== null;
+  return v.is(ResultSchema, value);
 }
 
 /**

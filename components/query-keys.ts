@@ -42,11 +42,8 @@ export const queryKeys = {
   unitStatus: (unitId: string) => ['unit-status', unitId] as const,
   unitLatestReading: (unitId: string) => ['unit-latest-reading', unitId] as const,
   sensorReadings: (unitId: string) => ['sensor-readings', unitId] as const,
-  /**
-   * Bumped when some unit's condition (alarm, out of range, stale, …) or the
-   * set of units changes, so the list re-sorts without subscribing to every unit.
-   */
-  conditionEpoch: () => ['condition-epoch'] as const,
+  /** The worker's unit view: every watched unit's condition, ranked, and the counts (issue #9). */
+  unitView: () => ['unit-view'] as const,
 };
 
 /** A client for pushed data: nothing goes stale, nothing refetches, nothing is collected. */

@@ -4,10 +4,14 @@
  * Query observers do not re-render.
  */
 import type { Alert, Reading } from '../lib/model';
-import { SEVERITY_RANK } from '../lib/format';
+import { compareAlerts } from '../lib/state/selectors';
+import { HISTORY_LIMIT } from '../lib/state/state';
 
-/** How many readings a unit's history keeps (the contract's `UnitLive.history` bound). */
-export const HISTORY_CAP = 100;
+/** How many readings a unit's history keeps: the worker's one cap (issue #9). */
+export const HISTORY_CAP = HISTORY_LIMIT;
+
+/** The worker's one alert order (issue #9), re-exported for the pages. */
+export { compareAlerts };
 
 /**
  * Appends `incoming` to `prev` (both oldest first by sensor time), drops
@@ -44,14 +48,6 @@ export function newestReading(
   let newest = current ?? null;
   for (const r of incoming) if (!newest || r.at > newest.at) newest = r;
   return newest;
-}
-
-/** Active before acknowledged, then worst severity, then newest. */
-export function compareAlerts(a: Alert, b: Alert): number {
-  if (a.status !== b.status) return a.status === 'active' ? -1 : 1;
-  const bySeverity = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
-  if (bySeverity !== 0) return bySeverity;
-  return b.triggeredAt - a.triggeredAt;
 }
 
 export function applyAlertChanges(

@@ -1,12 +1,12 @@
 /**
- * What a unit's row says about it, from its live status and its range. Pure;
- * shared by rows, the list order and the summary line so they always agree.
+ * How the pages show a unit's condition: words, glyph and tone. Display only:
+ * the condition itself is decided once, in the worker (`lib/state/unit-view.ts`,
+ * issue #9), and arrives with the snapshot and patches.
  */
 import type { Severity } from '../lib/model';
-import type { UnitStatusData } from './query-keys';
+import { CONDITION_GROUP, CONDITION_RANK, type UnitCondition } from '../lib/state/unit-view';
 
-export type UnitCondition =
-  'alarm' | 'high' | 'low' | 'warning' | 'offline' | 'stale' | 'no-data' | 'ok';
+export type { UnitCondition };
 
 export interface ConditionMeta {
   /** Shown beside the icon and read in the row's accessible name. */
@@ -17,57 +17,31 @@ export interface ConditionMeta {
    * U+26D4 rendered as an empty box on Linux without an emoji font.
    */
   icon: string;
-  /** Sort rank, worst highest: alarm, out of range, warning, offline/stale, ok. */
+  /** The worker's rank (worst highest), for "is anything wrong". */
   rank: number;
   tone: 'critical' | 'warning' | 'muted' | 'ok';
 }
 
 export const CONDITION_META: Record<UnitCondition, ConditionMeta> = {
-  alarm: { label: 'alarm', icon: '✖', rank: 6, tone: 'critical' },
-  high: { label: 'out of range high', icon: '▲', rank: 5, tone: 'warning' },
-  low: { label: 'out of range low', icon: '▼', rank: 5, tone: 'warning' },
-  warning: { label: 'warning', icon: '⚠', rank: 4, tone: 'warning' },
-  offline: { label: 'offline', icon: '⊘', rank: 3, tone: 'muted' },
-  stale: { label: 'stale', icon: '◷', rank: 2, tone: 'muted' },
-  'no-data': { label: 'no data', icon: '–', rank: 2, tone: 'muted' },
-  ok: { label: 'normal', icon: '✓', rank: 0, tone: 'ok' },
+  alarm: { label: 'alarm', icon: '✖', rank: CONDITION_RANK.alarm, tone: 'critical' },
+  high: { label: 'out of range high', icon: '▲', rank: CONDITION_RANK.high, tone: 'warning' },
+  low: { label: 'out of range low', icon: '▼', rank: CONDITION_RANK.low, tone: 'warning' },
+  warning: { label: 'warning', icon: '⚠', rank: CONDITION_RANK.warning, tone: 'warning' },
+  offline: { label: 'offline', icon: '⊘', rank: CONDITION_RANK.offline, tone: 'muted' },
+  stale: { label: 'stale', icon: '◷', rank: CONDITION_RANK.stale, tone: 'muted' },
+  'no-data': { label: 'no data', icon: '–', rank: CONDITION_RANK['no-data'], tone: 'muted' },
+  ok: { label: 'normal', icon: '✓', rank: CONDITION_RANK.ok, tone: 'ok' },
 };
 
-export interface RangeLike {
-  tempMin: number | null;
-  tempMax: number | null;
-}
-
-/**
- * A unit in alarm or offline says so first; a reading older than `staleMs`
- * says "stale" rather than claiming the old temperature is current; only a
- * fresh reading is judged against the range.
- */
-export function classifyUnit(
-  range: RangeLike | undefined,
-  status: UnitStatusData | undefined,
-  staleMs: number,
-  now: number,
-): UnitCondition {
-  if (!status) return 'no-data';
-  if (status.state === 'critical') return 'alarm';
-  if (status.state === 'offline') return 'offline';
-  if (status.lastTemperature === null || status.lastReadingAt === null) return 'no-data';
-  if (now - status.lastReadingAt > staleMs) return 'stale';
-  if (range?.tempMax != null && status.lastTemperature > range.tempMax) return 'high';
-  if (range?.tempMin != null && status.lastTemperature < range.tempMin) return 'low';
-  if (status.state === 'warning') return 'warning';
-  return 'ok';
-}
-
+/** Out of range or in alarm: what "Alerts only" keeps beside units with an alert. */
 export function isProblem(condition: UnitCondition): boolean {
-  return (
-    condition === 'alarm' || condition === 'high' || condition === 'low' || condition === 'warning'
-  );
+  return CONDITION_GROUP[condition] === 'outOfRange';
 }
 
+/** Not reporting fresh data: what "Stale only" keeps. */
 export function isStaleLike(condition: UnitCondition): boolean {
-  return condition === 'stale' || condition === 'no-data' || condition === 'offline';
+  const group = CONDITION_GROUP[condition];
+  return group === 'stale' || group === 'noData' || group === 'offline';
 }
 
 export const SEVERITY_ICON: Record<Severity, string> = {

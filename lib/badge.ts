@@ -16,9 +16,9 @@
  */
 import { formatClock } from './format';
 import type { Scope, Severity } from './model';
-import { alertCounts, staleUnitCount, unitsInScope, worstActiveSeverity } from './state/selectors';
 import type { SeverityCounts } from './state/selectors';
 import type { State } from './state/state';
+import { summaryLine, unitView, type UnitView } from './state/unit-view';
 
 /** How long a dropped connection keeps showing the last live badge. */
 export const DEFAULT_BADGE_GRACE_MS = 10_000;
@@ -55,6 +55,11 @@ export interface BadgeInput {
   graceMs?: number;
   /** Local clock. */
   now: number;
+  /**
+   * The unit view the other surfaces show (issue #9: one truth); built from
+   * the other fields when the caller has none.
+   */
+  view?: UnitView;
 }
 
 export type BadgePhase = 'signed-out' | 'starting' | 'watching' | 'off';
@@ -93,17 +98,22 @@ export function badgePhase(input: BadgeInput): BadgePhase {
 /** The badge for a state. Pure: same input, same badge. */
 export function badgeFor(input: BadgeInput): Badge {
   const phase = badgePhase(input);
-  const look = phase === 'watching' ? watchingLook(input) : BADGE_LOOKS[phase];
-  return { ...look, title: titleFor(input, phase) };
+  const view = input.view ?? unitView(input);
+  const look = phase === 'watching' ? watchingLook(view) : BADGE_LOOKS[phase];
+  return { ...look, title: titleFor(input, view, phase) };
 }
 
-function watchingLook(input: BadgeInput): Look {
-  const counts = alertCounts(input.state, input.scope);
-  const worst = worstActiveSeverity(input.state, input.scope);
-  if (worst === null || counts.active.total === 0) {
+/** The worst severity with an active alert, or null. */
+function worstSeverity(view: UnitView): Severity | null {
+  return SEVERITY_ORDER.find((severity) => view.alerts[severity] > 0) ?? null;
+}
+
+function watchingLook(view: UnitView): Look {
+  const worst = worstSeverity(view);
+  if (worst === null || view.alerts.total === 0) {
     return { text: '', color: BADGE_COLORS.info, textColor: TEXT_ON_DARK };
   }
-  const total = counts.active.total;
+  const total = view.alerts.total;
   const color = SEVERITY_COLORS[worst];
   return {
     text: total > BADGE_COUNT_CAP ? `${BADGE_COUNT_CAP}+` : String(total),
@@ -115,7 +125,7 @@ function watchingLook(input: BadgeInput): Look {
 const SEVERITY_ORDER: readonly Severity[] = ['critical', 'unknown', 'warning', 'info'];
 
 /** `2 critical, 1 warning` or '' when there are none. */
-export function severitySummary(counts: SeverityCounts): string {
+export function severitySummary(counts: Omit<SeverityCounts, 'total'>): string {
   return SEVERITY_ORDER.filter((severity) => counts[severity] > 0)
     .map((severity) => `${counts[severity]} ${severity}`)
     .join(', ');
@@ -125,15 +135,15 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-function titleFor(input: BadgeInput, phase: BadgePhase): string {
-  const { state, scope, now } = input;
+function titleFor(input: BadgeInput, view: UnitView, phase: BadgePhase): string {
+  const { state, now } = input;
   const { connection } = state;
   const lines: string[] = [];
   // Sensor times are on the server's clock; show them on ours.
   const lastData =
     connection.lastDataAt === null ? null : connection.lastDataAt - connection.clockOffset;
   const lastDataText = lastData === null ? 'no data yet' : `last data ${formatClock(lastData)}`;
-  const watched = unitsInScope(state, scope).length;
+  const watched = view.entries.length;
   switch (phase) {
     case 'signed-out':
       lines.push(
@@ -159,15 +169,14 @@ function titleFor(input: BadgeInput, phase: BadgePhase): string {
       break;
   }
   if (phase !== 'signed-out') {
-    const counts = alertCounts(state, scope);
-    const active = severitySummary(counts.active);
-    const acknowledged = counts.acknowledged.total;
+    const active = severitySummary(view.alerts);
+    const acknowledged = view.acknowledged;
     lines.push(
       `${active === '' ? 'No active alerts' : `Active alerts: ${active}`}${acknowledged > 0 ? `; ${acknowledged} acknowledged` : ''}`,
     );
-    lines.push(
-      `${plural(staleUnitCount(state, scope, input.staleMs, now), 'stale unit', 'stale units')}`,
-    );
+    lines.push(plural(view.counts.stale, 'stale unit', 'stale units'));
+    // The popup's summary line, word for word (issue #9).
+    lines.push(summaryLine(view));
   }
   lines.push(
     connection.lastEventAt === null

@@ -4,17 +4,44 @@
  * request is validated here: a malformed one gets a `bad-request` answer, and
  * no answer ever contains a token.
  */
-import { jwtExpiry } from './auth';
-import type { BackgroundApi } from './background';
-import type { CommandError, CommandRequest, Result, Snapshot } from './messages';
+import type { ApiClient } from './api';
+import { apiFailure, NO_ORGANIZATION } from './api-errors';
+import { jwtExpiry, type TokenStore } from './auth';
+import * as v from 'valibot';
+import {
+  CommandRequestSchema,
+  type CommandError,
+  type CommandRequest,
+  type Result,
+  type Snapshot,
+} from './messages';
 import type { Preferences, Scope, SessionInfo } from './model';
 import { normalizeMe, normalizeTokens } from './normalize';
 import { parseServerUrl } from './server-url';
-import type { ApiError } from './api';
+import type { Session } from './session';
 
-const MAX_TEXT = 4096;
+/**
+ * What the commands need, and nothing more (issue #9: the commands and the
+ * background root imported each other). The root passes these.
+ */
+export interface CommandDeps {
+  /** Resolves once the worker has read its storage. */
+  ready: Promise<void>;
+  now(): number;
+  snapshot(): Snapshot;
+  /** A client for a server the user is signing in to. */
+  api(origin: string): ApiClient | null;
+  tokens: Pick<TokenStore, 'save'>;
+  session: Pick<Session, 'begin' | 'end' | 'acknowledge' | 'directory'>;
+  preferences(): Preferences;
+  setPreferences(preferences: Preferences): Promise<void>;
+  setScope(scope: Scope): Promise<void>;
+  snooze(alertId: string, minutes: number): Promise<void>;
+  testNotification(): Promise<void>;
+  diagnosticsText(): string;
+}
 
-export function createCommandHandler(app: BackgroundApi) {
+export function createCommandHandler(app: CommandDeps) {
   return async function handle(message: unknown): Promise<Result<unknown>> {
     const request = parseRequest(message);
     if (request === null) return fail('bad-request', 'Unknown or malformed command');
@@ -27,7 +54,7 @@ export function createCommandHandler(app: BackgroundApi) {
   };
 }
 
-async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<unknown>> {
+async function run(app: CommandDeps, request: CommandRequest): Promise<Result<unknown>> {
   switch (request.type) {
     case 'snapshot':
       return ok<Snapshot>(app.snapshot());
@@ -36,7 +63,7 @@ async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<
     case 'sign-in-token':
       return signInWithToken(app, request.serverUrl, request.accessToken);
     case 'sign-out':
-      await app.end();
+      await app.session.end();
       return ok(null);
     case 'set-scope':
       await app.setScope(request.scope);
@@ -47,7 +74,7 @@ async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<
       return ok(next);
     }
     case 'acknowledge':
-      return app.acknowledge(request.alertId);
+      return app.session.acknowledge(request.alertId);
     case 'snooze':
       await app.snooze(request.alertId, request.minutes);
       return ok(null);
@@ -55,14 +82,14 @@ async function run(app: BackgroundApi, request: CommandRequest): Promise<Result<
       await app.testNotification();
       return ok(null);
     case 'directory':
-      return app.refreshDirectory();
+      return app.session.directory();
     case 'diagnostics-text':
       return ok(app.diagnosticsText());
   }
 }
 
 async function signIn(
-  app: BackgroundApi,
+  app: CommandDeps,
   request: Extract<CommandRequest, { type: 'sign-in' }>,
 ): Promise<Result<SessionInfo>> {
   const server = parseServerUrl(request.serverUrl);
@@ -70,11 +97,7 @@ async function signIn(
   const api = app.api(server.origin);
   if (api === null) return fail('invalid-url', 'Enter the server URL');
   const login = await api.login(request.email.trim(), request.password);
-  if (!login.ok) {
-    if (login.error.kind === 'unauthorized')
-      return fail('wrong-credentials', 'Wrong email or password');
-    return failFromApi(login.error);
-  }
+  if (!login.ok) return { ok: false, error: apiFailure(login.error, 'sign-in') };
   const tokens = normalizeTokens(login.value, { now: app.now() });
   if (!tokens.ok) return fail('server-error', 'The server sent an unreadable sign-in answer');
   const session = await sessionFor(app, server.origin, tokens.value.accessToken, {
@@ -83,12 +106,12 @@ async function signIn(
   });
   if (!session.ok) return session;
   await app.tokens.save(tokens.value, request.keepSignedIn);
-  await app.begin(session.data);
+  await app.session.begin(session.data);
   return session;
 }
 
 async function signInWithToken(
-  app: BackgroundApi,
+  app: CommandDeps,
   serverUrl: string,
   accessToken: string,
 ): Promise<Result<SessionInfo>> {
@@ -105,12 +128,12 @@ async function signInWithToken(
   });
   if (!session.ok) return session;
   await app.tokens.save({ accessToken: token, refreshToken: null, expiresAt }, false);
-  await app.begin(session.data);
+  await app.session.begin(session.data);
   return session;
 }
 
 async function sessionFor(
-  app: BackgroundApi,
+  app: CommandDeps,
   origin: string,
   token: string,
   how: Pick<SessionInfo, 'keepSignedIn' | 'method'>,
@@ -124,16 +147,16 @@ async function sessionFor(
         ? fail('token-invalid', 'The server did not accept this access token')
         : fail('wrong-credentials', 'The server did not accept the sign-in');
     }
-    return failFromApi(me.error);
+    return { ok: false, error: apiFailure(me.error, 'account') };
   }
+  // A user without an organization is not an unreadable account (issue #9): say what is wrong.
+  if (hasNoOrganization(me.value)) return { ok: false, error: NO_ORGANIZATION };
   const account = normalizeMe(me.value, { now: app.now() });
   if (!account.ok) return fail('server-error', 'The server sent an unreadable account');
   const a = account.value;
   const membership =
     a.organizations.find((o) => o.organizationId === a.primaryOrganizationId) ?? a.organizations[0];
-  if (membership === undefined) {
-    return fail('permission-denied', 'This account has no access to an organization');
-  }
+  if (membership === undefined) return { ok: false, error: NO_ORGANIZATION };
   return ok({
     serverUrl: origin,
     userId: a.userId,
@@ -146,28 +169,6 @@ async function sessionFor(
   });
 }
 
-function failFromApi(error: ApiError): Result<never> {
-  switch (error.kind) {
-    case 'unreachable':
-      return fail(
-        'server-unreachable',
-        'The server cannot be reached. Check the URL and your connection.',
-      );
-    case 'unauthorized':
-      return fail('token-expired', 'The session has expired; sign in again');
-    case 'invalid-body':
-      return fail('server-error', error.message);
-    case 'redirected':
-      return fail('server-error', error.message);
-    case 'superseded':
-      return fail('not-signed-in', error.message);
-    case 'http':
-      if (error.status === 403) return fail('permission-denied', error.message);
-      if (error.status === 404) return fail('not-found', error.message);
-      return fail('server-error', error.message);
-  }
-}
-
 function ok<T>(data: T): Result<T> {
   return { ok: true, data };
 }
@@ -178,123 +179,22 @@ function fail(code: CommandError['code'], message: string): Result<never> {
 
 // -- request validation ------------------------------------------------------
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `/api/auth/me` of a user who belongs to no organization: no primary one, no memberships. */
+const NoOrganizationSchema = v.looseObject({
+  primaryOrganizationId: v.nullish(v.never()),
+  organizations: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(0))),
+});
+
+function hasNoOrganization(raw: unknown): boolean {
+  return v.is(NoOrganizationSchema, raw);
 }
 
-function text(value: unknown, max = MAX_TEXT): value is string {
-  return typeof value === 'string' && value.length <= max;
-}
-
-function ids(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= 10_000 && value.every((v) => text(v, 128));
-}
-
-function parseScope(value: unknown): Scope | null {
-  if (!isRecord(value)) return null;
-  if (value.kind === 'organization') return { kind: 'organization' };
-  if (value.kind === 'selection' && ids(value.siteIds) && ids(value.unitIds)) {
-    return { kind: 'selection', siteIds: [...value.siteIds], unitIds: [...value.unitIds] };
-  }
-  return null;
-}
-
-const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-function parsePreferences(value: unknown): Partial<Preferences> | null {
-  if (!isRecord(value)) return null;
-  const out: Partial<Preferences> = {};
-  if ('minSeverity' in value) {
-    if (
-      value.minSeverity !== 'info' &&
-      value.minSeverity !== 'warning' &&
-      value.minSeverity !== 'critical'
-    )
-      return null;
-    out.minSeverity = value.minSeverity;
-  }
-  if ('quietHours' in value) {
-    const q = value.quietHours;
-    if (!isRecord(q) || typeof q.enabled !== 'boolean' || !text(q.start, 5) || !text(q.end, 5))
-      return null;
-    if (!CLOCK.test(q.start) || !CLOCK.test(q.end)) return null;
-    out.quietHours = { enabled: q.enabled, start: q.start, end: q.end };
-  }
-  if ('mutedSiteIds' in value) {
-    if (!ids(value.mutedSiteIds)) return null;
-    out.mutedSiteIds = [...value.mutedSiteIds];
-  }
-  if ('renotifyMinutes' in value) {
-    const n = value.renotifyMinutes;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 24 * 60) return null;
-    out.renotifyMinutes = n;
-  }
-  if ('tempScale' in value) {
-    if (value.tempScale !== 'unit' && value.tempScale !== 'C' && value.tempScale !== 'F')
-      return null;
-    out.tempScale = value.tempScale;
-  }
-  if ('staleMinutes' in value) {
-    const n = value.staleMinutes;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 24 * 60) return null;
-    out.staleMinutes = n;
-  }
-  if ('dashboardUrlTemplate' in value) {
-    if (!text(value.dashboardUrlTemplate, 2000)) return null;
-    out.dashboardUrlTemplate = value.dashboardUrlTemplate;
-  }
-  return out;
-}
-
-/** The request, if it is one of ours and well formed; `null` otherwise. */
+/**
+ * The request, if it is one of ours and well formed; `null` otherwise.
+ * Checked by `CommandRequestSchema` (lib/messages.ts), which keeps only the
+ * fields a command has.
+ */
 export function parseRequest(message: unknown): CommandRequest | null {
-  if (!isRecord(message) || typeof message.type !== 'string') return null;
-  const m = message;
-  switch (m.type) {
-    case 'snapshot':
-    case 'sign-out':
-    case 'test-notification':
-    case 'directory':
-    case 'diagnostics-text':
-      return { type: m.type };
-    case 'sign-in':
-      return text(m.serverUrl) &&
-        text(m.email, 320) &&
-        text(m.password) &&
-        typeof m.keepSignedIn === 'boolean'
-        ? {
-            type: 'sign-in',
-            serverUrl: m.serverUrl,
-            email: m.email,
-            password: m.password,
-            keepSignedIn: m.keepSignedIn,
-          }
-        : null;
-    case 'sign-in-token':
-      return text(m.serverUrl) && text(m.accessToken, 16_384)
-        ? { type: 'sign-in-token', serverUrl: m.serverUrl, accessToken: m.accessToken }
-        : null;
-    case 'set-scope': {
-      const scope = parseScope(m.scope);
-      return scope === null ? null : { type: 'set-scope', scope };
-    }
-    case 'set-preferences': {
-      const preferences = parsePreferences(m.preferences);
-      return preferences === null ? null : { type: 'set-preferences', preferences };
-    }
-    case 'acknowledge':
-      return text(m.alertId, 128) && m.alertId.length > 0
-        ? { type: 'acknowledge', alertId: m.alertId }
-        : null;
-    case 'snooze':
-      return text(m.alertId, 128) &&
-        typeof m.minutes === 'number' &&
-        Number.isInteger(m.minutes) &&
-        m.minutes > 0 &&
-        m.minutes <= 24 * 60
-        ? { type: 'snooze', alertId: m.alertId, minutes: m.minutes }
-        : null;
-    default:
-      return null;
-  }
+  const result = v.safeParse(CommandRequestSchema, message);
+  return result.success ? result.output : null;
 }

@@ -3,7 +3,7 @@
  * page. Temperatures are stored in the unit's own scale and converted here,
  * only for display.
  */
-import type { TempUnit } from './protocol';
+import type { TempUnit, WireAlertType, WireSeverity } from './protocol';
 import type { Preferences, Severity } from './model';
 
 /** Converts a temperature between scales. */
@@ -81,13 +81,24 @@ export const SEVERITY_RANK: Record<Severity, number> = {
   info: 1,
 };
 
+/** Human names for the protocol's severities (a record: a new one must be named). */
+export const SEVERITY_LABELS: Record<WireSeverity, string> = {
+  critical: 'Critical',
+  warning: 'Warning',
+  info: 'Info',
+};
+
 export function severityLabel(severity: Severity, raw: string): string {
   if (severity === 'unknown') return raw ? raw.slice(0, 40) : 'Unknown';
-  return severity.charAt(0).toUpperCase() + severity.slice(1);
+  return SEVERITY_LABELS[severity];
 }
 
-/** Human names for alert types; unknown types show the server's label. */
-export const ALERT_TYPE_LABELS: Record<string, string> = {
+/**
+ * Human names for the protocol's alert types, keyed by `ALERT_TYPES` (issue
+ * #9): a type added to the protocol fails to compile here until it is named.
+ * Unknown types show the server's label.
+ */
+export const ALERT_TYPE_LABELS: Record<WireAlertType, string> = {
   alarm_active: 'Temperature alarm',
   monitoring_interrupted: 'Monitoring interrupted',
   missed_manual_entry: 'Missed manual entry',
@@ -98,7 +109,11 @@ export const ALERT_TYPE_LABELS: Record<string, string> = {
 };
 
 export function alertTypeLabel(type: string, raw: string): string {
-  return ALERT_TYPE_LABELS[type] ?? (raw ? raw.slice(0, 60) : 'Alert');
+  return (
+    (Object.hasOwn(ALERT_TYPE_LABELS, type)
+      ? ALERT_TYPE_LABELS[type as WireAlertType]
+      : undefined) ?? (raw ? raw.slice(0, 60) : 'Alert')
+  );
 }
 
 /** What a dashboard link template can refer to; missing parts become empty. */

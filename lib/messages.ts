@@ -6,6 +6,8 @@
  * page connects, then coalesced `patch`es. The popup and options page never
  * talk to the network themselves.
  */
+import * as v from 'valibot';
+import type { UnitView } from './state/unit-view';
 import type {
   Alert,
   ConnectionInfo,
@@ -44,6 +46,8 @@ export interface Snapshot {
   units: Record<string, UnitLive>;
   /** Open alerts (active and acknowledged) in scope, worst first. */
   alerts: Alert[];
+  /** Every watched unit's condition, ranked, and the counts: the pages display it (issue #9). */
+  view: UnitView;
   diagnostics: Diagnostics;
   /** Background clock when the snapshot was taken. */
   at: number;
@@ -65,6 +69,8 @@ export interface Patch {
   /** Units whose `latest` or `state` changed. */
   units?: Record<string, Pick<UnitLive, 'latest' | 'state'>>;
   alerts?: { upsert: Alert[]; remove: string[] };
+  /** The whole unit view, when it changed. */
+  view?: UnitView;
   diagnostics?: Diagnostics;
   at: number;
 }
@@ -86,6 +92,7 @@ export type CommandErrorCode =
   | 'insecure-url'
   | 'invalid-url'
   | 'permission-denied'
+  | 'no-organization'
   | 'not-signed-in'
   | 'already-acknowledged'
   | 'not-found'
@@ -137,3 +144,89 @@ export interface Commands {
 export type CommandType = keyof Commands;
 export type CommandRequest = Commands[CommandType]['request'];
 export type CommandResponse<K extends CommandType> = Result<Commands[K]['response']>;
+
+// ---------------------------------------------------------------------------
+// Schemas (issue #9): the pages' messages are checked with valibot like the
+// wire payloads, and the types above are checked against them at compile time.
+// ---------------------------------------------------------------------------
+
+const MAX_TEXT = 4096;
+const text = (max = MAX_TEXT) => v.pipe(v.string(), v.maxLength(max));
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+const ids = v.pipe(v.array(text(128)), v.maxLength(10_000));
+const minutes = (min: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(24 * 60));
+const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/));
+
+export const ScopeSchema = v.variant('kind', [
+  v.object({ kind: v.literal('organization') }),
+  v.object({ kind: v.literal('selection'), siteIds: ids, unitIds: ids }),
+]);
+
+export const PreferencesPatchSchema = v.partial(
+  v.object({
+    minSeverity: v.picklist(['info', 'warning', 'critical']),
+    quietHours: v.object({ enabled: v.boolean(), start: clock, end: clock }),
+    mutedSiteIds: ids,
+    renotifyMinutes: minutes(0),
+    tempScale: v.picklist(['unit', 'C', 'F']),
+    staleMinutes: minutes(1),
+    dashboardUrlTemplate: text(2000),
+  }),
+);
+
+/** Every command a page may send; anything else is answered `bad-request`. */
+export const CommandRequestSchema = v.variant('type', [
+  v.object({ type: v.literal('snapshot') }),
+  v.object({
+    type: v.literal('sign-in'),
+    serverUrl: text(),
+    email: text(320),
+    password: text(),
+    keepSignedIn: v.boolean(),
+  }),
+  v.object({ type: v.literal('sign-in-token'), serverUrl: text(), accessToken: text(16_384) }),
+  v.object({ type: v.literal('sign-out') }),
+  v.object({ type: v.literal('set-scope'), scope: ScopeSchema }),
+  v.object({ type: v.literal('set-preferences'), preferences: PreferencesPatchSchema }),
+  v.object({ type: v.literal('acknowledge'), alertId: id }),
+  v.object({ type: v.literal('snooze'), alertId: text(128), minutes: minutes(1) }),
+  v.object({ type: v.literal('test-notification') }),
+  v.object({ type: v.literal('directory') }),
+  v.object({ type: v.literal('diagnostics-text') }),
+]);
+
+/** Page -> background over the live port. */
+export const PortInSchema = v.variant('type', [
+  v.object({ type: v.literal('hold'), entity: v.picklist(['site', 'unit']), id }),
+  v.object({ type: v.literal('release'), entity: v.picklist(['site', 'unit']), id }),
+]);
+
+/**
+ * Background -> page. Checked shallowly on purpose: it comes from our own
+ * worker (the sender is checked), and a deep check of a 1,000-unit snapshot
+ * would cost the popup its time to data.
+ */
+export const PortOutSchema = v.variant('type', [
+  v.object({ type: v.literal('snapshot'), snapshot: v.looseObject({}) }),
+  v.object({ type: v.literal('patch'), patch: v.looseObject({}) }),
+]);
+
+/** A command's answer, as the page receives it. */
+export const ResultSchema = v.variant('ok', [
+  v.looseObject({ ok: v.literal(true), data: v.unknown() }),
+  v.object({
+    ok: v.literal(false),
+    error: v.object({ code: v.string(), message: v.string() }),
+  }),
+]);
+
+/** Compile-time: the hand-written types and the schemas describe the same messages. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemasMatchTypes: [
+  Same<v.InferOutput<typeof CommandRequestSchema>, CommandRequest>,
+  Same<v.InferOutput<typeof PortInSchema>, PortIn>,
+  Same<v.InferOutput<typeof ScopeSchema>, Scope>,
+  Same<v.InferOutput<typeof PreferencesPatchSchema>, Partial<Preferences>>,
+] = [true, true, true, true];
+void schemasMatchTypes;

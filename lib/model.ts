@@ -4,21 +4,17 @@
  * receive. Times are epoch milliseconds; temperatures stay in the unit's own
  * scale (`UnitInfo.tempUnit`) and are converted only for display.
  */
-import type { TempUnit, ThresholdSide } from './protocol';
+import type { TempUnit, ThresholdSide, WireAlertType, WireSeverity } from './protocol';
 
-/** Known severities plus `unknown` for values a newer server may send. */
-export type Severity = 'critical' | 'warning' | 'info' | 'unknown';
+/** The protocol's severities plus `unknown` for values a newer server may send. */
+export type Severity = WireSeverity | 'unknown';
 
-/** Known alert types plus `other` for values a newer server may send. */
-export type AlertType =
-  | 'alarm_active'
-  | 'monitoring_interrupted'
-  | 'missed_manual_entry'
-  | 'low_battery'
-  | 'sensor_fault'
-  | 'door_open'
-  | 'calibration_due'
-  | 'other';
+/**
+ * The protocol's alert types plus `other` for values a newer server may send.
+ * Derived from `ALERT_TYPES` (issue #9): adding a type there is one change,
+ * and every label record keyed by it fails to compile until it names it.
+ */
+export type AlertType = WireAlertType | 'other';
 
 /** Live state of a unit as `unit:state:changed` reports it. */
 export type UnitState = 'normal' | 'warning' | 'critical' | 'offline' | 'unknown';

@@ -44,8 +44,9 @@ interface EventSurface<Listener> {
 /** The part of `browser.notifications` the click wiring listens to. */
 export interface NotificationEventsSurface {
   onClicked: EventSurface<(notificationId: string) => void>;
-  onButtonClicked: EventSurface<(notificationId: string, buttonIndex: number) => void>;
-  onClosed: EventSurface<(notificationId: string, byUser: boolean) => void>;
+  /** Missing where the browser has no notification buttons (Firefox): feature-detected. */
+  onButtonClicked?: EventSurface<(notificationId: string, buttonIndex: number) => void>;
+  onClosed?: EventSurface<(notificationId: string, byUser: boolean) => void>;
 }
 
 export interface NotifierOptions {
@@ -205,11 +206,11 @@ export function listenToNotifications(
   const button = (id: string, index: number) => void handleButtonClicked(id, index, handlers);
   const closed = (id: string, byUser: boolean) => void handleClosed(id, byUser, handlers);
   events.onClicked.addListener(clicked);
-  events.onButtonClicked.addListener(button);
-  events.onClosed.addListener(closed);
+  events.onButtonClicked?.addListener(button);
+  events.onClosed?.addListener(closed);
   return () => {
     events.onClicked.removeListener(clicked);
-    events.onButtonClicked.removeListener(button);
-    events.onClosed.removeListener(closed);
+    events.onButtonClicked?.removeListener(button);
+    events.onClosed?.removeListener(closed);
   };
 }

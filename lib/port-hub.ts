@@ -11,10 +11,11 @@
  */
 import type { Browser } from 'wxt/browser';
 import type { Alert, Reading } from './model';
+import * as v from 'valibot';
 import {
   LIVE_PORT,
+  PortInSchema,
   type Patch,
-  type PortIn,
   type PortOut,
   type Snapshot,
   type UnitLive,
@@ -40,6 +41,11 @@ export interface PortHubDeps {
    * popup with 1,000 units paints its rows before the sparklines arrive.
    */
   backfill?: () => NonNullable<Patch['readings']>[];
+  /**
+   * Called right before a patch goes out, to add what is cheaper to build
+   * once per flush than once per event (the unit view, issue #9).
+   */
+  beforeFlush?: () => void;
   now: () => number;
 }
 
@@ -72,6 +78,7 @@ export function createPortHub(deps: PortHubDeps): PortHub {
   let pending: Patch | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let microtask = false;
+  let flushing = false;
   let lastFlush = 0;
 
   const holdKey = (entity: 'site' | 'unit', id: string) => `${entity}\u0000${id}`;
@@ -120,16 +127,26 @@ export function createPortHub(deps: PortHubDeps): PortHub {
 
   function flush(): void {
     timer = null;
+    if (deps.beforeFlush !== undefined && pending !== null) {
+      flushing = true;
+      try {
+        deps.beforeFlush();
+      } finally {
+        flushing = false;
+      }
+    }
     const patch = pending;
     pending = null;
     if (patch === null || ports.size === 0) return;
+    // Nothing but a wake-up for `beforeFlush`, which added nothing.
+    if (Object.keys(patch).length === 1) return;
     lastFlush = deps.now();
     patch.at = lastFlush;
     for (const port of [...ports.keys()]) post(port, { type: 'patch', patch });
   }
 
   function schedule(): void {
-    if (timer !== null || microtask) return;
+    if (timer !== null || microtask || flushing) return;
     const wait = PATCH_INTERVAL_MS - (deps.now() - lastFlush);
     if (wait <= 0) {
       // Idle: send as soon as the current event is fully handled (everything
@@ -166,18 +183,6 @@ export function createPortHub(deps: PortHubDeps): PortHub {
     setTimeout(next, 0);
   }
 
-  function isPortIn(message: unknown): message is PortIn {
-    if (typeof message !== 'object' || message === null) return false;
-    const m = message as Record<string, unknown>;
-    return (
-      (m.type === 'hold' || m.type === 'release') &&
-      (m.entity === 'site' || m.entity === 'unit') &&
-      typeof m.id === 'string' &&
-      m.id.length > 0 &&
-      m.id.length <= 128
-    );
-  }
-
   return {
     accept(port) {
       if (port.name !== LIVE_PORT || !deps.isTrusted(port)) {
@@ -186,8 +191,11 @@ export function createPortHub(deps: PortHubDeps): PortHub {
       }
       ports.set(port, new Map());
       port.onMessage.addListener((message: unknown) => {
-        if (!isPortIn(message)) return;
-        hold(port, message.entity, message.id, message.type === 'hold' ? 1 : -1);
+        // Checked by its schema (lib/messages.ts); anything else is ignored.
+        const parsed = v.safeParse(PortInSchema, message);
+        if (!parsed.success) return;
+        const { entity, id, type } = parsed.output;
+        hold(port, entity, id, type === 'hold' ? 1 : -1);
       });
       port.onDisconnect.addListener(() => drop(port));
       sendSnapshot(port);
@@ -210,6 +218,7 @@ export function createPortHub(deps: PortHubDeps): PortHub {
       if (part.scope) patch.scope = part.scope;
       if ('directory' in part) patch.directory = part.directory;
       if (part.diagnostics) patch.diagnostics = part.diagnostics;
+      if (part.view) patch.view = part.view;
       if (part.readings) {
         const readings = (patch.readings ??= {});
         for (const batch of part.readings) {

@@ -21,10 +21,18 @@ const ERROR_TITLES: Partial<Record<CommandErrorCode, string>> = {
   'permission-denied': 'Frostline was not allowed to reach that server.',
 };
 
-function errorText(error: CommandError): string {
+/** Ignores case and the final full stop, so a title and a message that say the same are one. */
+const same = (a: string, b: string) =>
+  a.trim().replace(/\.$/, '').toLowerCase() === b.trim().replace(/\.$/, '').toLowerCase();
+
+/**
+ * The title for the error's code, then the server's detail when it adds
+ * something (issue #9: "Wrong email or password. Wrong email or password").
+ */
+export function errorText(error: CommandError): string {
   const title = ERROR_TITLES[error.code];
   if (!title) return error.message;
-  return error.message && error.message !== title ? `${title} ${error.message}` : title;
+  return error.message && !same(error.message, title) ? `${title} ${error.message}` : title;
 }
 
 function SignedIn({ session }: { session: SessionInfo }) {

@@ -65,7 +65,7 @@ export function Popup() {
           siteName={detail.siteName}
           areaName={detail.areaName}
           tempScale={tempScale}
-          staleMs={overview.staleMs}
+          condition={detail.condition}
           now={overview.now}
           onClose={close}
         />

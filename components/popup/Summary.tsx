@@ -1,36 +1,26 @@
 import { formatAge } from '../../lib/format';
+import { summaryLine } from '../../lib/state/unit-view';
 import { CONDITION_META, SEVERITY_ICON } from '../unit-condition';
 import type { UnitOverview } from './use-unit-overview';
 
 /**
- * `2 critical · 1 warning · 3 stale`, or `All 24 units in range`; led by the
- * active alerts when there are any (`1 active alert · all 24 units in range`),
- * so the line never calls everything fine above an alert that needs action.
+ * The worker's summary line (issue #9): active alerts by severity, then units
+ * out of range / offline / stale / without data, then how many are in range.
+ * The badge's tooltip carries the same line, from the same view.
  */
 export function summaryText(overview: UnitOverview): string {
-  const { critical, warning, stale, offline } = overview.counts;
-  const parts: string[] = [];
-  if (critical) parts.push(`${critical} critical`);
-  if (warning) parts.push(`${warning} warning`);
-  if (stale) parts.push(`${stale} stale`);
-  if (offline) parts.push(`${offline} offline`);
-  const total = overview.entries.length;
-  const alerts = overview.activeAlerts.total;
-  const alertText = alerts === 1 ? '1 active alert' : `${alerts} active alerts`;
-  if (parts.length) return alerts ? `${alertText} · ${parts.join(' · ')}` : parts.join(' · ');
-  if (total === 0) return alerts ? alertText : 'No units in scope';
-  const inRange = total === 1 ? 'the 1 unit is in range' : `all ${total} units in range`;
-  return alerts ? `${alertText} · ${inRange}` : inRange.charAt(0).toUpperCase() + inRange.slice(1);
+  return summaryLine(overview.view);
 }
 
 /** The icon of what makes the line's tone: the worst alert, else the worst unit. */
 function summaryIcon(overview: UnitOverview, tone: string): string {
-  const { activeAlerts, worst } = overview;
+  const { worst } = overview;
+  const alerts = overview.view.alerts;
   if (tone === 'ok') return '✓';
-  if (activeAlerts.critical) return SEVERITY_ICON.critical;
+  if (alerts.critical) return SEVERITY_ICON.critical;
   if (worst !== null && worst.rank > 0) return CONDITION_META[worst.condition].icon;
-  if (activeAlerts.warning) return SEVERITY_ICON.warning;
-  if (activeAlerts.info) return SEVERITY_ICON.info;
+  if (alerts.unknown || alerts.warning) return SEVERITY_ICON.warning;
+  if (alerts.info) return SEVERITY_ICON.info;
   return '…';
 }
 
@@ -52,13 +42,13 @@ export function Summary({
   const text = live ? counted : `Last known: ${counted.charAt(0).toLowerCase()}${counted.slice(1)}`;
   const worst = overview.worst;
   const showWorst = worst !== null && worst.rank > 0;
-  const { counts, activeAlerts } = overview;
+  const { counts, conditions, alerts } = overview.view;
   const tone =
-    counts.critical || activeAlerts.critical
+    conditions.alarm || alerts.critical
       ? 'critical'
-      : counts.warning || activeAlerts.warning
+      : counts.outOfRange || alerts.warning || alerts.unknown
         ? 'warning'
-        : counts.stale + counts.offline + activeAlerts.info || !live
+        : counts.stale + counts.offline + counts.noData + alerts.info || !live
           ? 'muted'
           : 'ok';
   return (

@@ -17,7 +17,7 @@ import type { Preferences, UnitInfo } from '../../lib/model';
 import { useAlertHistory, useSensorReadings, useUnitStatus } from '../live-data';
 import { useRealtimeSubscription } from '../RealtimeProvider';
 import { Sparkline } from '../Sparkline';
-import { classifyUnit, CONDITION_META, SEVERITY_ICON } from '../unit-condition';
+import { CONDITION_META, SEVERITY_ICON, type UnitCondition } from '../unit-condition';
 import { useDashboardLink } from '../use-dashboard-link';
 
 export interface UnitDetailProps {
@@ -25,7 +25,8 @@ export interface UnitDetailProps {
   siteName: string;
   areaName: string;
   tempScale: Preferences['tempScale'];
-  staleMs: number;
+  /** The worker's word on the unit, the same the row shows (issue #9). */
+  condition: UnitCondition;
   now: number;
   onClose(): void;
 }
@@ -40,7 +41,7 @@ export function UnitDetail({
   siteName,
   areaName,
   tempScale,
-  staleMs,
+  condition,
   now,
   onClose,
 }: UnitDetailProps) {
@@ -56,7 +57,6 @@ export function UnitDetail({
     (v: number) => showTemperature(v, info.tempUnit, tempScale),
     [info.tempUnit, tempScale],
   );
-  const condition = classifyUnit(info, status, staleMs, now);
   const meta = CONDITION_META[condition];
 
   useEffect(() => {

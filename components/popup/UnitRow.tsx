@@ -8,14 +8,15 @@ import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/
 import type { Preferences, UnitInfo } from '../../lib/model';
 import { useLatestReading, useSensorReadings, useUnitStatus } from '../live-data';
 import { Sparkline } from '../Sparkline';
-import { classifyUnit, CONDITION_META } from '../unit-condition';
+import { CONDITION_META, type UnitCondition } from '../unit-condition';
 import { RowProfilerContext } from './row-profiler';
 
 export interface UnitRowProps {
   info: UnitInfo;
   tempScale: Preferences['tempScale'];
-  staleMs: number;
-  /** Server-clock now. */
+  /** The worker's word on the unit (issue #9): the row shows it, it does not decide it. */
+  condition: UnitCondition;
+  /** Server-clock now, for the age. */
   now: number;
   /** False when the popup is not live: values are "last known". */
   live: boolean;
@@ -36,11 +37,20 @@ export const UnitRow = memo(function UnitRow(props: UnitRowProps) {
   );
 });
 
-function UnitRowView({ info, tempScale, staleMs, now, live, onOpen }: UnitRowProps) {
+/** The row's accessible name: unit, temperature (or "last known") and the worker's condition. */
+export function rowLabel(
+  name: string,
+  temperature: string,
+  lastKnown: boolean,
+  condition: UnitCondition,
+): string {
+  return `${name}, ${lastKnown ? 'last known ' : ''}${temperature}, ${CONDITION_META[condition].label}`;
+}
+
+function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowProps) {
   const status = useUnitStatus(info.id);
   const latest = useLatestReading(info.id);
   const history = useSensorReadings(info.id);
-  const condition = classifyUnit(info, status, staleMs, now);
   const meta = CONDITION_META[condition];
   const format = useCallback(
     (v: number) => showTemperature(v, info.tempUnit, tempScale),
@@ -49,7 +59,12 @@ function UnitRowView({ info, tempScale, staleMs, now, live, onOpen }: UnitRowPro
   const temperature =
     status?.lastTemperature != null ? format(status.lastTemperature) : 'no reading';
   const age = status?.lastReadingAt != null ? formatAge(now - status.lastReadingAt) : null;
-  const label = `${info.name}, ${live || status?.lastTemperature == null ? '' : 'last known '}${temperature}, ${meta.label}`;
+  const label = rowLabel(
+    info.name,
+    temperature,
+    !(live || status?.lastTemperature == null),
+    condition,
+  );
   return (
     <li className={`unit-row tone-${meta.tone}`} aria-label={label} data-condition={condition}>
       <button type="button" className="unit-name" onClick={() => onOpen(info.id)}>

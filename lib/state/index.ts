@@ -3,3 +3,4 @@ export * from './state';
 export * from './reduce';
 export * from './selectors';
 export * from './history';
+export * from './unit-view';

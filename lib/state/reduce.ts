@@ -55,7 +55,7 @@ import {
 export function reduce(state: State, event: StateEvent): State {
   switch (event.type) {
     case 'readings':
-      return reduceReadings(state, event.batches, event.receivedAt);
+      return reduceReadings(state, event.batches, event.receivedAt, event.resync === true);
     case 'alert/triggered':
       return received(alertTriggered(state, event.alert), event.receivedAt, 1);
     case 'alert/acknowledged':
@@ -156,6 +156,7 @@ function reduceReadings(
   state: State,
   batches: readonly ReadingsBatch[],
   receivedAt: number,
+  resync = false,
 ): State {
   let units: Map<string, UnitLiveState> | null = null;
   let lastDataAt = state.connection.lastDataAt;
@@ -192,7 +193,7 @@ function reduceReadings(
     diagnostics: {
       ...next.diagnostics,
       readingsReceived: next.diagnostics.readingsReceived + readingsReceived,
-      duplicatesDropped: next.diagnostics.duplicatesDropped + duplicates,
+      duplicatesDropped: next.diagnostics.duplicatesDropped + (resync ? 0 : duplicates),
     },
   };
   return refused > 0 ? dropped(reduced, 'ghost-unit', refused) : reduced;

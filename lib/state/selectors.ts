@@ -63,24 +63,14 @@ export function unitsInScope(state: State, scope: Scope): string[] {
   return [...ids];
 }
 
-/** How many watched units are stale. */
-export function staleUnitCount(
-  state: State,
-  scope: Scope,
-  staleMs: number,
-  now: number = state.now,
-): number {
-  let count = 0;
-  for (const unitId of unitsInScope(state, scope)) {
-    const live = state.units.get(unitId);
-    if (isStale(live ?? { unitId, latest: null }, state, staleMs, now)) count += 1;
-  }
-  return count;
-}
-
-/** Worst first (SEVERITY_RANK), then newest, then by id for a stable order. */
+/**
+ * The one alert order (issue #9: the worker and the pages sorted differently):
+ * active before acknowledged, then worst first (SEVERITY_RANK), then newest,
+ * then by id for a stable order.
+ */
 export function compareAlerts(a: Alert, b: Alert): number {
   return (
+    (a.status === b.status ? 0 : a.status === 'active' ? -1 : 1) ||
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
     b.triggeredAt - a.triggeredAt ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
@@ -105,14 +95,10 @@ export function activeAlerts(state: State, scope?: Scope): Alert[] {
 
 /** All open alerts (optionally in scope): active ones first, each group worst first. */
 export function openAlerts(state: State, scope?: Scope): Alert[] {
-  const inScope = alertsWhere(
+  return alertsWhere(
     state,
     (alert) => scope === undefined || isAlertInScope(state, scope, alert.unitId),
   );
-  return [
-    ...inScope.filter((alert) => alert.status === 'active'),
-    ...inScope.filter((alert) => alert.status === 'acknowledged'),
-  ];
 }
 
 export type SeverityCounts = Record<Severity, number> & { total: number };

@@ -82,7 +82,16 @@ export interface ReadingsBatch {
  */
 export type StateEvent =
   /** Coalesced batches from the connection layer (many per event). */
-  | { type: 'readings'; batches: readonly ReadingsBatch[]; receivedAt: number }
+  | {
+      type: 'readings';
+      batches: readonly ReadingsBatch[];
+      receivedAt: number;
+      /**
+       * A `get:latest` answer after a (re)connect: the reading we may well
+       * hold already is not a duplicate delivery, so it is not counted as one.
+       */
+      resync?: boolean;
+    }
   | { type: 'alert/triggered'; alert: Alert; receivedAt: number }
   | {
       type: 'alert/acknowledged';

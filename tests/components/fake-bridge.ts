@@ -14,6 +14,7 @@ import type {
   Patch,
   Snapshot,
 } from '../../lib/messages';
+import { applyToSnapshot, workerView } from './worker-view';
 
 type Handler<K extends CommandType> = (
   request: Commands[K]['request'],
@@ -31,6 +32,8 @@ export class FakeBridge implements Bridge {
   private messageListeners = new Set<(m: PortOut) => void>();
   private disconnectListeners = new Set<() => void>();
   private open = false;
+  /** What the background would hold now, to build the unit view it would send. */
+  private model: Omit<Snapshot, 'view'> | null = null;
 
   /** Answers `type` commands with `handler` (default: `{ ok: true, data: null }`). */
   on<K extends CommandType>(type: K, handler: Handler<K>): this {
@@ -97,14 +100,31 @@ export class FakeBridge implements Bridge {
     });
   }
 
-  /** After a `drop()`, a snapshot means the port was reopened. */
+  /**
+   * After a `drop()`, a snapshot means the port was reopened. Like the
+   * background, it carries the unit view the worker's `unitView()` builds
+   * from the rest (a test that spreads a fixture and changes units gets the
+   * view of what it sends).
+   */
   snapshot(snapshot: Snapshot): Promise<void> {
     if (this.connections > 0) this.open = true;
-    return this.emit({ type: 'snapshot', snapshot });
+    const { view: _ignored, ...rest } = snapshot;
+    this.model = rest;
+    return this.emit({ type: 'snapshot', snapshot: { ...rest, view: workerView(rest) } });
   }
 
+  /** A patch; like the background, it carries the new unit view when the view changed. */
   patch(patch: Omit<Patch, 'at'> & { at?: number }): Promise<void> {
-    return this.emit({ type: 'patch', patch: { at: Date.now(), ...patch } });
+    const full: Patch = { at: Date.now(), ...patch };
+    if (this.model !== null) {
+      const before = workerView(this.model);
+      this.model = applyToSnapshot(this.model, full);
+      const after = workerView(this.model);
+      if (full.view === undefined && JSON.stringify(before) !== JSON.stringify(after)) {
+        full.view = after;
+      }
+    }
+    return this.emit({ type: 'patch', patch: full });
   }
 
   /** The port drops (the worker restarted); the real bridge would reconnect. */

@@ -1,4 +1,5 @@
 /** Small, explicit domain fixtures for component tests. */
+import { workerView } from './worker-view';
 import type { Snapshot, UnitLive } from '../../lib/messages';
 import type {
   Alert,
@@ -162,7 +163,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     unit('bar-fridge', { name: 'Bar Fridge', areaId: 'a-2' }),
     unit('dock-chiller', { name: 'Dock Chiller', siteId: 's-2', areaId: 'a-3' }),
   ];
-  return {
+  const base: Omit<Snapshot, 'view'> = {
     connection: connection(),
     session: session(),
     preferences: preferences(),
@@ -186,4 +187,5 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     at: NOW,
     ...over,
   };
+  return { ...base, view: over.view ?? workerView(base) };
 }

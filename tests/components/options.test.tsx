@@ -130,6 +130,20 @@ describe('options: sign in', () => {
     expect(screen.queryByText(/Signed in as/)).not.toBeInTheDocument();
   });
 
+  // Issue #9: "Wrong email or password. Wrong email or password".
+  it('says a wrong password once when the server says the same', async () => {
+    const { user, bridge } = await renderSignedOut();
+    bridge.on('sign-in', () => ({
+      ok: false,
+      error: { code: 'wrong-credentials', message: 'Wrong email or password' },
+    }));
+    await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');
+    await user.type(screen.getByLabelText('Email'), 'sam@example.com');
+    await user.type(screen.getByLabelText('Password'), 'wrong');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong email or password.');
+  });
+
   it('shows an unreachable server as a specific error', async () => {
     const { user, bridge } = await renderSignedOut();
     bridge.on('sign-in', () => ({

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
-import { connection, NOW, snapshot } from './fixtures';
+import { connection, directory, NOW, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
 
 describe('popup status line', () => {
@@ -91,8 +91,11 @@ describe('popup status line', () => {
   it('puts the number of problems and the worst unit at the top', async () => {
     const { bridge } = renderWithRealtime(<Popup />);
     await bridge.snapshot(snapshot());
-    // Walk-in 2 in alarm; Bar Fridge has not reported for 40 minutes.
-    expect(screen.getByText('1 active alert · 1 critical · 1 stale')).toBeInTheDocument();
+    // Walk-in 2 in alarm; Bar Fridge has not reported for 40 minutes (issue #9 wording:
+    // alerts by severity, then units by condition, then how many are in range).
+    expect(
+      screen.getByText('1 critical alert · 1 out of range · 1 stale · 2 of 4 units in range'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Worst: Walk-in 2 (alarm)')).toBeInTheDocument();
   });
 
@@ -103,7 +106,9 @@ describe('popup status line', () => {
       'freezer-1': base.units['freezer-1']!,
       'dock-chiller': base.units['dock-chiller']!,
     };
-    await bridge.snapshot({ ...base, units, alerts: [] });
+    // Units the directory lists are watched even without data (issue #9): list only these two.
+    const only = directory(base.directory!.units.filter((u) => u.id in units));
+    await bridge.snapshot({ ...base, directory: only, units, alerts: [] });
     expect(screen.getByText('All 2 units in range')).toBeInTheDocument();
     expect(
       within(screen.getByRole('region', { name: 'Active alerts' })).getByText('No active alerts.'),
@@ -112,7 +117,8 @@ describe('popup status line', () => {
 });
 
 describe('summary line with alerts but every unit in range', () => {
-  // The bug: "All 2 units in range" in green above a critical alert.
+  // The bug: "All 2 units in range" in green above a critical alert. Since issue #9 the
+  // alert's unit is in alarm itself, and a unit without data is counted, not dropped.
   it('leads with the active alert instead of calling everything fine', async () => {
     const { bridge } = renderWithRealtime(<Popup />);
     const base = snapshot();
@@ -121,7 +127,9 @@ describe('summary line with alerts but every unit in range', () => {
       'dock-chiller': base.units['dock-chiller']!,
     };
     await bridge.snapshot({ ...base, units });
-    const line = screen.getByText('1 active alert · all 2 units in range');
+    const line = screen.getByText(
+      '1 critical alert · 1 out of range · 1 without data · 2 of 4 units in range',
+    );
     // Never the "all fine" tick beside an alert.
     expect(line.closest('p')).not.toHaveTextContent('✓');
     expect(screen.queryByText('All 2 units in range')).not.toBeInTheDocument();
@@ -138,6 +146,7 @@ describe('summary line when not live', () => {
     };
     await bridge.snapshot({
       ...base,
+      directory: directory(base.directory!.units.filter((u) => u.id in units)),
       units,
       alerts: [],
       connection: connection({ status: 'reconnecting', since: NOW - 60_000 }),

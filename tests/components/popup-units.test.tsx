@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
 import { PAGE_SIZE } from '../../components/popup/UnitList';
-import { live, NOW, preferences, reading, snapshot, unit, directory } from './fixtures';
+import { alert, live, NOW, preferences, reading, snapshot, unit, directory } from './fixtures';
 import { renderWithRealtime } from './render';
 
 function unitsRegion() {
@@ -71,6 +71,8 @@ describe('popup unit rows', () => {
         'dock-chiller': live('dock-chiller', [reading('dock-chiller', 1.1)]),
         'freezer-1': live('freezer-1', [reading('freezer-1', -18)], 'offline'),
       },
+      // Without Walk-in 2's critical alert, which would make it an alarm (issue #9).
+      alerts: [],
     });
     expect(
       within(unitsRegion()).getByRole('listitem', {
@@ -85,6 +87,40 @@ describe('popup unit rows', () => {
     expect(
       within(unitsRegion()).getByRole('listitem', { name: /^Freezer 1, −18\.0\s°C, offline$/ }),
     ).toBeInTheDocument();
+  });
+
+  // Issue #9: a row said "✓ normal" under a red Critical alert on the same unit.
+  it('shows a unit with an active critical alert in alarm, whatever its last status said', async () => {
+    const { bridge } = renderWithRealtime(<Popup />);
+    const base = snapshot();
+    await bridge.snapshot({ ...base, alerts: [alert('al-9', 'freezer-1')] });
+    expect(
+      within(unitsRegion()).getByRole('listitem', { name: /^Freezer 1, −18\.2\s°C, alarm$/ }),
+    ).toBeInTheDocument();
+    expect(rowNames()[0]).toBe('Freezer 1');
+  });
+
+  // Issue #9: units that never reported were missing, even with an active alert.
+  it('lists a unit that never reported, with "no data", and keeps it under "Alerts only" when it has an alert', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    const base = snapshot();
+    const silent = unit('cellar', { name: 'Cellar', areaId: 'a-2' });
+    await bridge.snapshot({
+      ...base,
+      directory: directory([...base.directory!.units, silent]),
+      alerts: [...base.alerts, alert('al-2', 'cellar', { severity: 'warning' })],
+    });
+    expect(
+      within(unitsRegion()).getByRole('listitem', { name: /^Cellar, no reading, no data$/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '1 critical alert · 1 warning alert · 1 out of range · 1 stale · 1 without data · 2 of 5 units in range',
+      ),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: 'Alerts only' }));
+    expect(rowNames()).toEqual(['Walk-in 2', 'Cellar']);
   });
 
   it('groups by site then area and puts the worst first', async () => {

@@ -57,7 +57,9 @@ describe('realtime patches', () => {
       units: { 'dock-chiller': { latest: r, state: 'critical' } },
     });
 
-    expect(screen.getByText('1 active alert · 2 critical · 1 stale')).toBeInTheDocument();
+    expect(
+      screen.getByText('1 critical alert · 2 out of range · 1 stale · 1 of 4 units in range'),
+    ).toBeInTheDocument();
     expect(
       within(unitsRegion()).getByRole('listitem', { name: /^Dock Chiller, 7\.5\s°C, alarm$/ }),
     ).toBeInTheDocument();

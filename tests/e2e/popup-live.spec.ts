@@ -105,3 +105,35 @@ test('a signed-out popup says so and its Sign in button opens the options page',
   expect(options.url()).toBe(`chrome-extension://${extensionId}/options.html`);
   await expect(options.getByRole('textbox', { name: 'Server URL' })).toBeVisible();
 });
+
+// Issue #9: the list's sticky search bar was painted over the unit detail, and
+// rows off screen were blank in a full-page capture (`content-visibility`).
+test('the unit detail covers the list and its search bar; every row is painted', async ({
+  server,
+  openExtensionPage,
+}) => {
+  const dir = await (await RestClient.login(server.url)).directory();
+  const unit = celsiusUnitOf(dir);
+  const siteName = dir.sites.find((s) => s.id === unit.siteId)!.name;
+  await signInThroughOptions(openExtensionPage, server);
+  const page = await openExtensionPage('popup');
+  await page.setViewportSize(POPUP_VIEWPORT);
+  const popup = new PopupView(page);
+  await expect(popup.unitRows()).toHaveCount(dir.units.length);
+  for (const row of await popup.unitRows().all()) {
+    expect(await row.evaluate((el) => getComputedStyle(el).contentVisibility)).not.toBe('auto');
+  }
+
+  const search = page.getByRole('searchbox', { name: 'Search units' });
+  // Scrolled, so that the search bar sticks to the top of the popup.
+  await popup.unitRows().last().scrollIntoViewIfNeeded();
+  await popup.unitAt(siteName, unit.name).getByRole('button', { name: unit.name }).click();
+  const dialog = page.getByRole('dialog', { name: unit.name });
+  await expect(dialog).toBeVisible();
+  const box = (await search.boundingBox())!;
+  const onTop = await page.evaluate(
+    ({ x, y }) => document.elementFromPoint(x, y)?.closest('[role="dialog"]') !== null,
+    { x: box.x + box.width / 2, y: box.y + box.height / 2 },
+  );
+  expect(onTop).toBe(true);
+});

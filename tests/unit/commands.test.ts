@@ -3,7 +3,9 @@
  * (lib/commands.ts): anything malformed is `null` and answered `bad-request`.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../../lib/commands';
+import type { ApiClient } from '../../lib/api';
+import { createCommandHandler, parseRequest } from '../../lib/commands';
+import { DEFAULT_PREFERENCES } from '../../lib/storage';
 
 const long = (n: number) => 'x'.repeat(n);
 
@@ -168,5 +170,94 @@ describe('parseRequest', () => {
     ],
   ])('accepts %j as exactly the fields it knows', (message, expected) => {
     expect(parseRequest(message)).toEqual(expected);
+  });
+});
+
+describe('sign-in errors say what is wrong (issue #9)', () => {
+  const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
+  const TOKENS = {
+    accessToken: 'a.b.c',
+    refreshToken: 'r',
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+
+  function handler(api: Partial<ApiClient>) {
+    const begun: unknown[] = [];
+    const handle = createCommandHandler({
+      ready: Promise.resolve(),
+      now: () => Date.now(),
+      snapshot: () => {
+        throw new Error('not used');
+      },
+      api: () => api as ApiClient,
+      tokens: { save: async () => 1 },
+      session: {
+        begin: async (s) => void begun.push(s),
+        end: async () => undefined,
+        acknowledge: async () => ({ ok: true, data: null }),
+        directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
+      },
+      preferences: () => DEFAULT_PREFERENCES,
+      setPreferences: async () => undefined,
+      setScope: async () => undefined,
+      snooze: async () => undefined,
+      testNotification: async () => undefined,
+      diagnosticsText: () => '',
+    });
+    const signIn = () =>
+      handle({
+        type: 'sign-in',
+        serverUrl: 'https://cold.example.com',
+        email: 'sam@example.com',
+        password: 'pw',
+        keepSignedIn: false,
+      });
+    return { signIn, begun };
+  }
+
+  it('a user without an organization is told so, not "unreadable account"', async () => {
+    const { signIn, begun } = handler({
+      login: () => ok(TOKENS),
+      me: () =>
+        ok({
+          userId: 'u-1',
+          email: 'sam@example.com',
+          displayName: 'Sam',
+          primaryOrganizationId: null,
+          organizations: [],
+        }),
+    });
+    const result = await signIn();
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'no-organization',
+        message:
+          'This account has no access to an organization. Ask your administrator to add you to one.',
+      },
+    });
+    expect(begun).toEqual([]);
+  });
+
+  it('a server that answers 501 to sign-in does not look like a Frostline backend', async () => {
+    const { signIn } = handler({
+      login: () =>
+        Promise.resolve({
+          ok: false as const,
+          error: {
+            kind: 'http' as const,
+            status: 501,
+            code: 'http_501',
+            message: 'The server answered 501',
+          },
+        }),
+    });
+    const result = await signIn();
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toBe(
+        'This server does not look like a Frostline backend (it answered 501). Check the server URL.',
+      );
+    }
   });
 });

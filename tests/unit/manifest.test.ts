@@ -18,7 +18,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WATCHDOG_PERIOD_MIN } from '../../lib/background';
+import { WATCHDOG_PERIOD_MIN } from '../../lib/lifecycle';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');

@@ -778,3 +778,21 @@ describe('ghost units (issue #11)', () => {
     expect(state.ghostUnits).toBe(GHOST_UNIT_LIMIT);
   });
 });
+
+describe('readings from a resync', () => {
+  // Issue #9: a `get:latest` answer for a reading the worker already holds is
+  // not a duplicate delivery, and the diagnostics must not count it as one.
+  it('does not count the reading a get:latest answer repeats as a duplicate', () => {
+    const r = reading({ id: 'r1', at: T0 });
+    const first = reduce(initialState(T0), {
+      type: 'readings',
+      batches: [{ unitId: 'u1', readings: [r] }],
+      receivedAt: T0,
+    });
+    const again = { type: 'readings' as const, batches: [{ unitId: 'u1', readings: [r] }] };
+    expect(
+      reduce(first, { ...again, receivedAt: T0 + 1, resync: true }).diagnostics.duplicatesDropped,
+    ).toBe(0);
+    expect(reduce(first, { ...again, receivedAt: T0 + 1 }).diagnostics.duplicatesDropped).toBe(1);
+  });
+});

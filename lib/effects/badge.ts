@@ -1,0 +1,65 @@
+/**
+ * The badge effect: renders `badgeFor()` of the store's state through the one
+ * writer of `browser.action` (`lib/badge.ts`). Readings alone move only "last
+ * update" in the tooltip, so they re-render it at most once a second; a
+ * dropped connection is checked again when the grace period ends.
+ */
+import { badgeFor, createBadgeRenderer, DEFAULT_BADGE_GRACE_MS, type BadgeSurface } from '../badge';
+import type { UnitView } from '../state';
+import type { Listener, WorkerState } from '../store';
+
+export interface BadgeEffectDeps {
+  action: BadgeSurface;
+  getState(): WorkerState;
+  view(worker: WorkerState): UnitView;
+  now(): number;
+}
+
+export interface BadgeEffect {
+  listener: Listener;
+  render(): void;
+  dispose(): void;
+}
+
+export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
+  const badge = createBadgeRenderer(deps.action);
+  let graceTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastBadgeAt = 0;
+  let disposed = false;
+
+  function render(): void {
+    if (disposed) return;
+    lastBadgeAt = deps.now();
+    const worker = deps.getState();
+    void badge.render(
+      badgeFor({
+        state: worker.live,
+        scope: worker.scope,
+        staleMs: worker.preferences.staleMinutes * 60_000,
+        graceMs: DEFAULT_BADGE_GRACE_MS,
+        now: deps.now(),
+        view: deps.view(worker),
+      }),
+    );
+  }
+
+  const listener: Listener = (next, prev, event) => {
+    if (event.type !== 'readings' || deps.now() - lastBadgeAt > 1_000) render();
+    const status = next.live.connection.status;
+    if (status !== prev.live.connection.status && status !== 'live') {
+      // The badge turns "off" only after the grace period: check again then.
+      if (graceTimer !== null) clearTimeout(graceTimer);
+      graceTimer = setTimeout(render, DEFAULT_BADGE_GRACE_MS + 50);
+    }
+  };
+
+  return {
+    listener,
+    render,
+    dispose() {
+      disposed = true;
+      if (graceTimer !== null) clearTimeout(graceTimer);
+      graceTimer = null;
+    },
+  };
+}

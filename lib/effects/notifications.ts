@@ -1,0 +1,185 @@
+/**
+ * The notifications effect: the only code that touches `browser.notifications`
+ * (with `lib/notifications.ts`, which carries out its plans), listeners
+ * included. It owns what it remembers: which alerts were announced and which
+ * are snoozed, both persisted (one notification per alert, ever, also across
+ * a worker restart; issue #3).
+ */
+import type { WxtBrowser } from 'wxt/browser';
+import {
+  NOTIFICATION_IDS,
+  NOTIFIED_LIMIT,
+  SNOOZE_MINUTES,
+  alertNotificationId,
+  planNotifications,
+  testNotification,
+} from '../notification-policy';
+import { createNotifier, listenToNotifications } from '../notifications';
+import type { Result } from '../messages';
+import { notifiedItem, snoozedItem } from '../storage';
+import type { Listener, Store } from '../store';
+
+export interface NotificationsEffectDeps {
+  notifications: WxtBrowser['notifications'];
+  store: Pick<Store, 'getState' | 'dispatch'>;
+  /** Chrome shows notification buttons; Firefox does not. */
+  supportsButtons: boolean;
+  iconUrl: string;
+  now(): number;
+  /** Resolves once the worker has read its storage. */
+  ready: Promise<void>;
+  acknowledge(alertId: string): Promise<Result<null>>;
+  openDashboard(alertId: string | null, unitId: string | null): void;
+  openPopup(): void;
+  openOptions(): void;
+}
+
+export interface NotificationsEffect {
+  listener: Listener;
+  /** Reads what was announced and snoozed before the worker stopped. */
+  hydrate(): Promise<void>;
+  /** Registers the click and button listeners; synchronous. Returns the disposer. */
+  listen(): () => void;
+  snooze(alertId: string, minutes: number): Promise<void>;
+  test(): Promise<void>;
+  /** Nothing shown is true any more (signed out). */
+  clearAll(): Promise<void>;
+}
+
+export function createNotificationsEffect(deps: NotificationsEffectDeps): NotificationsEffect {
+  const surface = deps.notifications;
+  const notifier = createNotifier(surface, {
+    supportsButtons: deps.supportsButtons,
+    iconUrl: deps.iconUrl,
+  });
+  let notified = new Map<string, number>();
+  let snoozed = new Map<string, number>();
+
+  /** Bounded: forgets the oldest notified ids of alerts that are no longer open. */
+  function trimNotified(): void {
+    if (notified.size <= NOTIFIED_LIMIT) return;
+    const alerts = deps.store.getState().live.alerts;
+    const closed = [...notified.entries()].filter(([id]) => !alerts.has(id));
+    closed.sort((a, b) => a[1] - b[1]);
+    for (const [id] of closed.slice(0, notified.size - NOTIFIED_LIMIT)) notified.delete(id);
+  }
+
+  function save(): Promise<unknown> {
+    trimNotified();
+    return Promise.all([
+      notifiedItem.setValue(Object.fromEntries(notified)),
+      snoozedItem.setValue(Object.fromEntries(snoozed)),
+    ]);
+  }
+
+  const listener: Listener = (worker, before, event) => {
+    if (before.session !== null && worker.session === null) {
+      void clearAll();
+      return;
+    }
+    const prev = before.live;
+    const next = worker.live;
+    // Ticks too: re-notify intervals and snoozes end with time alone.
+    if (
+      prev.alerts === next.alerts &&
+      prev.connection.status === next.connection.status &&
+      prev.directory === next.directory &&
+      event.type !== 'tick'
+    ) {
+      return;
+    }
+    const plan = planNotifications({
+      prev,
+      next,
+      prefs: worker.preferences,
+      scope: worker.scope,
+      notified,
+      snoozedUntil: snoozed,
+      now: deps.now(),
+    });
+    if (plan.notified !== notified || plan.snoozesEnded.length > 0) {
+      notified = new Map(plan.notified);
+      for (const id of plan.snoozesEnded) snoozed.delete(id);
+      // Written now, not throttled: a worker stopped right after a
+      // notification would otherwise announce the alert again after the
+      // restart (issue #3). It changes only when a notification is shown.
+      void save();
+    }
+    if (plan.ops.length > 0) {
+      void notifier.apply(plan).then((result) => {
+        if (result.shown > 0)
+          deps.store.dispatch({ type: 'notifications/shown', count: result.shown });
+      });
+    }
+  };
+
+  async function clearAll(): Promise<void> {
+    const shown = await surface.getAll();
+    await Promise.all(Object.keys(shown).map((id) => surface.clear(id)));
+  }
+
+  return {
+    listener,
+    async hydrate() {
+      const [storedNotified, storedSnoozed] = await Promise.all([
+        notifiedItem.getValue(),
+        snoozedItem.getValue(),
+      ]);
+      notified = new Map(Object.entries(storedNotified));
+      snoozed = new Map(Object.entries(storedSnoozed));
+    },
+    listen() {
+      const clear = (id: string) => void surface.clear(id);
+      // Firefox has a placeholder `onButtonClicked` that warns when listened to
+      // and never fires: listen only where buttons exist (#12).
+      const events = {
+        onClicked: surface.onClicked,
+        onClosed: surface.onClosed,
+        onButtonClicked: deps.supportsButtons ? surface.onButtonClicked : undefined,
+      };
+      return listenToNotifications(events, {
+        onAlertClicked: (alertId) =>
+          void deps.ready.then(() => {
+            clear(alertNotificationId(alertId));
+            // No buttons (Firefox): the click leads to the popup, alerts first,
+            // where Acknowledge is (#12).
+            if (!deps.supportsButtons) return deps.openPopup();
+            const unitId = deps.store.getState().live.alerts.get(alertId)?.unitId ?? null;
+            deps.openDashboard(alertId, unitId);
+          }),
+        onGroupClicked: () =>
+          void deps.ready.then(() => {
+            clear(NOTIFICATION_IDS.group);
+            deps.openPopup();
+          }),
+        onNoticeClicked: (notice) =>
+          void deps.ready.then(() => {
+            clear(notice === 'test' ? NOTIFICATION_IDS.test : NOTIFICATION_IDS.monitoringStopped);
+            if (notice === 'monitoring-stopped') deps.openOptions();
+          }),
+        onAlertAction: (alertId, action) =>
+          void deps.ready.then(async () => {
+            if (action === 'acknowledge') {
+              const result = await deps.acknowledge(alertId);
+              if (result.ok || result.error.code === 'already-acknowledged') {
+                await surface.clear(alertNotificationId(alertId));
+              }
+            } else {
+              await snooze(alertId, SNOOZE_MINUTES);
+            }
+          }),
+      });
+    },
+    snooze,
+    async test() {
+      await notifier.apply(testNotification());
+    },
+    clearAll,
+  };
+
+  async function snooze(alertId: string, minutes: number): Promise<void> {
+    snoozed.set(alertId, deps.now() + minutes * 60_000);
+    await surface.clear(alertNotificationId(alertId));
+    await save();
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The worker's lifecycle: reading storage when it starts (hydrate), the
+ * alarms that wake it, and every browser listener, registered synchronously
+ * (STYLE.md §1: a woken worker must not miss the event that woke it).
+ */
+import type { Browser as BrowserTypes, WxtBrowser } from 'wxt/browser';
+import type { LiveConnection } from './live-connection';
+import type { PortHub } from './port-hub';
+import {
+  DEFAULT_PREFERENCES,
+  directoryItem,
+  preferencesItem,
+  scopeItem,
+  sessionItem,
+  snapshotItem,
+  stoppedNotifiedItem,
+} from './storage';
+import type { Store } from './store';
+
+/** Watchdog: wakes the worker and reconnects if the socket is down. */
+export const WATCHDOG_ALARM = 'frostline:watchdog';
+export const WATCHDOG_PERIOD_MIN = 0.5;
+/** Directory refresh while connected. */
+export const DIRECTORY_ALARM = 'frostline:directory';
+export const DIRECTORY_PERIOD_MIN = 10;
+/** Staleness and "not live since" are re-evaluated this often. */
+export const TICK_MS = 5_000;
+
+/** Reads what survived the worker's restart into the store. */
+export async function hydrate(store: Pick<Store, 'dispatch'>, now: () => number): Promise<void> {
+  const [session, prefs, scope, directory, snapshot, stopped] = await Promise.all([
+    sessionItem.getValue(),
+    preferencesItem.getValue(),
+    scopeItem.getValue(),
+    directoryItem.getValue(),
+    snapshotItem.getValue(),
+    stoppedNotifiedItem.getValue(),
+  ]);
+  const preferences = { ...DEFAULT_PREFERENCES, ...prefs };
+  const monitoringStopped = session !== null && stopped;
+  store.dispatch({ type: 'settings/hydrated', session, preferences, scope, monitoringStopped });
+  if (session === null) {
+    store.dispatch({ type: 'connection/signed-out', at: now() });
+    return;
+  }
+  if (directory !== null && directory.organizationId === session.organizationId) {
+    store.dispatch({ type: 'directory/loaded', directory });
+  }
+  if (snapshot !== null && snapshot.organizationId === session.organizationId) {
+    store.dispatch({ type: 'snapshot/restored', snapshot, at: now() });
+  }
+  if (monitoringStopped) {
+    // Still signed out; the notice was shown before the restart.
+    store.dispatch({
+      type: 'connection/signed-out',
+      at: now(),
+      error: {
+        code: 'refresh-failed',
+        message: 'The session has ended; sign in again to resume monitoring',
+        at: now(),
+      },
+    });
+  }
+}
+
+export async function ensureAlarms(alarms: WxtBrowser['alarms']): Promise<void> {
+  if ((await alarms.get(WATCHDOG_ALARM)) === undefined) {
+    await alarms.create(WATCHDOG_ALARM, { periodInMinutes: WATCHDOG_PERIOD_MIN });
+  }
+  if ((await alarms.get(DIRECTORY_ALARM)) === undefined) {
+    await alarms.create(DIRECTORY_ALARM, { periodInMinutes: DIRECTORY_PERIOD_MIN });
+  }
+}
+
+export interface ListenDeps {
+  browser: WxtBrowser;
+  store: Pick<Store, 'getState' | 'dispatch'>;
+  ready: Promise<void>;
+  isOwnPage(sender: BrowserTypes.runtime.MessageSender | undefined): boolean;
+  handleCommand(message: unknown): Promise<unknown>;
+  hub: Pick<PortHub, 'accept'>;
+  connection: Pick<LiveConnection, 'start' | 'kick' | 'isConnected'>;
+  refreshDirectory(): Promise<unknown>;
+  /** The notifications effect's listeners. */
+  listenNotifications(): () => void;
+  /** Where `online`/`offline` events come from (the worker's global scope). */
+  events: Pick<EventTarget, 'addEventListener'>;
+  signal: AbortSignal;
+  now(): number;
+}
+
+/** Registers every listener; synchronous. Returns the disposers. */
+export function listen(deps: ListenDeps): (() => void)[] {
+  const { browser, store, ready, connection, now } = deps;
+  const disposers: (() => void)[] = [];
+  const onMessage = (message: unknown, sender: BrowserTypes.runtime.MessageSender) => {
+    if (!deps.isOwnPage(sender)) return undefined;
+    return deps.handleCommand(message);
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  disposers.push(() => browser.runtime.onMessage.removeListener(onMessage));
+  const onConnect = (port: BrowserTypes.runtime.Port) => deps.hub.accept(port);
+  browser.runtime.onConnect.addListener(onConnect);
+  disposers.push(() => browser.runtime.onConnect.removeListener(onConnect));
+  const onAlarm = (alarm: BrowserTypes.alarms.Alarm) => {
+    void ready.then(() => {
+      const { session, monitoringStopped } = store.getState();
+      if (alarm.name === WATCHDOG_ALARM) {
+        if (session !== null && !monitoringStopped) connection.start(session.serverUrl);
+        connection.kick();
+        store.dispatch({ type: 'tick', now: now() });
+      } else if (alarm.name === DIRECTORY_ALARM && connection.isConnected()) {
+        void deps.refreshDirectory();
+      }
+    });
+  };
+  browser.alarms.onAlarm.addListener(onAlarm);
+  disposers.push(() => browser.alarms.onAlarm.removeListener(onAlarm));
+  disposers.push(deps.listenNotifications());
+  const { signal } = deps;
+  deps.events.addEventListener('online', () => void ready.then(() => connection.kick()), {
+    signal,
+  });
+  deps.events.addEventListener(
+    'offline',
+    () => {
+      if (connection.isConnected()) return; // the socket will tell us if it breaks
+      store.dispatch({
+        type: 'connection/down',
+        at: now(),
+        offline: true,
+        error: { code: 'browser-offline', message: 'This computer is offline', at: now() },
+      });
+    },
+    { signal },
+  );
+  const ticker = setInterval(() => store.dispatch({ type: 'tick', now: now() }), TICK_MS);
+  disposers.push(() => clearInterval(ticker));
+  return disposers;
+}
+
+/** Messages and ports are accepted only from the extension's own pages (sender id and origin). */
+export function ownPageCheck(
+  runtime: Pick<WxtBrowser['runtime'], 'id' | 'getURL'>,
+): (sender: BrowserTypes.runtime.MessageSender | undefined) => boolean {
+  const extensionOrigin = new URL(runtime.getURL('/')).origin;
+  return (sender) => {
+    if (sender === undefined || sender.id !== runtime.id) return false;
+    // Our pages only: a content script or another extension has another origin.
+    try {
+      return new URL(sender.url ?? sender.origin ?? '').origin === extensionOrigin;
+    } catch {
+      return false;
+    }
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Monitoring: the live connection (which owns its socket), the ingest step
+ * that validates what it brings, and the resync after each connect, wired
+ * to the store. Moved out of the background root (issue #9).
+ */
+import type { ApiClient } from './api';
+import { createUnknownUnitReload } from './directory-loader';
+import { createIngest, type Ingest } from './ingest';
+import {
+  createLiveConnection,
+  type ConnectionSignal,
+  type LiveConnection,
+} from './live-connection';
+import { normalizeAlerts, normalizeLatestReading, type DiagnosticKind } from './normalize';
+import { isUnitInScope } from './state';
+import type { Store } from './store';
+import type { SessionTokens } from './session';
+import { createSync, type Sync } from './sync';
+
+/** Server messages kept for the diagnostics text. */
+const SERVER_MESSAGES_KEPT = 20;
+
+export interface MonitoringDeps {
+  store: Pick<Store, 'getState' | 'dispatch'>;
+  /** Token calls bound to the signed-in session's epoch (#11). */
+  tokens: SessionTokens;
+  api(): ApiClient | null;
+  /** Rooms open pages hold, subscribed too. */
+  holds(): { entity: 'site' | 'unit'; id: string }[];
+  refreshDirectory(): Promise<unknown>;
+  /** The server refused the session for good. */
+  onStopped(): void;
+  isOnline(): boolean;
+  now(): number;
+}
+
+export interface Monitoring {
+  connection: LiveConnection;
+  sync: Sync;
+  ingest: Ingest;
+  serverNow(): number;
+  dropped(kind: DiagnosticKind, count?: number): void;
+  serverMessages(): readonly string[];
+  /** A new session: forget the unknown units and the reload backoff of the last one. */
+  resetUnknownUnits(): void;
+  stop(): void;
+}
+
+export function createMonitoring(deps: MonitoringDeps): Monitoring {
+  const { store, tokens, now } = deps;
+  const live = () => store.getState().live;
+  const dispatch = store.dispatch;
+  const serverNow = () => now() + live().connection.clockOffset;
+  const serverMessages: string[] = [];
+  // Unknown units reload the directory, backing off while that does not help (#11).
+  const unknownUnits = createUnknownUnitReload({
+    reload: () => deps.refreshDirectory(),
+    isKnown: (unitId) => live().directoryIndex.units.has(unitId),
+  });
+
+  function dropped(kind: DiagnosticKind, count = 1): void {
+    if (count > 0) dispatch({ type: 'dropped', kind, count });
+  }
+
+  const ingest = createIngest({
+    dispatch,
+    now,
+    serverNow,
+    unitScale: (unitId) => live().directoryIndex.units.get(unitId)?.tempUnit,
+    isKnownUnit: (unitId) => live().directory === null || live().directoryIndex.units.has(unitId),
+    onUnknownUnit: (unitId) => unknownUnits.notice(unitId),
+    onServerMessage: (message) => {
+      serverMessages.push(`${new Date(now()).toISOString()} ${message}`);
+      if (serverMessages.length > SERVER_MESSAGES_KEPT) serverMessages.shift();
+    },
+  });
+
+  function onSignal(signal: ConnectionSignal): void {
+    const at = now();
+    switch (signal.type) {
+      case 'connecting':
+        return dispatch({ type: 'connection/connecting', at });
+      case 'live':
+        return dispatch({ type: 'connection/live', at, recovered: signal.recovered });
+      case 'down':
+        return dispatch({
+          type: 'connection/down',
+          at,
+          error: signal.error,
+          offline: signal.error.code === 'browser-offline',
+        });
+      case 'signed-out':
+        deps.onStopped();
+        return dispatch({ type: 'connection/signed-out', at, error: signal.error });
+      case 'rtt':
+        return dispatch({
+          type: 'connection/rtt',
+          rtt: signal.rtt,
+          serverTime: signal.serverTime,
+          clockRejected: signal.clockRejected,
+          at,
+        });
+    }
+  }
+
+  const connection = createLiveConnection({
+    accessToken: () => tokens.accessToken(),
+    refresh: () => tokens.refresh(),
+    onSignal,
+    onServerEvent: (name, payload) => ingest.handle(name, payload),
+    onUnknownEvent: (name) => ingest.unknownEvent(name),
+    onConnected: (recovered) => void sync.onConnected(recovered),
+    isOnline: deps.isOnline,
+    now,
+  });
+
+  function watchTargets(): { siteIds: string[]; unitIds: string[] } {
+    const { scope, live: state } = store.getState();
+    const siteIds = new Set<string>();
+    const unitIds = new Set<string>();
+    if (scope.kind === 'organization') {
+      for (const site of state.directory?.sites ?? []) siteIds.add(site.id);
+    } else {
+      for (const id of scope.siteIds) siteIds.add(id);
+      for (const id of scope.unitIds) unitIds.add(id);
+    }
+    for (const h of deps.holds()) (h.entity === 'site' ? siteIds : unitIds).add(h.id);
+    return { siteIds: [...siteIds], unitIds: [...unitIds] };
+  }
+
+  const sync = createSync({
+    socket: () => connection.connected(),
+    api: deps.api,
+    accessToken: () => tokens.accessToken(),
+    organizationId: () => store.getState().session?.organizationId ?? null,
+    targets: watchTargets,
+    watchedUnits: () => {
+      const { scope, live: state } = store.getState();
+      return (state.directory?.units ?? [])
+        .filter((u) => isUnitInScope(state, scope, u.id))
+        .map((u) => u.id);
+    },
+    refreshDirectory: async () => {
+      await deps.refreshDirectory();
+      sync.reconcile();
+    },
+    applyAlerts: (raw, startedAt) => {
+      const result = normalizeAlerts(raw, { now: serverNow(), localNow: now(), count: dropped });
+      if (!result.ok) return dropped(result.kind);
+      dropped('rest:alerts/item', result.value.dropped);
+      dispatch({
+        type: 'alerts/synced',
+        alerts: result.value.items,
+        at: startedAt + live().connection.clockOffset,
+      });
+    },
+    applyLatest: (unitId, raw) => {
+      const result = normalizeLatestReading(raw, {
+        now: serverNow(),
+        localNow: now(),
+        count: dropped,
+        unitScale: (id) => live().directoryIndex.units.get(id)?.tempUnit,
+        expectUnitId: unitId,
+      });
+      if (!result.ok) return dropped(result.kind);
+      if (result.value !== null) {
+        ingest.flush();
+        dispatch({
+          type: 'readings',
+          batches: [{ unitId, readings: [result.value] }],
+          receivedAt: now(),
+          resync: true,
+        });
+      }
+    },
+    onUnauthorized: () => void tokens.refresh(),
+    getLatest: (unitId) => connection.getLatest(unitId),
+    now,
+  });
+
+  return {
+    connection,
+    sync,
+    ingest,
+    serverNow,
+    dropped,
+    serverMessages: () => serverMessages,
+    resetUnknownUnits: () => unknownUnits.reset(),
+    stop() {
+      connection.stop();
+      unknownUnits.dispose();
+    },
+  };
+}

@@ -1,0 +1,308 @@
+/**
+ * The unit view: what every surface says about the watched units, decided
+ * once, here, in the worker (issue #9; STYLE.md §16). The badge, its tooltip,
+ * the popup's summary line, its rows and the unit detail all display this
+ * view; none of them classifies a unit again, so they cannot disagree.
+ *
+ * A unit's condition weighs, in this order: its active alerts and the
+ * server's word on its state (`unit:state:changed`, else the directory's
+ * REST `status`, whichever is newer), whether it has reported at all, one
+ * staleness rule (`Preferences.staleMinutes`), then its newest reading
+ * against its range. Units that never reported are in the list and the
+ * counts ("no data"), and so is a unit only an alert names.
+ */
+import { SEVERITY_RANK } from '../format';
+import type { Scope, Severity, UnitState } from '../model';
+import { isAlertInScope, isStale, unitsInScope } from './selectors';
+import type { State } from './state';
+
+export type UnitCondition =
+  'alarm' | 'high' | 'low' | 'warning' | 'offline' | 'stale' | 'no-data' | 'ok';
+
+/** Sort rank, worst highest: alarm, out of range, warning, offline, stale/no data, ok. */
+export const CONDITION_RANK: Record<UnitCondition, number> = {
+  alarm: 6,
+  high: 5,
+  low: 5,
+  warning: 4,
+  offline: 3,
+  stale: 2,
+  'no-data': 2,
+  ok: 0,
+};
+
+/** The buckets the summary line counts; every unit is in exactly one. */
+export type ConditionGroup = 'outOfRange' | 'offline' | 'stale' | 'noData' | 'inRange';
+
+export const CONDITION_GROUP: Record<UnitCondition, ConditionGroup> = {
+  alarm: 'outOfRange',
+  high: 'outOfRange',
+  low: 'outOfRange',
+  warning: 'outOfRange',
+  offline: 'offline',
+  stale: 'stale',
+  'no-data': 'noData',
+  ok: 'inRange',
+};
+
+export interface UnitViewEntry {
+  unitId: string;
+  condition: UnitCondition;
+  /** Active (unacknowledged) alerts on the unit. */
+  activeAlerts: number;
+  /** The worst of them, or null. */
+  worstAlert: Severity | null;
+}
+
+export type AlertTally = Record<Severity, number> & { total: number };
+
+export interface UnitView {
+  /** Every watched unit, worst first, then by name. */
+  entries: UnitViewEntry[];
+  /** Units per summary bucket; they add up to `entries.length`. */
+  counts: Record<ConditionGroup, number>;
+  /** Units per condition (the summary's tone and the worst unit). */
+  conditions: Record<UnitCondition, number>;
+  /** Active alerts in scope by severity: what the badge counts. */
+  alerts: AlertTally;
+  /** Acknowledged open alerts in scope (mentioned, never counted on the badge). */
+  acknowledged: number;
+  /** The staleness the view was decided with (ms). */
+  staleMs: number;
+}
+
+export interface UnitViewInput {
+  state: State;
+  scope: Scope;
+  staleMs: number;
+  /** Local clock. */
+  now: number;
+}
+
+/**
+ * The directory's REST `status` as a unit state (PROTOCOL.md lists `ok`,
+ * `excursion`, `alarm_active`, `monitoring_interrupted`, `manual_required`,
+ * `restoring`, `offline`; anything newer is `unknown`).
+ */
+export const REST_UNIT_STATUS: Readonly<Record<string, UnitState>> = {
+  ok: 'normal',
+  excursion: 'warning',
+  alarm_active: 'critical',
+  monitoring_interrupted: 'offline',
+  manual_required: 'warning',
+  restoring: 'warning',
+  offline: 'offline',
+};
+
+/**
+ * The server's word on a unit's state: the live `unit:state:changed` when it
+ * is newer than the directory's load, else the directory's REST `status`
+ * (the only source after a reconnect Socket.IO did not recover: the
+ * directory is read again then, issue #9).
+ */
+export function serverUnitState(state: State, unitId: string): UnitState {
+  const live = state.units.get(unitId);
+  const liveAt = state.unitStateAt.get(unitId);
+  const info = state.directoryIndex.units.get(unitId);
+  const rest = info === undefined ? 'unknown' : (REST_UNIT_STATUS[info.status] ?? 'unknown');
+  const liveState = live?.state ?? 'unknown';
+  if (liveState === 'unknown') return rest;
+  if (rest === 'unknown') return liveState;
+  // A restored state (no time) is older than any directory read since.
+  if (liveAt === undefined) return rest;
+  return state.directory === null || liveAt >= state.directory.loadedAt ? liveState : rest;
+}
+
+/** One unit's condition. Pure; the only classification in the extension. */
+export function unitCondition(
+  state: State,
+  unitId: string,
+  worstAlert: Severity | null,
+  staleMs: number,
+  now: number,
+): UnitCondition {
+  const server = serverUnitState(state, unitId);
+  if (worstAlert === 'critical' || server === 'critical') return 'alarm';
+  if (server === 'offline') return 'offline';
+  const latest = state.units.get(unitId)?.latest ?? null;
+  if (latest === null) return 'no-data';
+  if (isStale({ unitId, latest }, state, staleMs, now)) return 'stale';
+  const info = state.directoryIndex.units.get(unitId);
+  if (info?.tempMax != null && latest.temperature > info.tempMax) return 'high';
+  if (info?.tempMin != null && latest.temperature < info.tempMin) return 'low';
+  if (worstAlert === 'warning' || worstAlert === 'unknown' || server === 'warning') {
+    return 'warning';
+  }
+  return 'ok';
+}
+
+function emptyTally(): AlertTally {
+  return { critical: 0, unknown: 0, warning: 0, info: 0, total: 0 };
+}
+
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Builds the view. Pure: same state, scope, staleness and clock, same view. */
+export function unitView({ state, scope, staleMs, now }: UnitViewInput): UnitView {
+  const alerts = emptyTally();
+  let acknowledged = 0;
+  const perUnit = new Map<string, { count: number; worst: Severity }>();
+  for (const alert of state.alerts.values()) {
+    if (!isAlertInScope(state, scope, alert.unitId)) continue;
+    if (alert.status !== 'active') {
+      acknowledged += 1;
+      continue;
+    }
+    alerts[alert.severity] += 1;
+    alerts.total += 1;
+    const current = perUnit.get(alert.unitId);
+    if (current === undefined) perUnit.set(alert.unitId, { count: 1, worst: alert.severity });
+    else {
+      current.count += 1;
+      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[current.worst])
+        current.worst = alert.severity;
+    }
+  }
+  const ids = new Set(unitsInScope(state, scope));
+  // A unit only an alert names is still a unit to show (issue #9).
+  for (const unitId of perUnit.keys()) ids.add(unitId);
+  for (const alert of state.alerts.values()) {
+    if (isAlertInScope(state, scope, alert.unitId)) ids.add(alert.unitId);
+  }
+  const counts: Record<ConditionGroup, number> = {
+    outOfRange: 0,
+    offline: 0,
+    stale: 0,
+    noData: 0,
+    inRange: 0,
+  };
+  const conditions: Record<UnitCondition, number> = {
+    alarm: 0,
+    high: 0,
+    low: 0,
+    warning: 0,
+    offline: 0,
+    stale: 0,
+    'no-data': 0,
+    ok: 0,
+  };
+  const entries: UnitViewEntry[] = [];
+  for (const unitId of ids) {
+    const mine = perUnit.get(unitId);
+    const worstAlert = mine?.worst ?? null;
+    const condition = unitCondition(state, unitId, worstAlert, staleMs, now);
+    counts[CONDITION_GROUP[condition]] += 1;
+    conditions[condition] += 1;
+    entries.push({ unitId, condition, activeAlerts: mine?.count ?? 0, worstAlert });
+  }
+  const nameOf = (id: string) => state.directoryIndex.units.get(id)?.name ?? id;
+  entries.sort(
+    (a, b) =>
+      CONDITION_RANK[b.condition] - CONDITION_RANK[a.condition] ||
+      (b.worstAlert === null ? 0 : SEVERITY_RANK[b.worstAlert]) -
+        (a.worstAlert === null ? 0 : SEVERITY_RANK[a.worstAlert]) ||
+      byName.compare(nameOf(a.unitId), nameOf(b.unitId)) ||
+      (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0),
+  );
+  return { entries, counts, conditions, alerts, acknowledged, staleMs };
+}
+
+/** True when two views would render the same (so an unchanged view is not sent again). */
+export function sameView(a: UnitView | null, b: UnitView): boolean {
+  if (a === null || a.entries.length !== b.entries.length) return false;
+  if (a.staleMs !== b.staleMs || a.acknowledged !== b.acknowledged) return false;
+  for (const key of Object.keys(b.alerts) as (keyof AlertTally)[]) {
+    if (a.alerts[key] !== b.alerts[key]) return false;
+  }
+  for (let i = 0; i < b.entries.length; i += 1) {
+    const x = a.entries[i] as UnitViewEntry;
+    const y = b.entries[i] as UnitViewEntry;
+    if (
+      x.unitId !== y.unitId ||
+      x.condition !== y.condition ||
+      x.activeAlerts !== y.activeAlerts ||
+      x.worstAlert !== y.worstAlert
+    )
+      return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// The summary line
+// ---------------------------------------------------------------------------
+
+/** How the summary line names each severity (a record: a new severity must be named). */
+export const SUMMARY_SEVERITY_WORDS: Record<Severity, string> = {
+  critical: 'critical',
+  unknown: 'unclassified',
+  warning: 'warning',
+  info: 'info',
+};
+
+const SUMMARY_SEVERITY_ORDER: readonly Severity[] = ['critical', 'unknown', 'warning', 'info'];
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The summary line, shared by the popup and the badge's tooltip: active
+ * alerts by severity, then units out of range / offline / stale / without
+ * data, then how many of the watched units are in range. E.g.
+ * `1 critical alert · 2 out of range · 1 stale · 21 of 24 units in range`, or
+ * `All 24 units in range` when nothing needs a look.
+ */
+export function summaryLine(view: Pick<UnitView, 'alerts' | 'counts' | 'entries'>): string {
+  const parts: string[] = [];
+  for (const severity of SUMMARY_SEVERITY_ORDER) {
+    const n = view.alerts[severity];
+    if (n > 0)
+      parts.push(
+        count(
+          n,
+          `${SUMMARY_SEVERITY_WORDS[severity]} alert`,
+          `${SUMMARY_SEVERITY_WORDS[severity]} alerts`,
+        ),
+      );
+  }
+  const { outOfRange, offline, stale, noData, inRange } = view.counts;
+  if (outOfRange) parts.push(`${outOfRange} out of range`);
+  if (offline) parts.push(`${offline} offline`);
+  if (stale) parts.push(`${stale} stale`);
+  if (noData) parts.push(`${noData} without data`);
+  const total = view.entries.length;
+  if (total === 0) parts.push('no units in scope');
+  else if (inRange === total)
+    parts.push(total === 1 ? 'the 1 unit is in range' : `all ${total} units in range`);
+  else parts.push(`${inRange} of ${count(total, 'unit', 'units')} in range`);
+  const line = parts.join(' · ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
+}
+
+/**
+ * A memo of `unitView` for the worker's effects: the badge and the pages ask
+ * for the view of the same state, and it is built once.
+ */
+export function createUnitViewCache(): (input: UnitViewInput) => UnitView {
+  let key: readonly unknown[] = [];
+  let cached: UnitView | null = null;
+  return (input) => {
+    const { state, scope, staleMs, now } = input;
+    const next = [
+      state.units,
+      state.alerts,
+      state.directoryIndex,
+      state.unitStateAt,
+      state.connection.clockOffset,
+      now,
+      scope,
+      staleMs,
+    ];
+    if (cached === null || next.some((part, i) => part !== key[i])) {
+      key = next;
+      cached = unitView(input);
+    }
+    return cached;
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The worker's one store (issue #9): `dispatch(event)` runs the pure
+ * reducer, then tells every subscriber (the effects) what changed. Like
+ * TanStack Query's cache, `subscribe` returns its disposer (STYLE.md §7).
+ *
+ * The state holds everything the effects read: the live data (`lib/state/`),
+ * and who is signed in, their preferences and scope, and whether the server
+ * ended the session for good. What the notifications effect remembers
+ * (notified and snoozed alerts) is its own state, in its own file.
+ */
+import type { Preferences, Scope, SessionInfo } from './model';
+import {
+  createUnitViewCache,
+  initialState,
+  reduce,
+  type State,
+  type StateEvent,
+  type UnitView,
+} from './state';
+
+export interface WorkerState {
+  /** Connection, directory, units, alerts, diagnostics: `lib/state/`. */
+  live: State;
+  session: SessionInfo | null;
+  preferences: Preferences;
+  scope: Scope;
+  /**
+   * The server refused the session for good (refresh rejected). Persisted:
+   * neither the watchdog nor a restarted worker may reconnect until the user
+   * signs in again.
+   */
+  monitoringStopped: boolean;
+}
+
+/** What changes the settings part of the state; live events are `StateEvent`s. */
+export type SettingsEvent =
+  | {
+      type: 'settings/hydrated';
+      session: SessionInfo | null;
+      preferences: Preferences;
+      scope: Scope;
+      monitoringStopped: boolean;
+    }
+  | { type: 'session/begun'; session: SessionInfo }
+  | { type: 'session/ended' }
+  | { type: 'preferences/set'; preferences: Preferences }
+  | { type: 'scope/set'; scope: Scope }
+  | { type: 'monitoring/stopped'; stopped: boolean };
+
+export type WorkerEvent = StateEvent | SettingsEvent;
+
+const SETTINGS_EVENTS: ReadonlySet<string> = new Set<SettingsEvent['type']>([
+  'settings/hydrated',
+  'session/begun',
+  'session/ended',
+  'preferences/set',
+  'scope/set',
+  'monitoring/stopped',
+]);
+
+function isSettingsEvent(event: WorkerEvent): event is SettingsEvent {
+  return SETTINGS_EVENTS.has(event.type);
+}
+
+export function initialWorkerState(
+  now: number,
+  defaults: { preferences: Preferences; scope: Scope },
+): WorkerState {
+  return {
+    live: initialState(now),
+    session: null,
+    preferences: defaults.preferences,
+    scope: defaults.scope,
+    monitoringStopped: false,
+  };
+}
+
+/** The pure reducer of the whole worker. Returns `state` itself when nothing changed. */
+export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerState {
+  if (!isSettingsEvent(event)) {
+    const live = reduce(state.live, event);
+    return live === state.live ? state : { ...state, live };
+  }
+  switch (event.type) {
+    case 'settings/hydrated':
+      return {
+        ...state,
+        session: event.session,
+        preferences: event.preferences,
+        scope: event.scope,
+        monitoringStopped: event.monitoringStopped,
+      };
+    case 'session/begun':
+      return { ...state, session: event.session, monitoringStopped: false };
+    case 'session/ended':
+      return { ...state, session: null, monitoringStopped: false };
+    case 'preferences/set':
+      return { ...state, preferences: event.preferences };
+    case 'scope/set':
+      return { ...state, scope: event.scope };
+    case 'monitoring/stopped':
+      return event.stopped === state.monitoringStopped
+        ? state
+        : { ...state, monitoringStopped: event.stopped };
+  }
+}
+
+/** Told after each change, with the state before it and the event that made it. */
+export type Listener = (next: WorkerState, prev: WorkerState, event: WorkerEvent) => void;
+
+export interface Store {
+  getState(): WorkerState;
+  dispatch(event: WorkerEvent): void;
+  /** Returns the disposer. */
+  subscribe(listener: Listener): () => void;
+  /** Ends the store: later dispatches do nothing (a stopped worker's late callbacks). */
+  close(): void;
+}
+
+/**
+ * `tick` reaches subscribers even when the state did not move: re-notify
+ * intervals and snoozes end with time alone.
+ */
+export function createStore(initial: WorkerState): Store {
+  let state = initial;
+  let closed = false;
+  const listeners = new Set<Listener>();
+  return {
+    getState: () => state,
+    dispatch(event) {
+      if (closed) return;
+      const prev = state;
+      state = reduceWorker(prev, event);
+      if (state === prev && event.type !== 'tick') return;
+      for (const listener of [...listeners]) listener(state, prev, event);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      listeners.clear();
+    },
+  };
+}
+
+/** The unit view of a worker state, built once per change (the badge and the pages share it). */
+export function createWorkerView(): (worker: WorkerState) => UnitView {
+  const cache = createUnitViewCache();
+  return (w) =>
+    cache({
+      state: w.live,
+      scope: w.scope,
+      staleMs: w.preferences.staleMinutes * 60_000,
+      now: w.live.now,
+    });
+}

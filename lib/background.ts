@@ -203,10 +203,12 @@ export function createBackground(env: BackgroundEnv) {
     } finally {
       resolveReady();
     }
-    badge.render();
-    await ensureAlarms(browser.alarms);
+    // Connect first: the alarms are only a watchdog, and every millisecond
+    // before the handshake is a millisecond the badge is not live (#14).
     const { session: current, monitoringStopped } = getState();
     if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    badge.render();
+    await ensureAlarms(browser.alarms);
   }
 
   /**

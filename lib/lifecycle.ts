@@ -38,6 +38,12 @@ export async function hydrate(store: Pick<Store, 'dispatch'>, now: () => number)
   ]);
   const preferences = { ...DEFAULT_PREFERENCES, ...prefs };
   const monitoringStopped = session !== null && stopped;
+  if (session !== null && !monitoringStopped) {
+    // Signed in: a woken worker is reconnecting, not signed out. Said before
+    // anything else is restored, or the first badge after a wake said "!"
+    // (sign in) for over a second (#14).
+    store.dispatch({ type: 'connection/connecting', at: now() });
+  }
   store.dispatch({ type: 'settings/hydrated', session, preferences, scope, monitoringStopped });
   if (session === null) {
     store.dispatch({ type: 'connection/signed-out', at: now() });

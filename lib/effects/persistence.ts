@@ -7,8 +7,17 @@
 import { saveSnapshot, type PersistedSnapshot } from '../storage';
 import type { Listener, WorkerState } from '../store';
 
-/** Storage writes of the snapshot are throttled to this. */
+/** A change of the alerts is written within this. */
 export const PERSIST_INTERVAL_MS = 2_000;
+/**
+ * Readings alone are written at most this often. The snapshot of 1,000 units
+ * is about 200 KB of JSON, and one `storage.session.set` of it took about
+ * 200 ms of the worker's time: written every 2 s it was the worker's top
+ * profile entry under a steady stream of readings (#14). A restarted worker
+ * then paints readings up to this old, marked by their own times, until the
+ * resync brings the latest.
+ */
+export const PERSIST_READINGS_INTERVAL_MS = 30_000;
 
 export interface PersistenceEffect {
   listener: Listener;
@@ -21,6 +30,8 @@ export function createPersistenceEffect(deps: {
   now(): number;
 }): PersistenceEffect {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pending write is due (local clock). */
+  let dueAt = Infinity;
 
   async function persist(): Promise<void> {
     const { session, live: state } = deps.getState();
@@ -41,23 +52,28 @@ export function createPersistenceEffect(deps: {
     await saveSnapshot(snapshot);
   }
 
-  function schedulePersist(): void {
-    if (timer !== null) return;
+  function schedulePersist(delay: number): void {
+    const at = deps.now() + delay;
+    // A pending write that is due sooner covers this change too.
+    if (timer !== null && dueAt <= at) return;
+    if (timer !== null) clearTimeout(timer);
+    dueAt = at;
     timer = setTimeout(() => {
       timer = null;
+      dueAt = Infinity;
       void persist();
-    }, PERSIST_INTERVAL_MS);
+    }, delay);
   }
 
   return {
     listener(next, prev) {
-      if (prev.live.alerts !== next.live.alerts || prev.live.units !== next.live.units) {
-        schedulePersist();
-      }
+      if (prev.live.alerts !== next.live.alerts) schedulePersist(PERSIST_INTERVAL_MS);
+      else if (prev.live.units !== next.live.units) schedulePersist(PERSIST_READINGS_INTERVAL_MS);
     },
     dispose() {
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      dueAt = Infinity;
     },
   };
 }

@@ -1,0 +1,85 @@
+/**
+ * The persistence effect (issue #14): an alert change is in storage within
+ * PERSIST_INTERVAL_MS, so a restarted worker never announces it again, while
+ * readings alone rewrite the snapshot at most every PERSIST_READINGS_INTERVAL_MS
+ * (writing it every 2 s was the worker's top profile entry).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import {
+  createPersistenceEffect,
+  PERSIST_INTERVAL_MS,
+  PERSIST_READINGS_INTERVAL_MS,
+} from '../../lib/effects/persistence';
+import type { SessionInfo } from '../../lib/model';
+import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, snapshotItem } from '../../lib/storage';
+import { createStore, initialWorkerState } from '../../lib/store';
+import { alert, directory, reading, T0, triggered } from './fixtures';
+
+const SESSION: SessionInfo = {
+  serverUrl: 'http://127.0.0.1:1',
+  userId: 'user-1',
+  email: 'a@example.test',
+  displayName: 'A',
+  organizationId: 'org-1',
+  organizationName: 'Org',
+  role: 'staff',
+  keepSignedIn: false,
+  method: 'password',
+};
+
+function setup() {
+  const store = createStore(
+    initialWorkerState(T0, { preferences: DEFAULT_PREFERENCES, scope: DEFAULT_SCOPE }),
+  );
+  store.dispatch({ type: 'session/begun', session: SESSION });
+  store.dispatch({ type: 'directory/loaded', directory: directory() });
+  const effect = createPersistenceEffect({ getState: store.getState, now: () => Date.now() });
+  store.subscribe(effect.listener);
+  const write = vi.spyOn(snapshotItem, 'setValue');
+  return { store, effect, write };
+}
+
+const readingEvent = (id: string, at: number) => ({
+  type: 'readings' as const,
+  batches: [{ unitId: 'u1', readings: [reading({ id, at })] }],
+  receivedAt: at,
+});
+
+describe('persistence effect', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    vi.useFakeTimers({ now: T0 });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('writes readings alone at most every PERSIST_READINGS_INTERVAL_MS', async () => {
+    const { store, effect, write } = setup();
+    for (let i = 0; i < 20; i += 1) {
+      store.dispatch(readingEvent(`r${i}`, T0 + i * 1_000));
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    // 20 s of one reading a second: nothing written yet.
+    expect(write).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(
+      (await snapshotItem.getValue())?.latest.find((l) => l.unitId === 'u1')?.reading?.id,
+    ).toBe('r19');
+    effect.dispose();
+  });
+
+  it('writes an alert change within PERSIST_INTERVAL_MS, also while a readings write waits', async () => {
+    const { store, effect, write } = setup();
+    store.dispatch(readingEvent('r1', T0));
+    await vi.advanceTimersByTimeAsync(1_000);
+    store.dispatch(triggered(alert({ id: 'a-1', unitId: 'u1' }), T0 + 1_000));
+    await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    expect(write).toHaveBeenCalledTimes(1);
+    expect((await snapshotItem.getValue())?.alerts.map((a) => a.id)).toEqual(['a-1']);
+    // The earlier readings write was folded into that one: nothing more is due.
+    await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
+    expect(write).toHaveBeenCalledTimes(1);
+    effect.dispose();
+  });
+});

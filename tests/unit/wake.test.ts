@@ -1,0 +1,54 @@
+/**
+ * A woken worker with a stored session (issue #14): its first badge says it
+ * is reconnecting with what it last knew, never "!" (signed out), and it opens
+ * the socket before anything else it awaits.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SessionInfo } from '../../lib/model';
+import { sessionItem } from '../../lib/storage';
+import { bootBackground, prepareFakeBrowser, type Background } from '../support/fake-extension';
+import { fakeBrowser } from 'wxt/testing';
+
+const SESSION: SessionInfo = {
+  // Nothing listens here: the connection stays in "connecting".
+  serverUrl: 'http://127.0.0.1:9',
+  userId: 'user-1',
+  email: 'a@example.test',
+  displayName: 'A',
+  organizationId: 'org-1',
+  organizationName: 'Org',
+  role: 'staff',
+  keepSignedIn: true,
+  method: 'password',
+};
+
+let running: Background | null = null;
+afterEach(() => {
+  running?.stop();
+  running = null;
+});
+
+describe('wake with a stored session', () => {
+  it('is connecting from the first badge, not signed out', async () => {
+    prepareFakeBrowser();
+    await sessionItem.setValue(SESSION);
+    const texts: string[] = [];
+    const set = fakeBrowser.action.setBadgeText.bind(fakeBrowser.action);
+    vi.spyOn(fakeBrowser.action, 'setBadgeText').mockImplementation(async (details) => {
+      texts.push(details.text ?? '');
+      await set(details);
+    });
+    running = await bootBackground();
+    expect(running.app.state().connection.status).toBe('connecting');
+    // Every badge the woken worker showed, the first included.
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts).not.toContain('!');
+  });
+
+  it('without a session the badge says signed out', async () => {
+    prepareFakeBrowser();
+    running = await bootBackground();
+    expect(running.app.state().connection.status).toBe('signed-out');
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('!');
+  });
+});

@@ -16,7 +16,7 @@ import { createBadgeEffect } from './effects/badge';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
-import { createDashboardOpener } from './dashboard';
+import { createDashboardOpener, openPopup } from './dashboard';
 import { ensureAlarms, hydrate, listen as listenAll, ownPageCheck } from './lifecycle';
 import type { LiveConnection } from './live-connection';
 import type { Snapshot } from './messages';
@@ -225,17 +225,4 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   return { app, listen, start, stop };
-}
-
-/**
- * The toolbar popup; where the browser will not open it from a notification
- * click (Firefox allows `openPopup()` only on a user gesture it recognises),
- * the same page in a tab (#12).
- */
-function openPopup(browser: WxtBrowser, action: WxtBrowser['action'] | undefined): void {
-  const openAsTab = () => void browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
-  if (action?.openPopup === undefined) return openAsTab();
-  void Promise.resolve()
-    .then(() => action.openPopup())
-    .catch(openAsTab);
 }

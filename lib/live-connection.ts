@@ -15,8 +15,10 @@
  *   a 5 s ack timeout detects it within 25 s, measures the round trip, and its
  *   traffic keeps the MV3 worker alive (Chrome 116+).
  *
- * Listeners are attached once, when the socket is created; reconnecting never
- * adds another copy (STYLE 7).
+ * Each connection creates and owns its socket (#9): made on the first `start`,
+ * closed (listeners removed, disconnected) on `stop` or an origin change, and
+ * never shared with another connection. Listeners are attached once, when the
+ * socket is created; reconnecting never adds another copy (STYLE 7).
  */
 import { AUTH_ERRORS, SERVER_EVENTS, type ServerEventName } from './protocol';
 import type { ConnectionError, ConnectionErrorCode } from './model';
@@ -86,6 +88,8 @@ export interface LiveConnection {
   isConnected(): boolean;
   /** The connected socket, for emits; `null` when down. */
   connected(): FrostlineSocket | null;
+  /** The socket this connection owns, connected or not; `null` before `start` / after `stop`. */
+  socket(): FrostlineSocket | null;
   /** Asks `get:latest`; the raw answer (validated by the caller), or `no-answer`. */
   getLatest(
     unitId: string,
@@ -305,15 +309,23 @@ export function createLiveConnection(deps: LiveConnectionDeps): LiveConnection {
       }
       if (current?.connected || current?.active || handlingAuth) return;
       deps.onSignal({ type: 'connecting' });
-      current = connectSocket({ origin: next, getToken: deps.accessToken, setup });
+      // One socket per connection, made on first start and reused (listeners
+      // included) for every later one; a new origin got a new socket above.
+      if (current === null) {
+        current = connectSocket({ origin: next, getToken: deps.accessToken, setup });
+      } else {
+        current.connect();
+      }
     },
     stop() {
       wanted = false;
       clearRetry();
       stopPing();
       if (current !== null) {
+        const closing = current;
+        // Forget it first: its own `disconnect` event must not read as ours.
         current = null;
-        disconnectSocket();
+        disconnectSocket(closing);
       }
       origin = null;
       attempt = 0;
@@ -335,6 +347,9 @@ export function createLiveConnection(deps: LiveConnectionDeps): LiveConnection {
     },
     connected() {
       return current?.connected ? current : null;
+    },
+    socket() {
+      return current;
     },
     async getLatest(unitId, timeoutMs = 5_000) {
       const socket = current;

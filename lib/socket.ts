@@ -1,7 +1,9 @@
 /**
- * The one Socket.IO connection of the extension, created in the background
- * only. The names `socket`, `connectSocket` and `disconnectSocket` are those
- * of the product's earlier web dashboard.
+ * How the extension's Socket.IO connection is made, in the background only.
+ * The socket itself belongs to the live connection (`lib/live-connection.ts`,
+ * #9), which creates it here and closes it here; this module keeps no socket
+ * of its own, so two backgrounds never share one. The names `connectSocket`
+ * and `disconnectSocket` are those of the product's earlier web dashboard.
  *
  * - WebSocket transport only: a service worker has no XMLHttpRequest and the
  *   production server refuses long-polling.
@@ -12,7 +14,7 @@
  *   retry (`io server disconnect`, middleware rejections) are handled by
  *   `lib/live-connection.ts`.
  *
- * Nothing happens at import: the socket exists only after `connectSocket`.
+ * Nothing happens at import: a socket exists only once its owner creates it.
  */
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from './protocol';
@@ -33,10 +35,6 @@ export interface SocketOptions {
 export const RECONNECT_DELAY_MS = 1_000;
 export const RECONNECT_DELAY_MAX_MS = 5_000;
 export const RECONNECT_JITTER = 0.5;
-
-/** The live socket, or `null` before `connectSocket` / after `disconnectSocket`. */
-export let socket: FrostlineSocket | null = null;
-let socketOrigin: string | null = null;
 
 /** Creates a socket without connecting it. */
 export function createSocket(options: SocketOptions): FrostlineSocket {
@@ -66,26 +64,19 @@ export function createSocket(options: SocketOptions): FrostlineSocket {
 }
 
 /**
- * Connects the extension's socket to `origin`, creating it on first use. The
- * same socket (and its listeners) is reused for every reconnect; a new origin
- * replaces it.
+ * Creates a socket for `options` and starts connecting it. The caller owns
+ * it: it reuses the same socket (and its listeners) for every reconnect and
+ * closes it with `disconnectSocket` (#9: no shared, module-level socket).
  */
 export function connectSocket(options: SocketOptions): FrostlineSocket {
-  if (socket !== null && socketOrigin !== options.origin) disconnectSocket();
-  if (socket === null) {
-    socket = createSocket(options);
-    socketOrigin = options.origin;
-  }
-  if (!socket.connected && !socket.active) socket.connect();
-  return socket;
+  const created = createSocket(options);
+  created.connect();
+  return created;
 }
 
-/** Closes the socket for good and forgets it (sign-out, server change). */
-export function disconnectSocket(): void {
-  if (socket === null) return;
+/** Closes `socket` for good: no listener left, no reconnect (sign-out, server change). */
+export function disconnectSocket(socket: FrostlineSocket): void {
   socket.removeAllListeners();
   socket.io.removeAllListeners();
   socket.disconnect();
-  socket = null;
-  socketOrigin = null;
 }

@@ -110,22 +110,18 @@ const sockets = vi.hoisted(() => ({ created: [] as unknown[], disconnected: 0 })
 
 vi.mock('../../lib/socket', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../lib/socket')>();
-  let current: StandInSocket | null = null;
   return {
     ...original,
     connectSocket(options: SocketOptions) {
-      if (current === null) {
-        current = new StandInSocket();
-        sockets.created.push(current);
-        options.setup(current as unknown as FrostlineSocket);
-      }
-      if (!current.connected && !current.active) current.connect();
-      return current;
+      const created = new StandInSocket();
+      sockets.created.push(created);
+      options.setup(created as unknown as FrostlineSocket);
+      created.connect();
+      return created;
     },
-    disconnectSocket() {
+    disconnectSocket(socket: FrostlineSocket) {
       sockets.disconnected += 1;
-      current?.disconnect();
-      current = null;
+      (socket as unknown as StandInSocket).disconnect();
     },
   };
 });

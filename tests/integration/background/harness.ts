@@ -7,7 +7,6 @@ import { fakeBrowser } from 'wxt/testing';
 import type { Browser } from 'wxt/browser';
 import type { CommandRequest, Result } from '../../../lib/messages';
 import type { SessionInfo } from '../../../lib/model';
-import { socket as liveSocket } from '../../../lib/socket';
 import type { RunningServer, ServerOptions } from '../../../server/app';
 import { startTestServer } from '../server/helpers';
 import {
@@ -78,9 +77,9 @@ export async function signIn(server: RunningServer, email = 'demo@frostline.test
   return result.data;
 }
 
-/** The extension's socket (lib/socket.ts keeps the one instance). */
-export function currentSocket() {
-  return liveSocket;
+/** The socket owned by the live connection of `background` (the last one started by default, #9). */
+export function currentSocket(background: Background | undefined = running.at(-1)) {
+  return background?.app.connection.socket() ?? null;
 }
 
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */

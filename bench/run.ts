@@ -21,7 +21,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { aggregateRow, exitCodeFor, failedRow, type RowResult, type RunFigure } from './aggregate';
-import { parseArgs, type BenchArgs, type MeasurementName } from './args';
+import { MEASUREMENTS, parseArgs, type BenchArgs, type MeasurementName } from './args';
 import {
   buildBaselineIfChanged,
   buildExtensionIfChanged,
@@ -334,7 +334,7 @@ async function main(): Promise<void> {
   const cpuEnd = readCpuCounters();
   if (cpuStart && cpuEnd) load.othersDuringCores = otherCores(cpuStart, cpuEnd, machine.cores);
 
-  const wanted = new Set(MEASUREMENTS_IN_ORDER.filter(wants).flatMap((m) => ROWS_OF[m]));
+  const wanted = new Set(MEASUREMENTS.filter(wants).flatMap((m) => ROWS_OF[m]));
   const rows: RowResult[] = ROWS.filter((spec) => wanted.has(spec.id)).map((spec) => {
     const runs = collector.figures.get(spec.id);
     if (runs === undefined) return failedRow(spec, args.runs, 'the measurement produced no run');
@@ -361,17 +361,6 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwrote ${args.out}\n`);
   process.exitCode = exitCodeFor(rows);
 }
-
-const MEASUREMENTS_IN_ORDER: MeasurementName[] = [
-  'size',
-  'alert',
-  'reading',
-  'popup',
-  'search',
-  'throughput',
-  'wake',
-  'memory',
-];
 
 function busyOf(load: LoadRecord): { busy: boolean; busyReasons: string[] } {
   const { busy, reasons } = busyVerdict(load);

@@ -1,12 +1,12 @@
 /**
  * How busy the machine was while the bench ran (issue #14): the load average
- * before and after, and the CPU other processes used (all CPU time in
- * /proc/stat minus this process and the browsers it launched and reaped),
+ * before and after, and the CPU other processes used (each process's ticks
+ * in /proc, this process tree and the browsers excluded),
  * sampled for a second before the bench starts, per run, and over the whole
  * invocation. A busy machine makes every latency figure slower and noisier;
  * the table says so loudly rather than leaving the reader to notice.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 
 /** Above this, another process used a tenth of a core or more on average: figures are suspect. */
@@ -18,8 +18,15 @@ export interface CpuCounters {
   /** All CPU time of the machine (ticks), idle included. */
   total: number;
   idle: number;
-  /** This process tree's time (ticks). */
-  own: number;
+  /**
+   * Ticks of every process that is neither in this process tree nor a
+   * browser, by pid. Counted per process, not as "busy minus ours": a
+   * browser process that leaves the tree (Chromium's crashpad handler is
+   * double-forked to init) or is reaped outside it would otherwise vanish
+   * from "ours" and be counted as someone else's work (issue #14: a quiet
+   * run was flagged busy with 0.84 cores of "other processes").
+   */
+  others: Map<number, number>;
 }
 
 /** utime + stime + cutime + cstime and the parent pid of one /proc/<pid>/stat. */
@@ -36,10 +43,21 @@ function procTimes(pid: string): { ppid: number; ticks: number } | undefined {
   }
 }
 
+/** The bench's browsers, wherever they sit in the process tree. */
+const BROWSER_EXE = /\/(chromium|chrome|chrome_crashpad_handler|firefox|firefox-esr)[^/]*$/;
+
+function isBrowser(pid: number): boolean {
+  try {
+    return BROWSER_EXE.test(readlinkSync(`/proc/${pid}/exe`));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Machine and own CPU counters; undefined where /proc is not available. Own
- * is this process and every live descendant (the browsers it launched, their
- * renderers), plus what reaped children left in their parents' counters.
+ * Machine counters and every other process's CPU ticks; undefined where
+ * /proc is not available. "Ours" is this process, every live descendant and
+ * every browser process (a quiet bench machine runs no browser of its own).
  */
 export function readCpuCounters(): CpuCounters | undefined {
   try {
@@ -55,20 +73,26 @@ export function readCpuCounters(): CpuCounters | undefined {
     }
     const children = new Map<number, number[]>();
     for (const [pid, t] of all) children.set(t.ppid, [...(children.get(t.ppid) ?? []), pid]);
-    let own = 0;
+    const ours = new Set<number>();
     const stack = [process.pid];
     while (stack.length > 0) {
       const pid = stack.pop() as number;
-      own += all.get(pid)?.ticks ?? 0;
+      ours.add(pid);
       stack.push(...(children.get(pid) ?? []));
     }
-    return { total, idle, own };
+    const others = new Map<number, number>();
+    for (const [pid, t] of all) if (!ours.has(pid) && !isBrowser(pid)) others.set(pid, t.ticks);
+    return { total, idle, others };
   } catch {
     return undefined;
   }
 }
 
-/** Cores used by everything but this process tree between two readings. */
+/**
+ * Cores used by other processes between two readings: each process's own
+ * growth (a process born in between counts whole). Processes that ended in
+ * between are missed, unless their parent reaped them (cutime).
+ */
 export function otherCores(
   before: CpuCounters,
   after: CpuCounters,
@@ -76,9 +100,10 @@ export function otherCores(
 ): number | undefined {
   const total = after.total - before.total;
   if (total <= 0) return undefined;
-  const busy = total - (after.idle - before.idle);
-  const other = Math.max(0, busy - (after.own - before.own));
-  return (other / total) * cores;
+  let other = 0;
+  for (const [pid, ticks] of after.others)
+    other += Math.max(0, ticks - (before.others.get(pid) ?? 0));
+  return (Math.min(other, total) / total) * cores;
 }
 
 export interface LoadSample {

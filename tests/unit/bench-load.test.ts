@@ -13,11 +13,33 @@ const quiet: LoadRecord = {
 };
 
 describe('machine load', () => {
-  it('counts CPU used by other processes, not by the bench and its browsers', () => {
-    const before = { total: 1_000, idle: 800, own: 50 };
-    // 200 ticks of 1,000 busy: 150 ours, 50 someone else's → 5 % of 2 cores.
-    const after = { total: 2_000, idle: 1_600, own: 200 };
+  it('counts CPU used by other processes, each by its own growth', () => {
+    const before = {
+      total: 1_000,
+      idle: 800,
+      others: new Map([
+        [10, 500],
+        [11, 40],
+      ]),
+    };
+    // 1,000 machine ticks on 2 cores: pid 10 grew by 30, pid 12 was born with 20 → 50 ticks,
+    // 5 % of the machine, 0.1 of a core. Pid 11 ended and counts nothing.
+    const after = {
+      total: 2_000,
+      idle: 1_600,
+      others: new Map([
+        [10, 530],
+        [12, 20],
+      ]),
+    };
     expect(otherCores(before, after, 2)).toBeCloseTo(0.1);
+  });
+
+  it('counts none of our own work as other, even when our processes end in between', () => {
+    // The bench's browsers are not in `others` at all, so their exit changes nothing.
+    const before = { total: 1_000, idle: 500, others: new Map([[10, 500]]) };
+    const after = { total: 2_000, idle: 900, others: new Map([[10, 500]]) };
+    expect(otherCores(before, after, 2)).toBe(0);
   });
 
   it('calls a quiet machine quiet even though the bench itself raised the load by the end', () => {

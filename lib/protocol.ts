@@ -264,8 +264,11 @@ export interface WireAlert {
   thresholdViolated: ThresholdSide | null;
   triggeredAt: string;
   acknowledgedAt: string | null;
+  /** Profile id (UUID) of who acknowledged, not a name (PROTOCOL.md). */
   acknowledgedBy?: string | null;
   resolvedAt: string | null;
+  /** Profile id (UUID) of who resolved it through REST; null when the evaluator did. */
+  resolvedBy?: string | null;
   escalationLevel: number;
 }
 

@@ -282,6 +282,11 @@ export interface WireTokens {
 /** REST error bodies come in two shapes. */
 export type WireErrorBody = { error: { code: string; message: string } } | { error: string };
 
+/** PROTOCOL.md: an acknowledge's `notes`, at most this many characters (issue #10). */
+export const ACK_NOTES_MAX = 1000;
+/** PROTOCOL.md: a resolve's `resolution` (required) and `correctiveAction`, at most this many. */
+export const RESOLUTION_MAX = 2000;
+
 /** The most the alerts list returns in one page. */
 export const ALERTS_PAGE_LIMIT = 1000;
 

@@ -1,5 +1,10 @@
 import * as v from 'valibot';
-import { ALERTS_PAGE_LIMIT, type AlertStatus } from '../lib/protocol';
+import {
+  ACK_NOTES_MAX,
+  ALERTS_PAGE_LIMIT,
+  RESOLUTION_MAX,
+  type AlertStatus,
+} from '../lib/protocol';
 import type { Accounts } from './accounts';
 import type { AlertEngine } from './alert-engine';
 import { toWireAlert, type AlertStore } from './alert-store';
@@ -23,10 +28,6 @@ export interface OrgRouteDeps {
 
 const ALERT_STATUSES: readonly AlertStatus[] = ['active', 'acknowledged', 'resolved', 'escalated'];
 const DEFAULT_ALERTS_LIMIT = 100;
-/** PROTOCOL.md: `{ notes? }`, at most 1000 characters. */
-export const ACK_NOTES_MAX = 1000;
-/** PROTOCOL.md: `{ resolution (1-2000), correctiveAction? (up to 2000) }`. */
-export const RESOLUTION_MAX = 2000;
 const AcknowledgeBody = v.object({
   notes: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(ACK_NOTES_MAX)))),
 });

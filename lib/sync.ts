@@ -13,9 +13,9 @@
  * The open alerts are also reconciled on their own (`refreshAlerts`, issue
  * #10): an acknowledge or resolve made elsewhere is never pushed, so the
  * reconcile alarm and every page that opens read them again. The cost is
- * bounded: one paged request per open status, one reconcile at a time
- * (callers share the one in flight), and only the newest one's answer is
- * applied.
+ * bounded: one paged request per open status, one reconcile running and at
+ * most one queued behind it (callers share it), and only the newest one's
+ * answer is applied.
  */
 import type { ApiClient, ApiResult } from './api';
 import type { FrostlineSocket } from './socket';
@@ -93,15 +93,28 @@ export function createSync(deps: SyncDeps): Sync {
     );
   }
 
-  /** A reconcile of the open alerts; `fresh` starts a new one even if one is in flight. */
+  /**
+   * A reconcile of the open alerts. `fresh` (a connect) starts a new one at
+   * once and supersedes any in flight. Otherwise, with one in flight, one more
+   * is queued behind it (its request went out before the caller's reason to
+   * ask), and every caller shares that one: at most one running, one queued.
+   */
+  let alertsQueued: Promise<void> | null = null;
   function refreshAlerts(fresh: boolean): Promise<void> {
-    if (!fresh && alertsInflight !== null) return alertsInflight;
-    alertGeneration += 1;
-    const run = syncAlerts(alertGeneration).finally(() => {
-      if (alertsInflight === run) alertsInflight = null;
+    const start = (): Promise<void> => {
+      alertGeneration += 1;
+      const run = syncAlerts(alertGeneration).finally(() => {
+        if (alertsInflight === run) alertsInflight = null;
+      });
+      alertsInflight = run;
+      return run;
+    };
+    if (fresh || alertsInflight === null) return start();
+    alertsQueued ??= alertsInflight.then(() => {
+      alertsQueued = null;
+      return start();
     });
-    alertsInflight = run;
-    return run;
+    return alertsQueued;
   }
 
   async function syncAlerts(gen: number): Promise<void> {

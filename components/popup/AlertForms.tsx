@@ -4,7 +4,7 @@
  * Checked here first so the supervisor sees what to fix before anything is
  * sent; the server's own refusal is shown as it says it.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { ACK_NOTES_MAX, RESOLUTION_MAX } from '../../lib/protocol';
 import type { CommandError } from '../../lib/messages';
 
@@ -31,11 +31,13 @@ export function AcknowledgeNoteForm({
   const id = useId();
   const [notes, setNotes] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const problem = tooLong('The note', notes, ACK_NOTES_MAX);
     setInvalid(problem);
     if (problem === null) onSubmit(notes.trim());
+    else field.current?.focus();
   };
   return (
     <form
@@ -46,6 +48,7 @@ export function AcknowledgeNoteForm({
       <label htmlFor={`${id}-notes`}>What did you do?</label>
       <textarea
         id={`${id}-notes`}
+        ref={field}
         rows={2}
         value={notes}
         // Focus lands here when the form opens: the supervisor came to type.
@@ -86,6 +89,8 @@ export function ResolveForm({
   const [action, setAction] = useState('');
   const [resolutionError, setResolutionError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const resolutionField = useRef<HTMLTextAreaElement>(null);
+  const actionField = useRef<HTMLTextAreaElement>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const missing =
@@ -95,6 +100,8 @@ export function ResolveForm({
     setResolutionError(rProblem);
     setActionError(aProblem);
     if (rProblem === null && aProblem === null) onSubmit(resolution.trim(), action.trim());
+    // The first field to fix gets the focus, so a screen reader reads its message.
+    else (rProblem !== null ? resolutionField : actionField).current?.focus();
   };
   return (
     <form
@@ -106,6 +113,7 @@ export function ResolveForm({
       <label htmlFor={`${id}-resolution`}>Resolution (what was done)</label>
       <textarea
         id={`${id}-resolution`}
+        ref={resolutionField}
         rows={2}
         value={resolution}
         required
@@ -120,6 +128,7 @@ export function ResolveForm({
       <label htmlFor={`${id}-action`}>Corrective action</label>
       <textarea
         id={`${id}-action`}
+        ref={actionField}
         rows={2}
         value={action}
         aria-invalid={actionError !== null}

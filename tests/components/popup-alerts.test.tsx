@@ -183,6 +183,7 @@ describe('acknowledge with a note, resolve with what was done (#10)', () => {
     await user.click(within(form).getByRole('button', { name: 'Resolve' }));
     expect(resolution).toHaveAttribute('aria-invalid', 'true');
     expect(resolution).toHaveAccessibleDescription('Say what was done: a resolution is required.');
+    expect(resolution).toHaveFocus();
     expect(bridge.sentOfType('resolve')).toEqual([]);
 
     await user.type(resolution, 'Door closed, back to 3 °C');

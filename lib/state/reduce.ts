@@ -490,7 +490,11 @@ function mergeSynced(live: Alert, rest: Alert): Alert {
   };
   // "You" is only known from our own acknowledge; the server names a profile id.
   if (live.acknowledgedByYou === true && acknowledged) {
-    const sameAck = rest.acknowledgedBy === null || rest.acknowledgedBy === live.acknowledgedBy;
+    // Our answer may not have named us (null); then the server's id is ours.
+    const sameAck =
+      rest.acknowledgedBy === null ||
+      live.acknowledgedBy === null ||
+      rest.acknowledgedBy === live.acknowledgedBy;
     if (sameAck) merged.acknowledgedByYou = true;
   }
   return sameAlert(live, merged) ? live : merged;

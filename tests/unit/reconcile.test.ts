@@ -118,6 +118,31 @@ describe('alerts reconciled through REST (#10)', () => {
     expect(later.alerts.get('a1')?.acknowledgedByYou).toBe(true);
   });
 
+  it('keeps "you" when our answer named nobody and the server later names our profile', () => {
+    const open = alert({ id: 'a1', triggeredAt: T0 - 10 * MINUTE });
+    const state = reduceAll(liveState(), [
+      triggered(open),
+      { type: 'alert/acknowledged', alertId: 'a1', by: null, at: T0, receivedAt: T0, byYou: true },
+      synced([{ ...open, status: 'acknowledged', acknowledgedAt: T0, acknowledgedBy: ME }], T0 + 1),
+    ]);
+    expect(state.alerts.get('a1')).toMatchObject({ acknowledgedBy: ME, acknowledgedByYou: true });
+  });
+
+  it('the server\'s word on who acknowledged wins: another profile id is not "you"', () => {
+    const open = alert({ id: 'a1', triggeredAt: T0 - 10 * MINUTE });
+    const state = reduceAll(liveState(), [
+      triggered(open),
+      { type: 'alert/acknowledged', alertId: 'a1', by: ME, at: T0, receivedAt: T0, byYou: true },
+      // The server names a colleague (say two nodes raced): it is the record, not our memory.
+      synced(
+        [{ ...open, status: 'acknowledged', acknowledgedAt: T0 - 1, acknowledgedBy: COLLEAGUE }],
+        T0 + 1,
+      ),
+    ]);
+    expect(state.alerts.get('a1')?.acknowledgedBy).toBe(COLLEAGUE);
+    expect(acknowledgedByLabel(state.alerts.get('a1')!)).toBe('another supervisor');
+  });
+
   it('a reconcile that changes nothing returns the same state (no effect wakes)', () => {
     const open = alert({ id: 'a1', triggeredAt: T0 - 10 * MINUTE });
     const state = reduceAll(liveState(), [triggered(open), synced([open], T0)]);

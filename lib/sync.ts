@@ -57,8 +57,9 @@ export interface Sync {
   /** Call on every connect. */
   onConnected(recovered: boolean): Promise<void>;
   /**
-   * Reconciles the open alerts through REST (issue #10). Joins a reconcile
-   * already in flight; resolves when its answer is applied (or dropped).
+   * Reconciles the open alerts through REST (issue #10). With one in flight,
+   * one more is queued behind it and shared by every caller; resolves when
+   * its answer is applied (or dropped). Never rejects.
    */
   refreshAlerts(): Promise<void>;
   /** Subscribes/unsubscribes to match the current targets (scope change, holds). */
@@ -103,9 +104,12 @@ export function createSync(deps: SyncDeps): Sync {
   function refreshAlerts(fresh: boolean): Promise<void> {
     const start = (): Promise<void> => {
       alertGeneration += 1;
-      const run = syncAlerts(alertGeneration).finally(() => {
-        if (alertsInflight === run) alertsInflight = null;
-      });
+      // A failure keeps what we have (a partial list never removes alerts); the next one retries.
+      const run = syncAlerts(alertGeneration)
+        .catch(() => undefined)
+        .finally(() => {
+          if (alertsInflight === run) alertsInflight = null;
+        });
       alertsInflight = run;
       return run;
     };

@@ -8,7 +8,7 @@ import type { ApiError } from './api';
 import type { CommandError, CommandErrorCode } from './messages';
 
 /** What the failed call was for. */
-export type ApiAction = 'sign-in' | 'account' | 'acknowledge' | 'directory';
+export type ApiAction = 'sign-in' | 'account' | 'acknowledge' | 'resolve' | 'directory';
 
 /**
  * Answers that mean "this is not a Frostline backend": no such route, or a
@@ -33,7 +33,7 @@ export function apiFailure(error: ApiError, action: ApiAction): CommandError {
       );
     case 'unauthorized':
       if (action === 'sign-in') return commandError('wrong-credentials', 'Wrong email or password');
-      if (action === 'acknowledge')
+      if (action === 'acknowledge' || action === 'resolve')
         return commandError('token-expired', 'The session expired; try again');
       return commandError('token-expired', 'The session has expired; sign in again');
     case 'invalid-body':
@@ -49,8 +49,12 @@ export function apiFailure(error: ApiError, action: ApiAction): CommandError {
       if (action === 'acknowledge' && error.status === 409) {
         return commandError('already-acknowledged', 'Someone already acknowledged this alert');
       }
-      if (action === 'acknowledge' && error.status === 404) {
+      if ((action === 'acknowledge' || action === 'resolve') && error.status === 404) {
         return commandError('not-found', 'This alert no longer exists');
+      }
+      // The server's own words on what it refused (a missing resolution, a note too long).
+      if ((action === 'acknowledge' || action === 'resolve') && error.status === 400) {
+        return commandError('bad-request', error.message);
       }
       if ((action === 'sign-in' || action === 'account') && NOT_OUR_API.has(error.status)) {
         return notOurApi(error.status);

@@ -59,7 +59,20 @@ export interface ApiClient {
     limit: number,
     offset: number,
   ): Promise<ApiResult<unknown>>;
-  acknowledge(token: string, org: string, alertId: string): Promise<ApiResult<unknown>>;
+  /** `{ notes? }` (PROTOCOL.md); answers the updated alert. */
+  acknowledge(
+    token: string,
+    org: string,
+    alertId: string,
+    notes?: string,
+  ): Promise<ApiResult<unknown>>;
+  /** `{ resolution, correctiveAction? }` (PROTOCOL.md); answers the updated alert. */
+  resolve(
+    token: string,
+    org: string,
+    alertId: string,
+    body: { resolution: string; correctiveAction?: string },
+  ): Promise<ApiResult<unknown>>;
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -157,7 +170,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         `${api.alerts(org)}?status=${encodeURIComponent(status)}&limit=${limit}&offset=${offset}`,
         token,
       ),
-    acknowledge: (token, org, alertId) => request('POST', api.acknowledge(org, alertId), token, {}),
+    acknowledge: (token, org, alertId, notes) =>
+      request('POST', api.acknowledge(org, alertId), token, notes === undefined ? {} : { notes }),
+    resolve: (token, org, alertId, body) =>
+      request('POST', api.resolve(org, alertId), token, {
+        resolution: body.resolution,
+        ...(body.correctiveAction === undefined ? {} : { correctiveAction: body.correctiveAction }),
+      }),
   };
 }
 

@@ -29,7 +29,7 @@ import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from '
 import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
 
-export { WATCHDOG_ALARM, DIRECTORY_ALARM, TICK_MS } from './lifecycle';
+export { WATCHDOG_ALARM, DIRECTORY_ALARM, ALERTS_ALARM, TICK_MS } from './lifecycle';
 export { PERSIST_INTERVAL_MS } from './effects/persistence';
 
 export interface BackgroundEnv {
@@ -108,6 +108,7 @@ export function createBackground(env: BackgroundEnv) {
     now,
     serverNow: monitoring.serverNow,
     dropped: monitoring.dropped,
+    refreshAlerts: () => void monitoring.sync.refreshAlerts(),
   });
   // Firefox's MV2 build has `browserAction`, the same surface under its old name (#12).
   const action = browser.action ?? browser.browserAction;
@@ -120,6 +121,7 @@ export function createBackground(env: BackgroundEnv) {
     iconUrl: browser.runtime.getURL('/icon/128.png'),
     now,
     ready,
+    // The notification's button acknowledges without a note (issue #10).
     acknowledge: (alertId) => session.acknowledge(alertId),
     openDashboard: createDashboardOpener(browser, getState),
     openPopup: () => openPopup(browser, action),
@@ -185,6 +187,7 @@ export function createBackground(env: BackgroundEnv) {
         hub: pages.hub,
         connection: monitoring.connection,
         refreshDirectory: session.directory,
+        reconcileAlerts: () => void monitoring.sync.refreshAlerts(),
         listenNotifications: notifications.listen,
         events: env.events ?? globalThis,
         signal: lifetime.signal,

@@ -32,7 +32,7 @@ export interface CommandDeps {
   /** A client for a server the user is signing in to. */
   api(origin: string): ApiClient | null;
   tokens: Pick<TokenStore, 'save'>;
-  session: Pick<Session, 'begin' | 'end' | 'acknowledge' | 'directory'>;
+  session: Pick<Session, 'begin' | 'end' | 'acknowledge' | 'resolve' | 'directory'>;
   preferences(): Preferences;
   setPreferences(preferences: Preferences): Promise<void>;
   setScope(scope: Scope): Promise<void>;
@@ -74,7 +74,14 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return ok(next);
     }
     case 'acknowledge':
-      return app.session.acknowledge(request.alertId);
+      return app.session.acknowledge(request.alertId, request.notes);
+    case 'resolve':
+      return app.session.resolve(request.alertId, {
+        resolution: request.resolution,
+        ...(request.correctiveAction === undefined
+          ? {}
+          : { correctiveAction: request.correctiveAction }),
+      });
     case 'snooze':
       await app.snooze(request.alertId, request.minutes);
       return ok(null);

@@ -4,7 +4,7 @@
  * only for display.
  */
 import type { TempUnit, WireAlertType, WireSeverity } from './protocol';
-import type { Preferences, Severity } from './model';
+import type { Alert, Preferences, Severity } from './model';
 
 /** Converts a temperature between scales. */
 export function convertTemperature(value: number, from: TempUnit, to: TempUnit): number {
@@ -67,6 +67,24 @@ export function formatAge(ms: number): string {
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** What "acknowledged by" says for someone the server names only by an id (issue #10). */
+export const OTHER_ACKNOWLEDGER = 'another supervisor';
+
+/**
+ * Who acknowledged an alert, readable (issue #10): "you" for the signed-in
+ * supervisor's own acknowledge, a name when the server sends one, else
+ * "another supervisor". Never a raw id: the contract's `acknowledgedBy` is a
+ * profile UUID, which means nothing to a person.
+ */
+export function acknowledgedByLabel(
+  alert: Pick<Alert, 'acknowledgedBy' | 'acknowledgedByYou'>,
+): string {
+  if (alert.acknowledgedByYou === true) return 'you';
+  const by = alert.acknowledgedBy?.trim() ?? '';
+  // Letters, spaces and name punctuation only: an id has digits (UUIDs, `user-42`).
+  return /^\p{L}[\p{L}\p{M} .'’-]*$/u.test(by) ? by : OTHER_ACKNOWLEDGER;
 }
 
 function pad(n: number): string {

@@ -23,6 +23,14 @@ export const WATCHDOG_PERIOD_MIN = 0.5;
 /** Directory refresh while connected. */
 export const DIRECTORY_ALARM = 'frostline:directory';
 export const DIRECTORY_PERIOD_MIN = 10;
+/**
+ * Reconciles the open alerts through REST while signed in (issue #10: an
+ * acknowledge or resolve made elsewhere is never pushed). An alarm, so it
+ * survives worker stops; 45 s so that a change made elsewhere leaves the
+ * badge within 60 s, request time included.
+ */
+export const ALERTS_ALARM = 'frostline:alerts';
+export const ALERTS_PERIOD_MIN = 0.75;
 /** Staleness and "not live since" are re-evaluated this often. */
 export const TICK_MS = 5_000;
 
@@ -76,6 +84,9 @@ export async function ensureAlarms(alarms: WxtBrowser['alarms']): Promise<void> 
   if ((await alarms.get(DIRECTORY_ALARM)) === undefined) {
     await alarms.create(DIRECTORY_ALARM, { periodInMinutes: DIRECTORY_PERIOD_MIN });
   }
+  if ((await alarms.get(ALERTS_ALARM)) === undefined) {
+    await alarms.create(ALERTS_ALARM, { periodInMinutes: ALERTS_PERIOD_MIN });
+  }
 }
 
 export interface ListenDeps {
@@ -87,6 +98,12 @@ export interface ListenDeps {
   hub: Pick<PortHub, 'accept'>;
   connection: Pick<LiveConnection, 'start' | 'kick' | 'isConnected'>;
   refreshDirectory(): Promise<unknown>;
+  /**
+   * Reconciles the open alerts through REST (issue #10): on the alerts alarm
+   * while signed in, and when one of our pages (popup, options) opens.
+   * Optional for older callers; without it nothing is reconciled here.
+   */
+  reconcileAlerts?(): void;
   /** The notifications effect's listeners. */
   listenNotifications(): () => void;
   /** Where `online`/`offline` events come from (the worker's global scope). */
@@ -105,7 +122,15 @@ export function listen(deps: ListenDeps): (() => void)[] {
   };
   browser.runtime.onMessage.addListener(onMessage);
   disposers.push(() => browser.runtime.onMessage.removeListener(onMessage));
-  const onConnect = (port: BrowserTypes.runtime.Port) => deps.hub.accept(port);
+  const signedIn = () => {
+    const { session, monitoringStopped } = store.getState();
+    return session !== null && !monitoringStopped;
+  };
+  const onConnect = (port: BrowserTypes.runtime.Port) => {
+    deps.hub.accept(port);
+    // A page opening is when a supervisor looks: show what changed elsewhere (#10).
+    if (deps.isOwnPage(port.sender)) void ready.then(() => signedIn() && deps.reconcileAlerts?.());
+  };
   browser.runtime.onConnect.addListener(onConnect);
   disposers.push(() => browser.runtime.onConnect.removeListener(onConnect));
   const onAlarm = (alarm: BrowserTypes.alarms.Alarm) => {
@@ -117,6 +142,8 @@ export function listen(deps: ListenDeps): (() => void)[] {
         store.dispatch({ type: 'tick', now: now() });
       } else if (alarm.name === DIRECTORY_ALARM && connection.isConnected()) {
         void deps.refreshDirectory();
+      } else if (alarm.name === ALERTS_ALARM && signedIn()) {
+        deps.reconcileAlerts?.();
       }
     });
   };

@@ -7,6 +7,7 @@
  * talk to the network themselves.
  */
 import * as v from 'valibot';
+import { ACK_NOTES_MAX, RESOLUTION_MAX } from './protocol';
 import type { UnitView } from './state/unit-view';
 import type {
   Alert,
@@ -129,7 +130,16 @@ export interface Commands {
     request: { type: 'set-preferences'; preferences: Partial<Preferences> };
     response: Preferences;
   };
-  acknowledge: { request: { type: 'acknowledge'; alertId: string }; response: null };
+  /** Acknowledge, with an optional note of what was done (issue #10). */
+  acknowledge: {
+    request: { type: 'acknowledge'; alertId: string; notes?: string };
+    response: null;
+  };
+  /** Resolve: what was done (required) and an optional corrective action (issue #10). */
+  resolve: {
+    request: { type: 'resolve'; alertId: string; resolution: string; correctiveAction?: string };
+    response: null;
+  };
   snooze: {
     request: { type: 'snooze'; alertId: string; minutes: number };
     response: null;
@@ -189,7 +199,17 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({ type: v.literal('sign-out') }),
   v.object({ type: v.literal('set-scope'), scope: ScopeSchema }),
   v.object({ type: v.literal('set-preferences'), preferences: PreferencesPatchSchema }),
-  v.object({ type: v.literal('acknowledge'), alertId: id }),
+  v.object({
+    type: v.literal('acknowledge'),
+    alertId: id,
+    notes: v.optional(text(ACK_NOTES_MAX)),
+  }),
+  v.object({
+    type: v.literal('resolve'),
+    alertId: id,
+    resolution: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(RESOLUTION_MAX)),
+    correctiveAction: v.optional(text(RESOLUTION_MAX)),
+  }),
   v.object({ type: v.literal('snooze'), alertId: text(128), minutes: minutes(1) }),
   v.object({ type: v.literal('test-notification') }),
   v.object({ type: v.literal('directory') }),

@@ -83,7 +83,14 @@ export interface Alert {
   triggeredAt: number;
   status: 'active' | 'acknowledged';
   acknowledgedAt: number | null;
+  /** Who acknowledged: a profile id (UUID) as the server sends it; never shown raw (#10). */
   acknowledgedBy: string | null;
+  /**
+   * Acknowledged by the signed-in supervisor from this extension (issue #10):
+   * shown as "you". The server names people only by profile id, so this is
+   * remembered from our own acknowledge's answer.
+   */
+  acknowledgedByYou?: boolean;
   escalationLevel: number;
 }
 

@@ -152,6 +152,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
         type: 'alerts/synced',
         alerts: result.value.items,
         at: startedAt + live().connection.clockOffset,
+        sentAt: startedAt,
       });
     },
     applyLatest: (unitId, raw) => {

@@ -922,6 +922,37 @@ export function normalizeAlerts(
   });
 }
 
+/** What the answer of an acknowledge or a resolve says (the updated alert, issue #10). */
+export interface AlertChange {
+  alertId: string;
+  unitId: string;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+}
+
+/** `POST …/acknowledge` and `…/resolve` answer the updated alert. */
+export function normalizeAlertChange(raw: unknown, ctx: NormalizeContext): Normalized<AlertChange> {
+  const kind = 'rest:alerts';
+  return fromShape(kind, 'alert', raw, (wire) => {
+    if (!isValidId(wire.id)) return drop(kind, 'bad-id', 'id');
+    if (!isValidId(wire.unitId)) return drop(kind, 'bad-id', 'unitId');
+    const resolved = wire.status === 'resolved' || wire.resolvedAt !== null;
+    const acknowledged = wire.status === 'acknowledged' || wire.acknowledgedAt !== null;
+    const by = wire.acknowledgedBy === null ? '' : cleanText(wire.acknowledgedBy, LIMITS.name);
+    return {
+      ok: true,
+      value: {
+        alertId: wire.id,
+        unitId: wire.unitId,
+        acknowledgedAt: acknowledged ? timeOrNow(wire.acknowledgedAt, ctx, kind) : null,
+        acknowledgedBy: acknowledged && by !== '' ? by : null,
+        resolvedAt: resolved ? timeOrNow(wire.resolvedAt, ctx, kind) : null,
+      },
+    };
+  });
+}
+
 /** `GET /api/auth/me`. Memberships with a bad organization id are left out. */
 export function normalizeMe(raw: unknown, _ctx: NormalizeContext): Normalized<Account> {
   const kind = 'rest:me';

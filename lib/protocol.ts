@@ -264,8 +264,11 @@ export interface WireAlert {
   thresholdViolated: ThresholdSide | null;
   triggeredAt: string;
   acknowledgedAt: string | null;
+  /** Profile id (UUID) of who acknowledged, not a name (PROTOCOL.md). */
   acknowledgedBy?: string | null;
   resolvedAt: string | null;
+  /** Profile id (UUID) of who resolved it through REST; null when the evaluator did. */
+  resolvedBy?: string | null;
   escalationLevel: number;
 }
 
@@ -278,6 +281,11 @@ export interface WireTokens {
 
 /** REST error bodies come in two shapes. */
 export type WireErrorBody = { error: { code: string; message: string } } | { error: string };
+
+/** PROTOCOL.md: an acknowledge's `notes`, at most this many characters (issue #10). */
+export const ACK_NOTES_MAX = 1000;
+/** PROTOCOL.md: a resolve's `resolution` (required) and `correctiveAction`, at most this many. */
+export const RESOLUTION_MAX = 2000;
 
 /** The most the alerts list returns in one page. */
 export const ALERTS_PAGE_LIMIT = 1000;

@@ -10,9 +10,10 @@ import { apiFailure, commandError } from './api-errors';
 import { createTokenStore, type TokenStore } from './auth';
 import { loadDirectory } from './directory-loader';
 import type { LiveConnection } from './live-connection';
+import type { ApiClient as Client, ApiResult } from './api';
 import type { Result } from './messages';
 import type { Directory, SessionInfo } from './model';
-import { normalizeTokens, type DiagnosticKind } from './normalize';
+import { normalizeAlertChange, normalizeTokens, type DiagnosticKind } from './normalize';
 import { directoryItem, sessionItem, snapshotItem, stoppedNotifiedItem } from './storage';
 import type { Store } from './store';
 
@@ -32,13 +33,29 @@ export interface SessionDeps {
   /** Local clock plus the server's offset. */
   serverNow(): number;
   dropped(kind: DiagnosticKind, count?: number): void;
+  /** Reconciles the open alerts through REST (after a 409: who did it, and when). */
+  refreshAlerts?(): void;
+}
+
+/** What a resolve records (PROTOCOL.md): what was done, and what will keep it from recurring. */
+export interface ResolveDetails {
+  resolution: string;
+  correctiveAction?: string;
 }
 
 export interface Session {
   begin(session: SessionInfo): Promise<void>;
   end(): Promise<void>;
   refresh(): Promise<unknown>;
-  acknowledge(alertId: string): Promise<Result<null>>;
+  /**
+   * Acknowledges through REST, with an optional note. The server pushes
+   * nothing for it (issue #10), so its answer (the updated alert) is applied
+   * to the store here. A 409 means someone else was first: the alert is
+   * shown acknowledged, and a reconcile learns by whom.
+   */
+  acknowledge(alertId: string, notes?: string): Promise<Result<null>>;
+  /** Resolves through REST; the answer is applied to the store (no push, issue #10). */
+  resolve(alertId: string, details: ResolveDetails): Promise<Result<null>>;
   /** Reads the directory again (one request at a time). */
   directory(): Promise<Result<Directory>>;
   /** The server refused the session for good: stay stopped, also after a restart. */
@@ -83,6 +100,123 @@ export function createSession(deps: SessionDeps): Session {
     return directoryInflight;
   }
 
+  /**
+   * One REST call on an alert for the signed-in session; null when signed out
+   * or when the session changed while it ran (#11).
+   */
+  async function alertCall(
+    notSignedIn: string,
+    call: (client: Client, token: string, org: string) => Promise<ApiResult<unknown>>,
+  ): Promise<Result<ApiResult<unknown>>> {
+    const client = deps.api();
+    const session = store.getState().session;
+    const token = await deps.sessionTokens.accessToken();
+    // Read the client, await, read again: the session may have changed meanwhile (#11).
+    if (
+      client === null ||
+      session === null ||
+      token === null ||
+      store.getState().session !== session
+    ) {
+      return { ok: false, error: commandError('not-signed-in', notSignedIn) };
+    }
+    const result = await call(client, token, session.organizationId);
+    if (store.getState().session !== session) {
+      return { ok: false, error: commandError('not-signed-in', 'The session changed') };
+    }
+    if (!result.ok && result.error.kind === 'unauthorized') void deps.sessionTokens.refresh();
+    return { ok: true, data: result };
+  }
+
+  const ctx = () => ({ now: deps.serverNow(), localNow: deps.now(), count: deps.dropped });
+
+  function markResolved(alertId: string, unitId: string, at: number): void {
+    store.dispatch({ type: 'alert/resolved', alertId, unitId, at, receivedAt: deps.now() });
+  }
+
+  async function acknowledge(alertId: string, notes?: string): Promise<Result<null>> {
+    const note = notes?.trim();
+    const call = await alertCall('Sign in to acknowledge alerts', (client, token, org) =>
+      client.acknowledge(token, org, alertId, note === undefined || note === '' ? undefined : note),
+    );
+    if (!call.ok) return call;
+    const result = call.data;
+    if (!result.ok) {
+      if (result.error.kind === 'http' && result.error.status === 409) {
+        // Someone else was first (PROTOCOL.md): not a failure for this supervisor.
+        if (result.error.code === 'already_resolved') {
+          const unitId = store.getState().live.alerts.get(alertId)?.unitId ?? '';
+          markResolved(alertId, unitId, deps.serverNow());
+        } else {
+          store.dispatch({
+            type: 'alert/acknowledged',
+            alertId,
+            by: null,
+            at: deps.serverNow(),
+            receivedAt: deps.now(),
+          });
+        }
+        deps.refreshAlerts?.();
+        return { ok: true, data: null };
+      }
+      return { ok: false, error: apiFailure(result.error, 'acknowledge') };
+    }
+    const change = normalizeAlertChange(result.value, ctx());
+    if (!change.ok || change.value.alertId !== alertId) {
+      // Acknowledged all the same; the reconcile brings the details.
+      if (!change.ok) deps.dropped(change.kind);
+      store.dispatch({
+        type: 'alert/acknowledged',
+        alertId,
+        by: null,
+        at: deps.serverNow(),
+        receivedAt: deps.now(),
+        byYou: true,
+      });
+      deps.refreshAlerts?.();
+      return { ok: true, data: null };
+    }
+    store.dispatch({
+      type: 'alert/acknowledged',
+      alertId,
+      by: change.value.acknowledgedBy,
+      at: change.value.acknowledgedAt ?? deps.serverNow(),
+      receivedAt: deps.now(),
+      byYou: true,
+    });
+    return { ok: true, data: null };
+  }
+
+  async function resolve(alertId: string, details: ResolveDetails): Promise<Result<null>> {
+    const resolution = details.resolution.trim();
+    const correctiveAction = details.correctiveAction?.trim();
+    if (resolution === '') {
+      return { ok: false, error: commandError('bad-request', 'Say what was done to resolve it') };
+    }
+    const call = await alertCall('Sign in to resolve alerts', (client, token, org) =>
+      client.resolve(token, org, alertId, {
+        resolution,
+        ...(correctiveAction ? { correctiveAction } : {}),
+      }),
+    );
+    if (!call.ok) return call;
+    const result = call.data;
+    const unitId = store.getState().live.alerts.get(alertId)?.unitId ?? '';
+    if (!result.ok) {
+      if (result.error.kind === 'http' && result.error.status === 409) {
+        // Already resolved (by a colleague, or the unit came back): what was wanted.
+        markResolved(alertId, unitId, deps.serverNow());
+        return { ok: true, data: null };
+      }
+      return { ok: false, error: apiFailure(result.error, 'resolve') };
+    }
+    const change = normalizeAlertChange(result.value, ctx());
+    if (!change.ok) deps.dropped(change.kind);
+    const at = change.ok ? (change.value.resolvedAt ?? deps.serverNow()) : deps.serverNow();
+    markResolved(alertId, change.ok ? change.value.unitId : unitId, at);
+    return { ok: true, data: null };
+  }
+
   return {
     async begin(next) {
       // The tokens were saved just before (a new epoch): this session is theirs (#11).
@@ -121,39 +255,8 @@ export function createSession(deps: SessionDeps): Session {
 
     refresh: () => deps.sessionTokens.refresh(),
 
-    async acknowledge(alertId) {
-      const client = deps.api();
-      const session = store.getState().session;
-      const token = await deps.sessionTokens.accessToken();
-      // Read the client, await, read again: the session may have changed meanwhile (#11).
-      if (
-        client === null ||
-        session === null ||
-        token === null ||
-        store.getState().session !== session
-      ) {
-        return {
-          ok: false,
-          error: commandError('not-signed-in', 'Sign in to acknowledge alerts'),
-        };
-      }
-      const result = await client.acknowledge(token, session.organizationId, alertId);
-      if (store.getState().session !== session) {
-        return { ok: false, error: commandError('not-signed-in', 'The session changed') };
-      }
-      if (!result.ok) {
-        if (result.error.kind === 'unauthorized') void deps.sessionTokens.refresh();
-        return { ok: false, error: apiFailure(result.error, 'acknowledge') };
-      }
-      store.dispatch({
-        type: 'alert/acknowledged',
-        alertId,
-        by: session.email,
-        at: deps.serverNow(),
-        receivedAt: deps.now(),
-      });
-      return { ok: true, data: null };
-    },
+    acknowledge: (alertId, notes) => acknowledge(alertId, notes),
+    resolve: (alertId, details) => resolve(alertId, details),
 
     directory: refreshDirectory,
 

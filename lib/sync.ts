@@ -9,6 +9,13 @@
  *
  * A newer connect cancels the resync of an older one (generation counter), so
  * a flapping link never applies stale answers on top of fresh ones.
+ *
+ * The open alerts are also reconciled on their own (`refreshAlerts`, issue
+ * #10): an acknowledge or resolve made elsewhere is never pushed, so the
+ * reconcile alarm and every page that opens read them again. The cost is
+ * bounded: one paged request per open status, one reconcile running and at
+ * most one queued behind it (callers share it), and only the newest one's
+ * answer is applied.
  */
 import type { ApiClient, ApiResult } from './api';
 import type { FrostlineSocket } from './socket';
@@ -49,6 +56,12 @@ export interface SyncDeps {
 export interface Sync {
   /** Call on every connect. */
   onConnected(recovered: boolean): Promise<void>;
+  /**
+   * Reconciles the open alerts through REST (issue #10). With one in flight,
+   * one more is queued behind it and shared by every caller; resolves when
+   * its answer is applied (or dropped). Never rejects.
+   */
+  refreshAlerts(): Promise<void>;
   /** Subscribes/unsubscribes to match the current targets (scope change, holds). */
   reconcile(): void;
   /** Rooms currently joined on this connection. */
@@ -57,6 +70,9 @@ export interface Sync {
 
 export function createSync(deps: SyncDeps): Sync {
   let generation = 0;
+  /** Only the newest alert reconcile applies its answer. */
+  let alertGeneration = 0;
+  let alertsInflight: Promise<void> | null = null;
   const sites = new Set<string>();
   const units = new Set<string>();
 
@@ -78,12 +94,40 @@ export function createSync(deps: SyncDeps): Sync {
     );
   }
 
+  /**
+   * A reconcile of the open alerts. `fresh` (a connect) starts a new one at
+   * once and supersedes any in flight. Otherwise, with one in flight, one more
+   * is queued behind it (its request went out before the caller's reason to
+   * ask), and every caller shares that one: at most one running, one queued.
+   */
+  let alertsQueued: Promise<void> | null = null;
+  function refreshAlerts(fresh: boolean): Promise<void> {
+    const start = (): Promise<void> => {
+      alertGeneration += 1;
+      // A failure keeps what we have (a partial list never removes alerts); the next one retries.
+      const run = syncAlerts(alertGeneration)
+        .catch(() => undefined)
+        .finally(() => {
+          if (alertsInflight === run) alertsInflight = null;
+        });
+      alertsInflight = run;
+      return run;
+    };
+    if (fresh || alertsInflight === null) return start();
+    alertsQueued ??= alertsInflight.then(() => {
+      alertsQueued = null;
+      return start();
+    });
+    return alertsQueued;
+  }
+
   async function syncAlerts(gen: number): Promise<void> {
     const api = deps.api();
     const org = deps.organizationId();
+    // Before the token: an alert pushed while the token is fetched is newer than the answer.
+    const startedAt = deps.now();
     const token = await deps.accessToken();
     if (api === null || org === null || token === null) return;
-    const startedAt = deps.now();
     const all: unknown[] = [];
     for (const status of OPEN_ALERT_STATUSES) {
       for (let page = 0; page < MAX_ALERT_PAGES; page += 1) {
@@ -94,8 +138,8 @@ export function createSync(deps: SyncDeps): Sync {
           ALERTS_PAGE_LIMIT,
           page * ALERTS_PAGE_LIMIT,
         );
-        // A newer connect, or the session ended (its client's answers are stale, #11).
-        if (gen !== generation || api.session?.signal.aborted === true) return;
+        // A newer reconcile, or the session ended (its client's answers are stale, #11).
+        if (gen !== alertGeneration || api.session?.signal.aborted === true) return;
         if (!result.ok) {
           if (result.error.kind === 'unauthorized') deps.onUnauthorized();
           return; // a partial list must never remove alerts: keep what we have
@@ -134,10 +178,11 @@ export function createSync(deps: SyncDeps): Sync {
       reconcile();
       if (recovered) return;
       await Promise.all([
-        syncAlerts(gen),
+        refreshAlerts(true),
         deps.refreshDirectory().then(() => (gen === generation ? syncLatest(gen) : undefined)),
       ]);
     },
+    refreshAlerts: () => refreshAlerts(false),
     reconcile,
     joined: () => ({ sites: [...sites], units: [...units] }),
   };

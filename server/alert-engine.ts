@@ -9,6 +9,7 @@ import type {
   AlertRecord,
   AlertStore,
   NewAlert,
+  ResolveDetails,
   ResolveResult,
 } from './alert-store';
 import type { Broadcaster } from './broadcaster';
@@ -53,8 +54,15 @@ export interface AlertEngine {
   checkSilence(unit: UnitRecord, nowMs: number): void;
   open(input: NewAlert): AlertRecord;
   escalate(alertId: string, level?: number): AlertRecord | undefined;
+  /**
+   * An acknowledge through REST (by a profile id). Production sends no socket
+   * event for it (PROTOCOL.md "Changes made elsewhere are not pushed").
+   */
   acknowledge(alertId: string, by: string, notes: string | null): AcknowledgeResult;
+  /** The evaluator's own resolve (back in range): the only one that emits `alert:resolved`. */
   resolve(alertId: string): ResolveResult;
+  /** A resolve through REST: recorded, no socket event (PROTOCOL.md, issue #10). */
+  resolveManually(alertId: string, details: ResolveDetails): ResolveResult;
 }
 
 // A battery must climb this far above the threshold to count as replaced (no flapping).
@@ -152,6 +160,15 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return result;
   }
 
+  function resolveManually(alertId: string, details: ResolveDetails): ResolveResult {
+    const result = alerts.resolve(alertId, iso(), details);
+    if (!result.ok) return result;
+    // No event at all, not even `unit:state:changed` (PROTOCOL.md): the unit's
+    // state follows with its next reading, when the evaluator looks at it again.
+    forgetAlert(result.alert);
+    return result;
+  }
+
   function escalate(alertId: string, level?: number): AlertRecord | undefined {
     const alert = alerts.escalate(alertId, level);
     if (!alert) return undefined;
@@ -165,15 +182,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   }
 
   function acknowledge(alertId: string, by: string, notes: string | null): AcknowledgeResult {
-    const result = alerts.acknowledge(alertId, by, notes, iso());
-    if (result.ok) {
-      broadcaster.toRoom(rooms.org(result.alert.organizationId), 'alert:acknowledged', {
-        alertId: result.alert.id,
-        acknowledgedBy: by,
-        timestamp: result.alert.acknowledgedAt ?? iso(),
-      });
-    }
-    return result;
+    // No `alert:acknowledged`: the contract declares it, production never sends it (#10).
+    return alerts.acknowledge(alertId, by, notes, iso());
   }
 
   function evaluateBattery(unit: UnitRecord, runtime: UnitRuntime, reading: StoredReading): void {
@@ -272,5 +282,6 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     escalate,
     acknowledge,
     resolve,
+    resolveManually,
   };
 }

@@ -3,7 +3,19 @@ import type { AlertStatus, ThresholdSide, WireAlert } from '../lib/protocol';
 /** A stored alert: the wire shape plus what the server needs to scope it. */
 export interface AlertRecord extends WireAlert {
   organizationId: string;
+  /** What the supervisor wrote on acknowledging (up to 1000 chars). */
   notes: string | null;
+  /** Profile id (UUID) of who resolved it by hand; null for the evaluator (issue #10). */
+  resolvedBy: string | null;
+  resolution: string | null;
+  correctiveAction: string | null;
+}
+
+/** What a resolve through REST records; the evaluator records none of it. */
+export interface ResolveDetails {
+  by: string;
+  resolution: string;
+  correctiveAction: string | null;
 }
 
 export interface NewAlert {
@@ -36,7 +48,8 @@ export interface AlertStore {
   get(id: string): AlertRecord | undefined;
   list(query: AlertQuery): AlertRecord[];
   acknowledge(id: string, by: string, notes: string | null, at: string): AcknowledgeResult;
-  resolve(id: string, at: string): ResolveResult;
+  /** `details` for a resolve through REST (who, what was done); none for the evaluator. */
+  resolve(id: string, at: string, details?: ResolveDetails): ResolveResult;
   /** Raises the level; returns undefined for unknown or resolved alerts. */
   escalate(id: string, level?: number): AlertRecord | undefined;
 }
@@ -76,6 +89,9 @@ export function createAlertStore(idPrefix: string): AlertStore {
         resolvedAt: null,
         escalationLevel: 0,
         notes: null,
+        resolvedBy: null,
+        resolution: null,
+        correctiveAction: null,
       };
       alerts.set(alert.id, alert);
       return alert;
@@ -105,12 +121,17 @@ export function createAlertStore(idPrefix: string): AlertStore {
       alert.notes = notes;
       return { ok: true, alert };
     },
-    resolve(id, at) {
+    resolve(id, at, details) {
       const alert = alerts.get(id);
       if (!alert) return { ok: false, reason: 'not_found' };
       if (alert.status === 'resolved') return { ok: false, reason: 'already_resolved' };
       alert.status = 'resolved';
       alert.resolvedAt = at;
+      if (details) {
+        alert.resolvedBy = details.by;
+        alert.resolution = details.resolution;
+        alert.correctiveAction = details.correctiveAction;
+      }
       resolvedOrder.push(id);
       forgetOldResolved();
       return { ok: true, alert };
@@ -132,8 +153,11 @@ function matchesStatus(alert: AlertRecord, status: AlertStatus): boolean {
 }
 
 /** The REST shape: internal fields stay inside. */
-export function toWireAlert(
-  alert: AlertRecord,
-): WireAlert & { organizationId: string; notes: string | null } {
+export function toWireAlert(alert: AlertRecord): WireAlert & {
+  organizationId: string;
+  notes: string | null;
+  resolution: string | null;
+  correctiveAction: string | null;
+} {
   return { ...alert };
 }

@@ -47,7 +47,15 @@ export interface ControlApi {
   emitRaw(input: schemas.RawEmitInput): void;
   /** Opens an alert and emits `alert:triggered`. */
   injectAlert(input: schemas.InjectAlertInput): WireAlert;
+  /** The evaluator's resolve (as if the unit were back in range): emits `alert:resolved`. */
   resolveAlert(alertId: string): WireAlert;
+  /**
+   * Acknowledges as another user of the organization (default the colleague),
+   * the way the web dashboard does it through REST: no socket event (#10).
+   */
+  acknowledgeAs(input: schemas.AcknowledgeAsInput): WireAlert;
+  /** Resolves as another user, through the REST path: no socket event (#10). */
+  resolveAs(input: schemas.ResolveAsInput): WireAlert;
   escalateAlert(alertId: string, level?: number): WireAlert;
   /** 'server-disconnect': `disconnect(true)` for every socket; 'crash': TCP reset, no close frame. */
   dropSockets(mode: DropMode): Promise<number>;
@@ -171,6 +179,26 @@ export function createControlApi(deps: ControlDeps): ControlHandle {
     },
     resolveAlert(alertId) {
       const result = deps.engine.resolve(alertId);
+      if (result.ok) return toWireAlert(result.alert);
+      if (result.reason === 'not_found') throw new HttpError(404, 'not_found', 'Unknown alert');
+      throw new HttpError(409, result.reason, 'Alert is already resolved');
+    },
+    acknowledgeAs(raw) {
+      const input = parse(schemas.AcknowledgeAsInput, raw);
+      const user = userOrThrow(input.email);
+      const result = deps.engine.acknowledge(input.alertId, user.profileId, input.notes);
+      if (result.ok) return toWireAlert(result.alert);
+      if (result.reason === 'not_found') throw new HttpError(404, 'not_found', 'Unknown alert');
+      throw new HttpError(409, result.reason, `Alert is ${result.reason.replace('_', ' ')}`);
+    },
+    resolveAs(raw) {
+      const input = parse(schemas.ResolveAsInput, raw);
+      const user = userOrThrow(input.email);
+      const result = deps.engine.resolveManually(input.alertId, {
+        by: user.profileId,
+        resolution: input.resolution,
+        correctiveAction: input.correctiveAction,
+      });
       if (result.ok) return toWireAlert(result.alert);
       if (result.reason === 'not_found') throw new HttpError(404, 'not_found', 'Unknown alert');
       throw new HttpError(409, result.reason, 'Alert is already resolved');

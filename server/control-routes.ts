@@ -48,6 +48,26 @@ export function registerControlRoutes(
     await readJsonBody(ctx.req, maxBodyBytes);
     sendJson(ctx.res, 200, control.resolveAlert(ctx.params.id ?? ''));
   });
+  // A colleague's acknowledge / resolve through REST: no socket event (#10).
+  router.add('POST', '/control/alerts/:id/acknowledge-as', async (ctx) => {
+    const input = (await readJsonBody(ctx.req, maxBodyBytes)) as Record<string, unknown>;
+    sendJson(
+      ctx.res,
+      200,
+      control.acknowledgeAs({
+        ...input,
+        alertId: ctx.params.id ?? '',
+      } as schemas.AcknowledgeAsInput),
+    );
+  });
+  router.add('POST', '/control/alerts/:id/resolve-as', async (ctx) => {
+    const input = (await readJsonBody(ctx.req, maxBodyBytes)) as Record<string, unknown>;
+    sendJson(
+      ctx.res,
+      200,
+      control.resolveAs({ ...input, alertId: ctx.params.id ?? '' } as schemas.ResolveAsInput),
+    );
+  });
   router.add('POST', '/control/alerts/:id/escalate', async (ctx) => {
     const { level } = await body(ctx, schemas.EscalateInput);
     sendJson(ctx.res, 200, control.escalateAlert(ctx.params.id ?? '', level));

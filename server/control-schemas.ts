@@ -72,3 +72,21 @@ export const SilenceInput = v.object({
   unitId: v.string(),
   seconds: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(24 * 3600)),
 });
+
+/** Who acts "as a colleague" (issue #10): another user of the organization, by email. */
+export const COLLEAGUE_EMAIL = 'colleague@frostline.test';
+
+export const AcknowledgeAsInput = v.object({
+  alertId: v.string(),
+  email: v.optional(v.string(), COLLEAGUE_EMAIL),
+  notes: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(1000))), null),
+});
+export type AcknowledgeAsInput = v.InferInput<typeof AcknowledgeAsInput>;
+
+export const ResolveAsInput = v.object({
+  alertId: v.string(),
+  email: v.optional(v.string(), COLLEAGUE_EMAIL),
+  resolution: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
+  correctiveAction: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(2000))), null),
+});
+export type ResolveAsInput = v.InferInput<typeof ResolveAsInput>;

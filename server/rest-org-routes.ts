@@ -1,10 +1,15 @@
 import * as v from 'valibot';
-import { ALERTS_PAGE_LIMIT, type AlertStatus } from '../lib/protocol';
+import {
+  ACK_NOTES_MAX,
+  ALERTS_PAGE_LIMIT,
+  RESOLUTION_MAX,
+  type AlertStatus,
+} from '../lib/protocol';
 import type { Accounts } from './accounts';
 import type { AlertEngine } from './alert-engine';
 import { toWireAlert, type AlertStore } from './alert-store';
 import type { Directory, UnitRecord } from './directory';
-import type { UserFixture } from './fixtures';
+import { ALERT_ACTION_ROLES, type UserFixture } from './fixtures';
 import { HttpError, readJsonBody, sendJson } from './http-json';
 import type { RouteContext, Router } from './http-router';
 import type { ReadingStore } from './reading-store';
@@ -24,7 +29,11 @@ export interface OrgRouteDeps {
 const ALERT_STATUSES: readonly AlertStatus[] = ['active', 'acknowledged', 'resolved', 'escalated'];
 const DEFAULT_ALERTS_LIMIT = 100;
 const AcknowledgeBody = v.object({
-  notes: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(2000)))),
+  notes: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(ACK_NOTES_MAX)))),
+});
+const ResolveBody = v.object({
+  resolution: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(RESOLUTION_MAX)),
+  correctiveAction: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(RESOLUTION_MAX)))),
 });
 
 /** Directory and alerts under `/api/orgs/:org/...`; every route checks token then membership. */
@@ -89,12 +98,21 @@ export function registerOrgRoutes(router: Router, deps: OrgRouteDeps): void {
     sendJson(ctx.res, 200, list.map(toWireAlert));
   });
 
+  // Acknowledge and resolve answer the updated alert and push nothing over the
+  // socket: production sends no event for a change made through REST (#10).
   router.add('POST', '/api/orgs/:org/alerts/:alert/acknowledge', async (ctx) => {
     const { user, org } = await member(ctx);
+    requireAlertRole(user, org);
     const body = v.safeParse(AcknowledgeBody, await readJsonBody(ctx.req, deps.maxBodyBytes));
-    if (!body.success) throw new HttpError(400, 'invalid_request', 'Expected { notes?: string }');
+    if (!body.success) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `Expected { notes?: string } of at most ${ACK_NOTES_MAX} characters`,
+      );
+    }
     const alertId = alertInOrg(org, ctx.params.alert);
-    const result = deps.engine.acknowledge(alertId, user.displayName, body.output.notes ?? null);
+    const result = deps.engine.acknowledge(alertId, user.profileId, body.output.notes ?? null);
     if (!result.ok) {
       if (result.reason === 'not_found') throw new HttpError(404, 'not_found', 'Alert not found');
       throw new HttpError(409, result.reason, `Alert is ${result.reason.replace('_', ' ')}`);
@@ -103,11 +121,22 @@ export function registerOrgRoutes(router: Router, deps: OrgRouteDeps): void {
   });
 
   router.add('POST', '/api/orgs/:org/alerts/:alert/resolve', async (ctx) => {
-    const { org } = await member(ctx);
-    // Drain (and size-check) any body even though resolve takes no fields.
-    await readJsonBody(ctx.req, deps.maxBodyBytes);
+    const { user, org } = await member(ctx);
+    requireAlertRole(user, org);
+    const body = v.safeParse(ResolveBody, await readJsonBody(ctx.req, deps.maxBodyBytes));
+    if (!body.success) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `Expected { resolution: string (1-${RESOLUTION_MAX} characters), correctiveAction?: string (up to ${RESOLUTION_MAX}) }`,
+      );
+    }
     const alertId = alertInOrg(org, ctx.params.alert);
-    const result = deps.engine.resolve(alertId);
+    const result = deps.engine.resolveManually(alertId, {
+      by: user.profileId,
+      resolution: body.output.resolution,
+      correctiveAction: body.output.correctiveAction ?? null,
+    });
     if (!result.ok) {
       if (result.reason === 'not_found') throw new HttpError(404, 'not_found', 'Alert not found');
       throw new HttpError(409, result.reason, 'Alert is already resolved');
@@ -121,6 +150,18 @@ export function registerOrgRoutes(router: Router, deps: OrgRouteDeps): void {
     if (!alert || alert.organizationId !== org)
       throw new HttpError(404, 'not_found', 'Alert not found');
     return alert.id;
+  }
+}
+
+/** PROTOCOL.md: acknowledging (and resolving) needs role `staff` or above. */
+function requireAlertRole(user: UserFixture, org: string): void {
+  const role = user.memberships.find((m) => m.organizationId === org)?.role ?? '';
+  if (!ALERT_ACTION_ROLES.has(role)) {
+    throw new HttpError(
+      403,
+      'forbidden',
+      'Acknowledging and resolving alerts needs role staff or above',
+    );
   }
 }
 

@@ -1,10 +1,12 @@
 /**
- * Open alerts: active ones first with Acknowledge and Open, acknowledged ones
- * in their own group below.
+ * Open alerts: active ones first with Acknowledge (with or without a note),
+ * Resolve and Open, acknowledged ones in their own group below with who
+ * acknowledged them ("you", or a readable label: never a raw id, issue #10).
  */
 import { useMutation } from '@tanstack/react-query';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
+  acknowledgedByLabel,
   alertTypeLabel,
   formatAge,
   formatClock,
@@ -14,6 +16,7 @@ import {
 import type { CommandError } from '../../lib/messages';
 import type { Alert, Preferences, UnitInfo } from '../../lib/model';
 import { useBridge } from '../bridge';
+import { AcknowledgeNoteForm, ResolveForm } from './AlertForms';
 import { useAlerts, useClockOffset, useDirectory, usePreferences } from '../live-data';
 import { SEVERITY_ICON } from '../unit-condition';
 import { useDashboardLink } from '../use-dashboard-link';
@@ -45,6 +48,8 @@ function thresholdText(
   return `${value}, ${side} ${showTemperature(limit, scale, tempScale)}`;
 }
 
+type Panel = 'none' | 'note' | 'resolve';
+
 function AlertItem({
   alert,
   ctx,
@@ -52,23 +57,45 @@ function AlertItem({
 }: {
   alert: Alert;
   ctx: AlertContext;
+  /** Told when this card is about to leave the active list (acknowledge or resolve). */
   onAcknowledge?: (alertId: string, outcome: 'started' | 'failed') => void;
 }) {
   const bridge = useBridge();
   const dashboard = useDashboardLink();
-  const ack = useMutation<null, CommandError>({
-    mutationFn: async () => {
-      const result = await bridge.send<'acknowledge'>({ type: 'acknowledge', alertId: alert.id });
+  const [panel, setPanel] = useState<Panel>('none');
+  const ack = useMutation<null, CommandError, string | undefined>({
+    mutationFn: async (notes) => {
+      const result = await bridge.send<'acknowledge'>({
+        type: 'acknowledge',
+        alertId: alert.id,
+        ...(notes ? { notes } : {}),
+      });
       if (!result.ok) throw result.error;
       return result.data;
     },
     onError: () => onAcknowledge?.(alert.id, 'failed'),
   });
+  const resolve = useMutation<null, CommandError, { resolution: string; correctiveAction: string }>(
+    {
+      mutationFn: async ({ resolution, correctiveAction }) => {
+        const result = await bridge.send<'resolve'>({
+          type: 'resolve',
+          alertId: alert.id,
+          resolution,
+          ...(correctiveAction ? { correctiveAction } : {}),
+        });
+        if (!result.ok) throw result.error;
+        return result.data;
+      },
+      onError: () => onAcknowledge?.(alert.id, 'failed'),
+    },
+  );
   const unitName = ctx.unit?.name ?? 'unknown unit';
   const url = dashboard.urlFor({ unitId: alert.unitId, alertId: alert.id });
   const severity = severityLabel(alert.severity, alert.severityLabel);
   const threshold = thresholdText(alert, ctx.unit, ctx.tempScale);
   const acknowledged = alert.status === 'acknowledged';
+  const toggle = (next: Panel) => setPanel((current) => (current === next ? 'none' : next));
   return (
     <li
       className={`alert-item severity-${alert.severity}`}
@@ -88,8 +115,7 @@ function AlertItem({
         {threshold && <span className="alert-threshold">{threshold}</span>}
         {acknowledged && alert.acknowledgedAt !== null && (
           <span className="alert-acked">
-            Acknowledged {alert.acknowledgedBy ? `by ${alert.acknowledgedBy} ` : ''}at{' '}
-            {formatClock(alert.acknowledgedAt)}
+            Acknowledged by {acknowledgedByLabel(alert)} at {formatClock(alert.acknowledgedAt)}
           </span>
         )}
       </div>
@@ -103,12 +129,34 @@ function AlertItem({
             disabled={ack.isPending || ack.isSuccess}
             onClick={() => {
               onAcknowledge?.(alert.id, 'started');
-              ack.mutate();
+              ack.mutate(undefined);
             }}
           >
             {ack.isPending ? 'Acknowledging…' : ack.isSuccess ? 'Acknowledged' : 'Acknowledge'}
           </button>
         )}
+        {!acknowledged && (
+          <button
+            type="button"
+            className="button"
+            aria-label={`Acknowledge alert for ${unitName} with a note`}
+            aria-expanded={panel === 'note'}
+            disabled={ack.isPending || ack.isSuccess}
+            onClick={() => toggle('note')}
+          >
+            Add a note…
+          </button>
+        )}
+        <button
+          type="button"
+          className="button"
+          aria-label={`Resolve alert for ${unitName}`}
+          aria-expanded={panel === 'resolve'}
+          disabled={resolve.isPending || resolve.isSuccess}
+          onClick={() => toggle('resolve')}
+        >
+          Resolve…
+        </button>
         <button
           type="button"
           className="button"
@@ -120,7 +168,31 @@ function AlertItem({
           Open
         </button>
       </div>
-      {ack.error && (
+      {panel === 'note' && !acknowledged && (
+        <AcknowledgeNoteForm
+          unitName={unitName}
+          pending={ack.isPending}
+          error={ack.error}
+          onCancel={() => setPanel('none')}
+          onSubmit={(notes) => {
+            onAcknowledge?.(alert.id, 'started');
+            ack.mutate(notes);
+          }}
+        />
+      )}
+      {panel === 'resolve' && (
+        <ResolveForm
+          unitName={unitName}
+          pending={resolve.isPending}
+          error={resolve.error}
+          onCancel={() => setPanel('none')}
+          onSubmit={(resolution, correctiveAction) => {
+            if (!acknowledged) onAcknowledge?.(alert.id, 'started');
+            resolve.mutate({ resolution, correctiveAction });
+          }}
+        />
+      )}
+      {ack.error && panel !== 'note' && (
         <p role="alert" className="inline-error">
           Could not acknowledge: {ack.error.message}
         </p>

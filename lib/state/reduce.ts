@@ -19,6 +19,11 @@
  *   resync will bring the alert with its level.
  * - `alerts/synced` merges monotonically: escalation level and acknowledgement
  *   never go backwards (a live event may be newer than the REST snapshot).
+ *   It is also the reconcile of issue #10 (acknowledges and resolves made
+ *   elsewhere are not pushed): an open alert the answer does not list was
+ *   resolved elsewhere and leaves, unless it arrived by push after the
+ *   request went out (`sentAt`, local clock) or was triggered after it (`at`).
+ *   A tombstone keeps an alert resolved by push from coming back.
  * - Ghost units (issue #11): live data for units the loaded directory does not
  *   list are kept for at most `GHOST_UNIT_LIMIT` of them; more are dropped
  *   and counted (`ghost-unit`). A directory load prunes the ghosts to the
@@ -57,10 +62,10 @@ export function reduce(state: State, event: StateEvent): State {
     case 'readings':
       return reduceReadings(state, event.batches, event.receivedAt, event.resync === true);
     case 'alert/triggered':
-      return received(alertTriggered(state, event.alert), event.receivedAt, 1);
+      return received(alertTriggered(state, event.alert, event.receivedAt), event.receivedAt, 1);
     case 'alert/acknowledged':
       return received(
-        alertAcknowledged(state, event.alertId, event.by, event.at),
+        alertAcknowledged(state, event.alertId, event.by, event.at, event.byYou === true),
         event.receivedAt,
         1,
       );
@@ -69,7 +74,7 @@ export function reduce(state: State, event: StateEvent): State {
     case 'alert/escalated':
       return received(alertEscalated(state, event.alertId, event.level), event.receivedAt, 1);
     case 'alerts/synced':
-      return alertsSynced(state, event.alerts, event.at);
+      return alertsSynced(state, event.alerts, event.at, event.sentAt);
     case 'unit/state':
       return received(unitState(state, event.unitId, event.state, event.at), event.receivedAt, 1);
     case 'event/received':
@@ -121,6 +126,7 @@ export function reduce(state: State, event: StateEvent): State {
         ghostUnits: 0,
         unitStateAt: new Map(),
         alerts: new Map(),
+        alertSeenAt: new Map(),
         tombstones: new Map(),
         connection: { ...state.connection, lastDataAt: null, lastEventAt: null },
         now: Math.max(state.now, event.at),
@@ -355,32 +361,55 @@ function withAlert(state: State, alert: Alert): State {
   return { ...state, alerts };
 }
 
-function alertTriggered(state: State, alert: Alert): State {
+function alertTriggered(state: State, alert: Alert, receivedAt: number): State {
   // Replays: a resolved alert stays resolved; an open one keeps what it learned since.
   if (state.tombstones.has(alert.id) || state.alerts.has(alert.id)) return state;
-  return withAlert(state, alert);
+  const alertSeenAt = new Map(state.alertSeenAt);
+  alertSeenAt.set(alert.id, receivedAt);
+  return { ...withAlert(state, alert), alertSeenAt };
 }
 
-function alertAcknowledged(state: State, alertId: string, by: string | null, at: number): State {
+function alertAcknowledged(
+  state: State,
+  alertId: string,
+  by: string | null,
+  at: number,
+  byYou: boolean,
+): State {
   const alert = state.alerts.get(alertId);
-  if (alert === undefined || alert.status === 'acknowledged') return state;
+  if (alert === undefined) return state;
+  // Our own acknowledge's answer says who and when, even if a reconcile got there first.
+  if (alert.status === 'acknowledged' && !byYou) return state;
+  if (alert.status === 'acknowledged' && alert.acknowledgedByYou === true) return state;
   return withAlert(state, {
     ...alert,
     status: 'acknowledged',
     acknowledgedAt: at,
     acknowledgedBy: by,
+    ...(byYou ? { acknowledgedByYou: true } : {}),
   });
 }
 
 function alertResolved(state: State, alertId: string, at: number): State {
   if (state.tombstones.has(alertId) && !state.alerts.has(alertId)) return state;
   let alerts = state.alerts;
+  let alertSeenAt = state.alertSeenAt;
   if (alerts.has(alertId)) {
     const copy = new Map(alerts);
     copy.delete(alertId);
     alerts = copy;
   }
-  return { ...state, alerts, tombstones: addTombstones(state.tombstones, [[alertId, at]]) };
+  if (alertSeenAt.has(alertId)) {
+    const copy = new Map(alertSeenAt);
+    copy.delete(alertId);
+    alertSeenAt = copy;
+  }
+  return {
+    ...state,
+    alerts,
+    alertSeenAt,
+    tombstones: addTombstones(state.tombstones, [[alertId, at]]),
+  };
 }
 
 function alertEscalated(state: State, alertId: string, level: number): State {
@@ -400,33 +429,58 @@ function escalate(alert: Alert, level: number): Alert {
   return { ...alert, escalationLevel: level, severity: level >= 1 ? 'critical' : alert.severity };
 }
 
-function alertsSynced(state: State, list: readonly Alert[], at: number): State {
+function alertsSynced(
+  state: State,
+  list: readonly Alert[],
+  at: number,
+  sentAt: number | undefined,
+): State {
   const alerts = new Map<string, Alert>();
   const listed = new Set<string>();
+  let changed = false;
   for (const incoming of list) {
+    if (listed.has(incoming.id)) continue; // on two pages (the list moved under the paging)
     listed.add(incoming.id);
+    // Resolved by push (or by us) meanwhile: the answer is older; it stays resolved.
     if (state.tombstones.has(incoming.id)) continue;
     const live = state.alerts.get(incoming.id);
-    alerts.set(incoming.id, live === undefined ? incoming : mergeSynced(live, incoming));
+    const merged = live === undefined ? incoming : mergeSynced(live, incoming);
+    if (merged !== live) changed = true;
+    alerts.set(incoming.id, merged);
   }
   const resolved: [string, number][] = [];
   for (const [id, alert] of state.alerts) {
     if (listed.has(id)) continue;
-    // Triggered after the request went out: the answer could not know it yet.
-    if (alert.triggeredAt >= at) alerts.set(id, alert);
+    const seenAt = state.alertSeenAt.get(id);
+    // Triggered or pushed after the request went out: the answer could not know it yet.
+    if (
+      alert.triggeredAt >= at ||
+      (sentAt !== undefined && seenAt !== undefined && seenAt >= sentAt)
+    )
+      alerts.set(id, alert);
     else resolved.push([id, at]);
+  }
+  // Nothing new: keep the state itself, so a reconcile every 45 s wakes no effect.
+  if (!changed && resolved.length === 0 && alerts.size === state.alerts.size) return state;
+  let alertSeenAt = state.alertSeenAt;
+  if (resolved.length > 0) {
+    const kept = new Map(alertSeenAt);
+    for (const [id] of resolved) kept.delete(id);
+    alertSeenAt = kept;
   }
   return {
     ...state,
     alerts,
+    alertSeenAt,
     tombstones: resolved.length > 0 ? addTombstones(state.tombstones, resolved) : state.tombstones,
   };
 }
 
+/** The REST view of an alert merged with what we know; `live` itself when nothing changes. */
 function mergeSynced(live: Alert, rest: Alert): Alert {
   const level = Math.max(live.escalationLevel, rest.escalationLevel);
   const acknowledged = live.status === 'acknowledged' || rest.status === 'acknowledged';
-  return {
+  const merged: Alert = {
     ...rest,
     escalationLevel: level,
     severity: level >= 1 ? 'critical' : rest.severity,
@@ -434,6 +488,22 @@ function mergeSynced(live: Alert, rest: Alert): Alert {
     acknowledgedAt: acknowledged ? (rest.acknowledgedAt ?? live.acknowledgedAt) : null,
     acknowledgedBy: acknowledged ? (rest.acknowledgedBy ?? live.acknowledgedBy) : null,
   };
+  // "You" is only known from our own acknowledge; the server names a profile id.
+  if (live.acknowledgedByYou === true && acknowledged) {
+    // Our answer may not have named us (null); then the server's id is ours.
+    const sameAck =
+      rest.acknowledgedBy === null ||
+      live.acknowledgedBy === null ||
+      rest.acknowledgedBy === live.acknowledgedBy;
+    if (sameAck) merged.acknowledgedByYou = true;
+  }
+  return sameAlert(live, merged) ? live : merged;
+}
+
+function sameAlert(a: Alert, b: Alert): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Alert>;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }
 
 /** Adds tombstones as the newest entries and forgets the oldest beyond the limit. */

@@ -62,6 +62,12 @@ export interface State {
   unitStateAt: ReadonlyMap<string, number>;
   /** Open alerts: active and acknowledged. */
   alerts: ReadonlyMap<string, Alert>;
+  /**
+   * Local time each open alert arrived by push (`alert:triggered`), kept only
+   * for alerts in `alerts`: a reconcile whose request went out before it
+   * cannot know it, and must not drop it (issue #10).
+   */
+  alertSeenAt: ReadonlyMap<string, number>;
   /** Resolved alert id → resolved time, oldest first (insertion order), bounded. */
   tombstones: ReadonlyMap<string, number>;
   diagnostics: Diagnostics;
@@ -99,15 +105,20 @@ export type StateEvent =
       by: string | null;
       at: number;
       receivedAt: number;
+      /** This supervisor's own acknowledge (the REST answer, issue #10): shown as "you". */
+      byYou?: boolean;
     }
   | { type: 'alert/resolved'; alertId: string; unitId: string; at: number; receivedAt: number }
   | { type: 'alert/escalated'; alertId: string; unitId: string; level: number; receivedAt: number }
   /**
-   * The authoritative open-alert list from REST after (re)connecting. `at` is
-   * when the request was sent (server clock): alerts triggered after it may be
-   * missing from the answer and are kept.
+   * The authoritative open-alert list from REST: after (re)connecting, on the
+   * reconcile alarm and when a page opens (issue #10: changes made elsewhere
+   * are not pushed). `at` is when the request was sent (server clock): alerts
+   * triggered after it may be missing from the answer and are kept. `sentAt`
+   * is the same moment on the local clock: an alert pushed after it is kept
+   * too, whatever its `triggeredAt` (the server dates it by the reading).
    */
-  | { type: 'alerts/synced'; alerts: readonly Alert[]; at: number }
+  | { type: 'alerts/synced'; alerts: readonly Alert[]; at: number; sentAt?: number }
   | { type: 'unit/state'; unitId: string; state: UnitState; at: number; receivedAt: number }
   /** A server event that changes nothing else (`connection:ack`, `error`…). */
   | { type: 'event/received'; receivedAt: number }
@@ -173,6 +184,7 @@ export function initialState(now: number): State {
     ghostUnits: 0,
     unitStateAt: new Map(),
     alerts: new Map(),
+    alertSeenAt: new Map(),
     tombstones: new Map(),
     diagnostics: {
       eventsReceived: 0,

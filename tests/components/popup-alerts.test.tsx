@@ -133,6 +133,123 @@ describe('popup alerts', () => {
   });
 });
 
+describe('acknowledge with a note, resolve with what was done (#10)', () => {
+  it('sends the note typed into "What did you do?"', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    const item = within(alertsRegion()).getByRole('listitem', {
+      name: 'Critical alert: Walk-in 2',
+    });
+    const open = within(item).getByRole('button', {
+      name: 'Acknowledge alert for Walk-in 2 with a note',
+    });
+    expect(open).toHaveAttribute('aria-expanded', 'false');
+    await user.click(open);
+    expect(open).toHaveAttribute('aria-expanded', 'true');
+    const form = within(item).getByRole('form', { name: 'Acknowledge with a note: Walk-in 2' });
+    const note = within(form).getByLabelText('What did you do?');
+    expect(note).toHaveFocus();
+    await user.type(note, '  Moved stock to walk-in 1  ');
+    await user.click(within(form).getByRole('button', { name: 'Acknowledge with note' }));
+    expect(bridge.sentOfType('acknowledge')).toEqual([
+      { type: 'acknowledge', alertId: 'al-1', notes: 'Moved stock to walk-in 1' },
+    ]);
+  });
+
+  it('refuses a note over 1000 characters with a message, and sends nothing', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    await user.click(
+      screen.getByRole('button', { name: 'Acknowledge alert for Walk-in 2 with a note' }),
+    );
+    const note = screen.getByLabelText('What did you do?');
+    await user.click(note);
+    await user.paste('x'.repeat(1001));
+    await user.click(screen.getByRole('button', { name: 'Acknowledge with note' }));
+    expect(note).toHaveAttribute('aria-invalid', 'true');
+    expect(note).toHaveAccessibleDescription(/at most 1000 characters \(it has 1001\)/);
+    expect(bridge.sentOfType('acknowledge')).toEqual([]);
+  });
+
+  it('requires a resolution, then sends it with the corrective action', async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    await user.click(screen.getByRole('button', { name: 'Resolve alert for Walk-in 2' }));
+    const form = screen.getByRole('form', { name: 'Resolve alert: Walk-in 2' });
+    const resolution = within(form).getByLabelText('Resolution (what was done)');
+    await user.click(within(form).getByRole('button', { name: 'Resolve' }));
+    expect(resolution).toHaveAttribute('aria-invalid', 'true');
+    expect(resolution).toHaveAccessibleDescription('Say what was done: a resolution is required.');
+    expect(resolution).toHaveFocus();
+    expect(bridge.sentOfType('resolve')).toEqual([]);
+
+    await user.type(resolution, 'Door closed, back to 3 °C');
+    await user.type(within(form).getByLabelText('Corrective action'), 'Door alarm fitted');
+    await user.click(within(form).getByRole('button', { name: 'Resolve' }));
+    expect(bridge.sentOfType('resolve')).toEqual([
+      {
+        type: 'resolve',
+        alertId: 'al-1',
+        resolution: 'Door closed, back to 3 °C',
+        correctiveAction: 'Door alarm fitted',
+      },
+    ]);
+  });
+
+  it("shows the server's refusal of a resolve inline", async () => {
+    const user = userEvent.setup();
+    const { bridge } = renderWithRealtime(<Popup />);
+    bridge.on('resolve', () => ({
+      ok: false,
+      error: { code: 'permission-denied', message: 'Resolving alerts needs role staff or above' },
+    }));
+    await bridge.snapshot(snapshot());
+    await user.click(screen.getByRole('button', { name: 'Resolve alert for Walk-in 2' }));
+    await user.type(screen.getByLabelText('Resolution (what was done)'), 'checked');
+    await user.click(screen.getByRole('button', { name: 'Resolve' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Could not resolve: Resolving alerts needs role staff or above',
+    );
+  });
+
+  it('says "you" for our own acknowledge and never shows a raw profile id', async () => {
+    const { bridge } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(
+      snapshot({
+        alerts: [
+          alert('al-1', 'walk-in-2', {
+            status: 'acknowledged',
+            acknowledgedAt: Date.now(),
+            acknowledgedBy: '7d2c5b1e-4a0f-4c3e-9b8a-1f2e3d4c5b6a',
+            acknowledgedByYou: true,
+          }),
+          alert('al-2', 'walk-in-2', {
+            severity: 'warning',
+            status: 'acknowledged',
+            acknowledgedAt: Date.now(),
+            acknowledgedBy: '5e8a2b4c-9d1f-4a6e-b3c7-8f0e1d2c3b4a',
+          }),
+        ],
+      }),
+    );
+    const acked = within(alertsRegion()).getByRole('group', { name: 'Acknowledged alerts' });
+    expect(
+      within(acked).getByRole('listitem', { name: 'Critical alert: Walk-in 2' }),
+    ).toHaveTextContent(/Acknowledged by you at \d\d:\d\d/);
+    expect(
+      within(acked).getByRole('listitem', { name: 'Warning alert: Walk-in 2' }),
+    ).toHaveTextContent(/Acknowledged by another supervisor at \d\d:\d\d/);
+    expect(acked).not.toHaveTextContent(/[0-9a-f]{8}-[0-9a-f]{4}/);
+    // An acknowledged alert can still be resolved.
+    expect(
+      within(acked).getAllByRole('button', { name: 'Resolve alert for Walk-in 2' }),
+    ).toHaveLength(2);
+  });
+});
+
 describe('many active alerts', () => {
   it(`shows the worst ${ALERTS_SHOWN} first and the rest on request`, async () => {
     const user = userEvent.setup();
@@ -140,14 +257,19 @@ describe('many active alerts', () => {
     const many = Array.from({ length: ALERTS_SHOWN + 5 }, (_, i) => alert(`al-${i}`, 'walk-in-2'));
     await bridge.snapshot(snapshot({ alerts: many }));
     const region = screen.getByRole('region', { name: 'Active alerts' });
-    expect(within(region).getAllByRole('button', { name: /^Acknowledge/ })).toHaveLength(
-      ALERTS_SHOWN,
-    );
+    // One card per alert: its one-click Acknowledge (the note button is named "… with a note").
+    expect(
+      within(region).getAllByRole('button', {
+        name: /^Acknowledge alert for [^]*(?<!with a note)$/,
+      }),
+    ).toHaveLength(ALERTS_SHOWN);
     await user.click(
       within(region).getByRole('button', { name: `Show all ${ALERTS_SHOWN + 5} active alerts` }),
     );
-    expect(within(region).getAllByRole('button', { name: /^Acknowledge/ })).toHaveLength(
-      ALERTS_SHOWN + 5,
-    );
+    expect(
+      within(region).getAllByRole('button', {
+        name: /^Acknowledge alert for [^]*(?<!with a note)$/,
+      }),
+    ).toHaveLength(ALERTS_SHOWN + 5);
   });
 });

@@ -199,7 +199,8 @@ describe('Firefox: a supervisor', () => {
     const acknowledged = await get<WireAlert[]>(`${api.alerts(org)}?status=acknowledged`);
     expect(acknowledged.find((a) => a.id === criticalId)).toMatchObject({
       status: 'acknowledged',
-      acknowledgedBy: 'Dana Demo',
+      // A profile id, not a name (PROTOCOL.md, #10).
+      acknowledgedBy: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-/),
     });
     expect(
       await poll(

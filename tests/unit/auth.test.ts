@@ -34,6 +34,7 @@ function client(
     units: unused,
     alerts: unused,
     acknowledge: unused,
+    resolve: unused,
   };
 }
 

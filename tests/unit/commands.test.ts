@@ -195,6 +195,7 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         begin: async (s) => void begun.push(s),
         end: async () => undefined,
         acknowledge: async () => ({ ok: true, data: null }),
+        resolve: async () => ({ ok: true, data: null }),
         directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
       },
       preferences: () => DEFAULT_PREFERENCES,

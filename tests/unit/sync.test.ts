@@ -91,3 +91,61 @@ describe('sync after a connect', () => {
     expect(applied.alerts[0]).toHaveLength(1001);
   });
 });
+
+describe('refreshAlerts: the reconcile of issue #10', () => {
+  it('runs one at a time, queues at most one more behind it, and every caller shares it', async () => {
+    const { socket } = recordingSocket();
+    const requests: string[] = [];
+    const applied: number[] = [];
+    const gates: (() => void)[] = [];
+    const api = {
+      alerts: (_t: string, _o: string, status: string) => {
+        requests.push(status);
+        return new Promise((resolve) => gates.push(() => resolve({ ok: true, value: [] })));
+      },
+    } as unknown as ApiClient;
+    let clock = 0;
+    const sync = createSync({
+      socket: () => socket,
+      api: () => api,
+      accessToken: async () => 'token',
+      organizationId: () => 'org-1',
+      targets: () => ({ siteIds: [], unitIds: [] }),
+      watchedUnits: () => [],
+      refreshDirectory: async () => undefined,
+      applyAlerts: (_raw, startedAt) => void applied.push(startedAt),
+      applyLatest: () => undefined,
+      onUnauthorized: () => undefined,
+      getLatest: async () => ({ answered: false }),
+      now: () => clock,
+    });
+    const release = async () => {
+      while (gates.length > 0) {
+        gates.shift()?.();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    };
+    clock = 1;
+    const first = sync.refreshAlerts();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    clock = 2;
+    // Asked while the first is out: its request predates the reason to ask.
+    const second = sync.refreshAlerts();
+    const third = sync.refreshAlerts();
+    expect(third).toBe(second);
+    await release();
+    await first;
+    await release();
+    await second;
+    // Two reconciles, each one request per open status, applied in order.
+    expect(requests).toEqual([
+      'active',
+      'acknowledged',
+      'escalated',
+      'active',
+      'acknowledged',
+      'escalated',
+    ]);
+    expect(applied).toEqual([1, 2]);
+  });
+});

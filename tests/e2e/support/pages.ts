@@ -95,7 +95,41 @@ export class PopupAlert {
   ) {}
 
   acknowledgeButton(): Locator {
-    return this.item.getByRole('button', { name: `Acknowledge alert for ${this.unitName}` });
+    return this.item.getByRole('button', {
+      name: `Acknowledge alert for ${this.unitName}`,
+      exact: true,
+    });
+  }
+
+  /** Opens the "What did you do?" note form (issue #10). */
+  noteButton(): Locator {
+    return this.item.getByRole('button', {
+      name: `Acknowledge alert for ${this.unitName} with a note`,
+    });
+  }
+
+  /** Opens the resolve form (issue #10). */
+  resolveButton(): Locator {
+    return this.item.getByRole('button', { name: `Resolve alert for ${this.unitName}` });
+  }
+
+  /** Acknowledges with a note through the popup's form. */
+  async acknowledgeWithNote(note: string): Promise<void> {
+    await this.noteButton().click();
+    const form = this.item.getByRole('form', { name: `Acknowledge with a note: ${this.unitName}` });
+    await form.getByLabel('What did you do?').fill(note);
+    await form.getByRole('button', { name: 'Acknowledge with note' }).click();
+  }
+
+  /** Resolves through the popup's form: what was done, and optionally the corrective action. */
+  async resolve(resolution: string, correctiveAction?: string): Promise<void> {
+    await this.resolveButton().click();
+    const form = this.item.getByRole('form', { name: `Resolve alert: ${this.unitName}` });
+    await form.getByLabel('Resolution (what was done)').fill(resolution);
+    if (correctiveAction !== undefined) {
+      await form.getByLabel('Corrective action').fill(correctiveAction);
+    }
+    await form.getByRole('button', { name: 'Resolve', exact: true }).click();
   }
 }
 

@@ -26,6 +26,11 @@ export class RestClient {
     private readonly accessToken: string,
   ) {}
 
+  /** The bearer token, for a test that calls a route this client has no method for. */
+  get token(): string {
+    return this.accessToken;
+  }
+
   static async login(baseUrl: string, email = DEMO.email, password = DEMO.password) {
     const res = await fetch(new URL(api.login, baseUrl), {
       method: 'POST',

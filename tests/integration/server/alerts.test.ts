@@ -1,6 +1,5 @@
 import type {
   WireAlert,
-  WireAlertAcknowledged,
   WireAlertEscalated,
   WireAlertResolved,
   WireAlertTriggered,
@@ -19,6 +18,8 @@ import {
 } from './helpers';
 
 afterEach(cleanup);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // unit-nw-1-01 is a fridge on a Celsius site: 2..5 °C.
 const UNIT = 'unit-nw-1-01';
@@ -112,17 +113,21 @@ describe('alert engine', () => {
     expect(triggered[0]?.message).toContain('°F');
   });
 
-  it('broadcasts acknowledgements and resolutions made over REST', async () => {
+  it('sends no socket event for an acknowledge or a resolve made over REST (#10)', async () => {
     const server = await startTestServer();
     const { accessToken } = await login(server.url);
     const socket = await connected(server.url, accessToken);
-    const acknowledged = collect<WireAlertAcknowledged>(socket, 'alert:acknowledged');
-    const resolved = collect<WireAlertResolved>(socket, 'alert:resolved');
+    socket.emit('subscribe:unit', UNIT);
+    await roundTrip(socket);
+    const events: string[] = [];
+    socket.onAny((name: string) => events.push(name));
     const alert = server.control.injectAlert({
       unitId: UNIT,
       severity: 'critical',
       alertType: 'door_open',
     });
+    await until(() => events.includes('alert:triggered'), 'alert:triggered');
+    events.length = 0;
 
     const ack = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts/${alert.id}/acknowledge`, {
       method: 'POST',
@@ -134,9 +139,10 @@ describe('alert engine', () => {
       id: alert.id,
       status: 'acknowledged',
       acknowledgedAt: expect.any(String),
+      notes: 'door closed',
     });
-    await until(() => acknowledged.length === 1, 'alert:acknowledged');
-    expect(acknowledged[0]).toMatchObject({ alertId: alert.id, acknowledgedBy: 'Dana Demo' });
+    // A profile id, not a name (PROTOCOL.md).
+    expect((ack.body as WireAlert).acknowledgedBy).toMatch(UUID);
     const active = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=active`, {
       token: accessToken,
     });
@@ -145,15 +151,43 @@ describe('alert engine', () => {
     const resolve = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts/${alert.id}/resolve`, {
       method: 'POST',
       token: accessToken,
+      body: { resolution: 'Door closed, temperature back', correctiveAction: 'New gasket' },
     });
     expect(resolve.status).toBe(200);
     expect(resolve.body).toMatchObject({
       id: alert.id,
       status: 'resolved',
       resolvedAt: expect.any(String),
+      resolution: 'Door closed, temperature back',
+      correctiveAction: 'New gasket',
     });
-    await until(() => resolved.length === 1, 'alert:resolved');
-    expect(resolved[0]).toMatchObject({ alertId: alert.id, unitId: UNIT });
+    expect((resolve.body as WireAlert).resolvedBy).toMatch(UUID);
+    // A ping round trip after both: anything emitted for them would have arrived first.
+    await roundTrip(socket);
+    expect(events).toEqual([]);
+    // The evaluator still resolves with an event: a second alert, closed by the control API.
+    const second = server.control.injectAlert({ unitId: UNIT });
+    server.control.resolveAlert(second.id);
+    await until(() => events.includes('alert:resolved'), 'alert:resolved from the evaluator');
+  });
+
+  it('lets the control API act as a colleague, without any socket event (#10)', async () => {
+    const server = await startTestServer();
+    const socket = await connected(server.url, (await login(server.url)).accessToken);
+    const events: string[] = [];
+    socket.onAny((name: string) => events.push(name));
+    const first = server.control.injectAlert({ unitId: UNIT });
+    const second = server.control.injectAlert({ unitId: 'unit-nw-1-02' });
+    await until(() => events.length === 2, 'two triggers');
+    const acked = server.control.acknowledgeAs({ alertId: first.id, notes: 'on it' });
+    expect(acked).toMatchObject({ status: 'acknowledged' });
+    expect(acked.acknowledgedBy).toMatch(UUID);
+    expect(() => server.control.acknowledgeAs({ alertId: first.id })).toThrow(/already/);
+    const resolved = server.control.resolveAs({ alertId: second.id, resolution: 'fixed' });
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: acked.acknowledgedBy });
+    expect(() => server.control.resolveAs({ alertId: second.id, resolution: '' })).toThrow();
+    await roundTrip(socket);
+    expect(events).toEqual(['alert:triggered', 'alert:triggered']);
   });
 
   it('lets the control API escalate and resolve alerts', async () => {

@@ -88,6 +88,44 @@ describe('control interface', () => {
     ).toBe(400);
   });
 
+  it('acknowledges and resolves as a colleague over HTTP, pushing nothing (#10)', async () => {
+    const server = await startTestServer({ control: true });
+    const socket = await connected(server.url, (await login(server.url)).accessToken);
+    const events: string[] = [];
+    socket.onAny((name: string) => events.push(name));
+    const alert = server.control.injectAlert({ unitId: 'unit-nw-1-02' });
+    await until(() => events.length === 1, 'alert:triggered');
+    const acked = await api(server.url, `/control/alerts/${alert.id}/acknowledge-as`, {
+      method: 'POST',
+      body: { notes: 'seen' },
+    });
+    expect(acked.status).toBe(200);
+    expect(acked.body).toMatchObject({ id: alert.id, status: 'acknowledged', notes: 'seen' });
+    const again = await api(server.url, `/control/alerts/${alert.id}/acknowledge-as`, {
+      method: 'POST',
+      body: {},
+    });
+    expect(again.status).toBe(409);
+    const unknownUser = await api(server.url, `/control/alerts/${alert.id}/resolve-as`, {
+      method: 'POST',
+      body: { resolution: 'x', email: 'nobody@frostline.test' },
+    });
+    expect(unknownUser.status).toBe(404);
+    const noResolution = await api(server.url, `/control/alerts/${alert.id}/resolve-as`, {
+      method: 'POST',
+      body: {},
+    });
+    expect(noResolution.status).toBe(400);
+    const resolved = await api(server.url, `/control/alerts/${alert.id}/resolve-as`, {
+      method: 'POST',
+      body: { resolution: 'fixed', correctiveAction: 'new seal' },
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'fixed' });
+    await roundTrip(socket);
+    expect(events).toEqual(['alert:triggered']);
+  });
+
   it("distinguishes a graceful disconnect ('io server disconnect') from a crash ('transport close')", async () => {
     const server = await startTestServer({ control: true });
     const { accessToken } = await login(server.url);

@@ -151,6 +151,64 @@ describe('REST', () => {
     expect((await api(server.url, `${base}?limit=1000`, { token })).status).toBe(200);
   });
 
+  it('validates acknowledge and resolve bodies, roles, and pages each status (#10)', async () => {
+    const server = await startTestServer();
+    const { accessToken: token } = await login(server.url);
+    const { accessToken: viewerToken } = await login(server.url, 'viewer@frostline.test');
+    const ids = [1, 2, 3, 4].map(
+      (n) =>
+        server.control.injectAlert({
+          unitId: 'unit-nw-1-03',
+          triggeredAt: `2030-02-0${n}T00:00:00.000Z`,
+        }).id,
+    );
+    const path = (id: string | undefined, action: string) =>
+      `/api/orgs/${DEMO_ORG}/alerts/${id}/${action}`;
+    const post = (id: string | undefined, action: string, body?: unknown, as = token) =>
+      api(server.url, path(id, action), { method: 'POST', token: as, body });
+
+    const longNote = await post(ids[0], 'acknowledge', { notes: 'x'.repeat(1001) });
+    expect(longNote.status).toBe(400);
+    expect(longNote.body).toMatchObject({ error: { code: 'invalid_request' } });
+    const viewer = await post(ids[0], 'acknowledge', {}, viewerToken);
+    expect(viewer.status).toBe(403);
+    expect(viewer.body).toMatchObject({
+      error: { code: 'forbidden', message: expect.any(String) },
+    });
+    expect((await post(ids[0], 'resolve', { resolution: 'x' }, viewerToken)).status).toBe(403);
+    expect((await post(ids[0], 'acknowledge', { notes: 'y'.repeat(1000) })).status).toBe(200);
+    expect((await post(ids[1], 'acknowledge')).status).toBe(200);
+
+    for (const body of [
+      undefined,
+      {},
+      { resolution: '' },
+      { resolution: '   ' },
+      { resolution: 'x'.repeat(2001) },
+      { resolution: 'ok', correctiveAction: 'x'.repeat(2001) },
+    ]) {
+      const res = await post(ids[2], 'resolve', body);
+      expect(res.status, JSON.stringify(body)?.slice(0, 40)).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'invalid_request' } });
+    }
+    expect((await post(ids[2], 'resolve', { resolution: 'r'.repeat(2000) })).status).toBe(200);
+    const again = await post(ids[2], 'resolve', { resolution: 'again' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'already_resolved' } });
+
+    const list = async (query: string) =>
+      (
+        (await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?${query}`, { token }))
+          .body as WireAlert[]
+      ).map((a) => a.id);
+    // One status at a time, newest first, paged by limit and offset.
+    expect(await list('status=acknowledged&limit=1')).toEqual([ids[1]]);
+    expect(await list('status=acknowledged&limit=1&offset=1')).toEqual([ids[0]]);
+    expect(await list('status=acknowledged&limit=1&offset=2')).toEqual([]);
+    expect(await list('status=active')).toEqual([ids[3]]);
+    expect(await list('status=resolved')).toEqual([ids[2]]);
+  });
+
   it('answers 409 on a second acknowledgement and 404 for unknown or foreign alerts', async () => {
     const server = await startTestServer();
     const { accessToken: token } = await login(server.url);
@@ -177,6 +235,7 @@ describe('REST', () => {
         await api(server.url, `/api/orgs/${DEMO_ORG}/alerts/nope/resolve`, {
           method: 'POST',
           token,
+          body: { resolution: 'checked' },
         })
       ).status,
     ).toBe(404);
@@ -184,6 +243,7 @@ describe('REST', () => {
     const foreign = await api(server.url, `/api/orgs/${OTHER_ORG}/alerts/${alert.id}/resolve`, {
       method: 'POST',
       token: otherToken,
+      body: { resolution: 'checked' },
     });
     expect(foreign.status).toBe(404);
   });

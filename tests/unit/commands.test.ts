@@ -196,6 +196,10 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         end: async () => undefined,
         acknowledge: async () => ({ ok: true, data: null }),
         directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
+        setWholeDegreeLimits: async () => ({
+          ok: false,
+          error: { code: 'not-signed-in', message: '' },
+        }),
       },
       preferences: () => DEFAULT_PREFERENCES,
       setPreferences: async () => undefined,

@@ -88,6 +88,10 @@ export function registerControlRoutes(
     control.silenceUnit({ unitId: ctx.params.id ?? '', seconds });
     sendJson(ctx.res, 200, { ok: true });
   });
+  router.add('POST', '/control/latest/forget', (ctx) => {
+    control.forgetLatestCache();
+    sendJson(ctx.res, 200, { ok: true });
+  });
   router.add('GET', '/control/counters', (ctx) => sendJson(ctx.res, 200, control.counters()));
   router.add('GET', '/control/requests', (ctx) => sendJson(ctx.res, 200, control.requests()));
   router.add('GET', '/control/state', (ctx) => sendJson(ctx.res, 200, control.state()));

@@ -516,6 +516,11 @@ function snapshotRestored(state: State, snapshot: RestoredSnapshot, at: number):
         latest: saved.reading,
         history: historyFrom(saved.unitId, [saved.reading]),
       });
+    } else if (saved.reading !== null && current.latest !== null) {
+      // Newest by time wins (issue #10): a directory restored first seeds its
+      // REST reading, which may be older than the one the worker saved.
+      const merged = mergeReadings(current, saved.unitId, [saved.reading]);
+      if (merged.unit !== undefined) units.set(saved.unitId, merged.unit);
     }
   }
   const tombstones = addTombstones(

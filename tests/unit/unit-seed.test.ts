@@ -98,6 +98,30 @@ describe('units seeded from the directory', () => {
     expect(later.units.get('u1')?.latest).toMatchObject({ id: 'r2', temperature: 3 });
   });
 
+  it('a restored snapshot newer than the cached directory wins (worker restart)', () => {
+    const { state } = view([
+      {
+        type: 'directory/loaded',
+        directory: withUnits(
+          unitInfo({ id: 'u1', lastTemperature: 3.5, lastReadingAt: T0 - 10 * MINUTE }),
+        ),
+      },
+      {
+        type: 'snapshot/restored',
+        snapshot: {
+          latest: [
+            { unitId: 'u1', reading: reading({ id: 'saved', at: T0 - MINUTE }), state: 'normal' },
+          ],
+          alerts: [],
+          tombstones: [],
+          lastDataAt: T0 - MINUTE,
+        },
+        at: T0 - MINUTE,
+      },
+    ]);
+    expect(state.units.get('u1')?.latest?.id).toBe('saved');
+  });
+
   it('a unit that never reported is listed, with no data', () => {
     const { state, view: v } = view([
       {

@@ -67,6 +67,11 @@ export interface ControlApi {
    * another node) does; REST keeps the database's last readings (issue #10).
    */
   forgetLatestCache(): void;
+  /**
+   * Sets a unit's limits, given in degrees of its scale; they are stored in
+   * tenths like production (issue #10), e.g. 4.5 °C as 45.
+   */
+  setUnitLimits(input: { unitId: string; tempMin: number; tempMax: number }): void;
   counters(): Counters;
   requests(): RequestLogEntry[];
   state(): ControlState;
@@ -238,6 +243,12 @@ export function createControlApi(deps: ControlDeps): ControlHandle {
       }
     },
     forgetLatestCache: () => deps.readings.forgetCache(),
+    setUnitLimits(raw) {
+      const input = parse(schemas.UnitLimitsInput, raw);
+      const unit = unitOrThrow(input.unitId);
+      unit.tempMin = toScaled('unitLimit', input.tempMin);
+      unit.tempMax = toScaled('unitLimit', input.tempMax);
+    },
     counters: () => snapshotCounters(deps.counters),
     requests: () => deps.requestLog.entries(),
     state() {

@@ -172,7 +172,7 @@ function reduceReadings(
   for (const batch of batches) {
     readingsReceived += batch.readings.length;
     if (batch.readings.length === 0) continue;
-    const current = (units ?? state.units).get(batch.unitId);
+    const current = withoutMatchedSeed((units ?? state.units).get(batch.unitId), batch.readings);
     if (current === undefined) {
       if (!admitsNewUnit(state, units ?? state.units, ghostUnits, batch.unitId)) {
         refused += batch.readings.length;
@@ -232,6 +232,28 @@ function directoryLoaded(loaded: State, directory: State['directory']): State {
  */
 export function directoryReadingId(unitId: string, at: number): string {
   return `${unitId}@${at}`;
+}
+
+/**
+ * The unit without its directory-seeded latest reading when the batch brings
+ * the real one (same time, the server's id and sensor fields): one reading,
+ * not two points at the same time. Only a seeded `latest` is looked at, so
+ * the common case costs one string comparison per batch.
+ */
+function withoutMatchedSeed(
+  unit: UnitLiveState | undefined,
+  incoming: readonly Reading[],
+): UnitLiveState | undefined {
+  const seed = unit?.latest;
+  if (unit === undefined || seed == null || seed.id !== directoryReadingId(unit.unitId, seed.at))
+    return unit;
+  if (!incoming.some((reading) => reading.at === seed.at && reading.id !== seed.id)) return unit;
+  const kept = historyReadings(unit.history).filter((reading) => reading.id !== seed.id);
+  return {
+    ...unit,
+    latest: kept[kept.length - 1] ?? null,
+    history: historyFrom(unit.unitId, kept),
+  };
 }
 
 /** Each listed unit's REST last reading, where it is newer than what we hold. */

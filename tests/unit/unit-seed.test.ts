@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../lib/model';
-import { initialState, reduceAll, type StateEvent } from '../../lib/state';
+import { historyReadings, initialState, reduceAll, type StateEvent } from '../../lib/state';
 import { serverUnitState, unitView } from '../../lib/state/unit-view';
 import { MINUTE, T0, directory, reading, unitInfo } from './fixtures';
 
@@ -96,6 +96,33 @@ describe('units seeded from the directory', () => {
       },
     ]);
     expect(later.units.get('u1')?.latest).toMatchObject({ id: 'r2', temperature: 3 });
+  });
+
+  it('the real reading of the same time replaces the seed: one point, not two', () => {
+    const { state } = view([
+      {
+        type: 'directory/loaded',
+        directory: withUnits(
+          unitInfo({ id: 'u1', lastTemperature: 3.5, lastReadingAt: T0 - 2 * MINUTE }),
+        ),
+      },
+      {
+        type: 'readings',
+        batches: [
+          {
+            unitId: 'u1',
+            readings: [
+              reading({ id: 'rd-1', at: T0 - 2 * MINUTE, temperature: 3.5, humidity: 40 }),
+            ],
+          },
+        ],
+        receivedAt: T0,
+        resync: true,
+      },
+    ]);
+    const unit = state.units.get('u1');
+    expect(unit?.latest).toMatchObject({ id: 'rd-1', humidity: 40 });
+    expect(historyReadings(unit!.history).map((r) => r.id)).toEqual(['rd-1']);
   });
 
   it('a restored snapshot newer than the cached directory wins (worker restart)', () => {

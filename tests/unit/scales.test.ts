@@ -16,7 +16,8 @@ import {
 } from '../../lib/normalize';
 import { TEMPERATURE_SCALE, toScaled } from '../../lib/protocol';
 import { scaleMismatch, scaleWarningText } from '../../lib/scale-check';
-import { MINUTE, T0 } from './fixtures';
+import { diagnosticsText } from '../../lib/diagnostics-text';
+import { MINUTE, T0, directory, liveState, reading, unitInfo } from './fixtures';
 
 const ISO = (ms: number) => new Date(ms).toISOString();
 
@@ -210,5 +211,29 @@ describe('the scale check', () => {
     });
     expect(text).toContain('Fridge 1');
     expect(text).toContain('turn on "Limits on this server are whole degrees"');
+  });
+});
+
+describe('the diagnostics text', () => {
+  it('lists the scale warnings and how limits were read', () => {
+    const state = liveState([
+      {
+        type: 'directory/loaded',
+        directory: {
+          ...directory(),
+          units: [unitInfo({ id: 'u1', name: 'Walk-in', tempMin: 0.2, tempMax: 0.8 })],
+        },
+      },
+      {
+        type: 'readings',
+        batches: [{ unitId: 'u1', readings: [reading({ id: 'r1', at: T0, temperature: 4 })] }],
+        receivedAt: T0,
+      },
+    ]);
+    const text = diagnosticsText({ version: '1', session: null, state, serverMessages: [] });
+    expect(text).toContain('Limits read as: tenths (the contract)');
+    expect(text).toMatch(
+      /Scale warnings:\n {2}Walk-in: readings near 4 °C, limits 0\.2 to 0\.8 °C/,
+    );
   });
 });

@@ -63,7 +63,8 @@ export async function measureReadingLatency(
     .map((r) => byRow.get(`${r.group}|${r.name}`))
     .filter((u): u is UnitRecord => u !== undefined);
   // Celsius units whose range leaves room for distinct in-range values (no alerts from us).
-  const candidates = shown.filter((u) => u.tempUnit === 'C' && u.tempMax - u.tempMin >= 3);
+  // Server limits are tenths of a degree (PROTOCOL.md scale table, issue #10).
+  const candidates = shown.filter((u) => u.tempUnit === 'C' && u.tempMax - u.tempMin >= 30);
   if (candidates.length === 0) throw new Error('no candidate rows mounted in the popup');
 
   const token = await login(lab.server.url);
@@ -107,8 +108,9 @@ export async function measureReadingLatency(
     let value = 0;
     let text = '';
     for (let attempt = 0; attempt < 50; attempt += 1) {
-      const steps = Math.round((unit.tempMax - unit.tempMin - 1) * 10);
-      value = Math.round((unit.tempMin + 0.5 + Math.floor(Math.random() * steps) / 10) * 10) / 10;
+      // Limits in tenths: pick a tenth at least 0.5 degree inside the range.
+      const steps = unit.tempMax - unit.tempMin - 10;
+      value = (unit.tempMin + 5 + Math.floor(Math.random() * steps)) / 10;
       text = formatTemperature(value, unit.tempUnit);
       if (!current.includes(text) && !seen.has(text)) break;
     }

@@ -97,7 +97,8 @@ function emitLoad(
           for (let k = 0; k < count; k += 1) {
             readings.push({
               id: `bench-${++seq.n}`,
-              temperature: Math.round((unit.tempMin + unit.tempMax) * 5) / 10,
+              // The middle of the range; server limits are tenths (issue #10).
+              temperature: Math.round((unit.tempMin + unit.tempMax) / 2) / 10,
               humidity: 50,
               battery: 90,
               signalStrength: -60,

@@ -33,6 +33,12 @@ export const CONDITION_META: Record<UnitCondition, ConditionMeta> = {
   ok: { label: 'normal', icon: '✓', rank: CONDITION_RANK.ok, tone: 'ok' },
 };
 
+/**
+ * What a unit that has never reported shows instead of a temperature (issue
+ * #10: a unit with no reading is still listed, and says so).
+ */
+export const NO_READING = 'No reading yet';
+
 /** Out of range or in alarm: what "Alerts only" keeps beside units with an alert. */
 export function isProblem(condition: UnitCondition): boolean {
   return CONDITION_GROUP[condition] === 'outOfRange';

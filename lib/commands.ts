@@ -32,7 +32,10 @@ export interface CommandDeps {
   /** A client for a server the user is signing in to. */
   api(origin: string): ApiClient | null;
   tokens: Pick<TokenStore, 'save'>;
-  session: Pick<Session, 'begin' | 'end' | 'acknowledge' | 'resolve' | 'directory'>;
+  session: Pick<
+    Session,
+    'begin' | 'end' | 'acknowledge' | 'resolve' | 'directory' | 'setWholeDegreeLimits'
+  >;
   preferences(): Preferences;
   setPreferences(preferences: Preferences): Promise<void>;
   setScope(scope: Scope): Promise<void>;
@@ -92,6 +95,8 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return app.session.directory();
     case 'diagnostics-text':
       return ok(app.diagnosticsText());
+    case 'set-whole-degree-limits':
+      return app.session.setWholeDegreeLimits(request.enabled);
   }
 }
 

@@ -1,5 +1,6 @@
 /** The plain-text diagnostics a supervisor copies for support; never contains a token. */
 import type { SessionInfo } from './model';
+import { scaleMismatch, scaleWarningText } from './scale-check';
 import type { State } from './state';
 
 export function diagnosticsText(input: {
@@ -29,10 +30,37 @@ export function diagnosticsText(input: {
     `Units: ${state.units.size}, open alerts: ${state.alerts.size}`,
     'Invalid payloads dropped:',
     ...Object.entries(d.invalidByKind).map(([kind, count]) => `  ${kind}: ${count}`),
+    `Limits read as: ${state.directory?.wholeDegreeLimits === true ? 'whole degrees' : 'tenths (the contract)'}`,
+    'Scale warnings:',
+    ...scaleWarnings(state).map((w) => `  ${w}`),
     'Connection history:',
     ...d.history.map((h) => `  ${new Date(h.at).toISOString()} ${h.status} ${h.detail}`),
     'Server messages:',
     ...input.serverMessages.map((m) => `  ${m}`),
   ];
   return lines.join('\n');
+}
+
+/** The scale check (`lib/scale-check.ts`) over every directory unit's latest reading. */
+function scaleWarnings(state: State): string[] {
+  const out: string[] = [];
+  const whole = state.directory?.wholeDegreeLimits === true;
+  for (const info of state.directory?.units ?? []) {
+    const temperature = state.units.get(info.id)?.latest?.temperature ?? info.lastTemperature;
+    const mismatch = scaleMismatch(info, temperature);
+    if (mismatch === null || temperature === null || info.tempMin === null || info.tempMax === null)
+      continue;
+    out.push(
+      scaleWarningText({
+        unitName: info.name,
+        temperature,
+        tempMin: info.tempMin,
+        tempMax: info.tempMax,
+        tempUnit: info.tempUnit,
+        mismatch,
+        wholeDegreeLimits: whole,
+      }),
+    );
+  }
+  return out;
 }

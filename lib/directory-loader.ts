@@ -68,7 +68,14 @@ export async function loadDirectory(
   );
   return {
     ok: true,
-    directory: { organizationId, sites: sites.value.items, areas, units, loadedAt: ctx.now },
+    directory: {
+      organizationId,
+      sites: sites.value.items,
+      areas,
+      units,
+      loadedAt: ctx.now,
+      wholeDegreeLimits: ctx.wholeDegreeLimits === true,
+    },
   };
 }
 

@@ -149,6 +149,14 @@ export interface Commands {
   directory: { request: { type: 'directory' }; response: Directory };
   /** Plain-text diagnostics for support; never contains a token. */
   'diagnostics-text': { request: { type: 'diagnostics-text' }; response: string };
+  /**
+   * The signed-in server holds unit limits in whole degrees (issue #10);
+   * answers the directory read again with the setting.
+   */
+  'set-whole-degree-limits': {
+    request: { type: 'set-whole-degree-limits'; enabled: boolean };
+    response: Directory;
+  };
 }
 
 export type CommandType = keyof Commands;
@@ -214,6 +222,7 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({ type: v.literal('test-notification') }),
   v.object({ type: v.literal('directory') }),
   v.object({ type: v.literal('diagnostics-text') }),
+  v.object({ type: v.literal('set-whole-degree-limits'), enabled: v.boolean() }),
 ]);
 
 /** Page -> background over the live port. */

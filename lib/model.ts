@@ -66,6 +66,11 @@ export interface Directory {
   areas: AreaInfo[];
   units: UnitInfo[];
   loadedAt: number;
+  /**
+   * The limits were read as whole degrees, not tenths: the server's setting
+   * (`lib/storage.ts` `wholeDegreeLimitsItem`, issue #10) when it was loaded.
+   */
+  wholeDegreeLimits?: boolean;
 }
 
 export interface Alert {

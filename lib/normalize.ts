@@ -37,14 +37,24 @@
  *   `__proto__`, `constructor` or `prototype`.
  * - Severities and alert types are matched case-insensitively; others become
  *   `unknown` / `other` with the server's label kept (cleaned, capped).
+ * - Temperatures stored as integers are scaled per field (issue #10; the
+ *   table is `TEMPERATURE_SCALE` in `lib/protocol.ts`, read only here): limits
+ *   and trigger temperatures in tenths, `lastTemperature` in hundredths, or
+ *   limits in whole degrees when the administrator said so for the server
+ *   (`NormalizeContext.wholeDegreeLimits`). A scaled value that is not an
+ *   integer, or impossible once scaled, becomes null and is counted
+ *   (`…/bad-scaled-value`): a garbled limit must not fake an excursion.
  * - REST lists drop bad items one by one, skip duplicates (first wins), skip
  *   inactive sites and units (not monitored) and resolved alerts (not open).
  */
 import {
   ALERT_TYPES,
   SEVERITIES,
+  TEMPERATURE_SCALE,
   UNIT_STATES,
+  WHOLE_DEGREE_LIMIT,
   parseWire,
+  type ScaledField,
   type SchemaName,
   type ServerEventName,
   type TempUnit,
@@ -94,6 +104,8 @@ export type DiagnosticKind =
   | `${PayloadKind}/time-out-of-range`
   /** An optional sensor value outside its physical range, replaced by null. */
   | `${PayloadKind}/value-out-of-range`
+  /** A scaled temperature (limit, trigger, last temperature) not an integer or impossible: null. */
+  | `${PayloadKind}/bad-scaled-value`
   /** A `ping` answer implying an implausible clock offset; the offset was not used. */
   | 'ping/implausible-clock'
   /** A server event name the contract does not list. */
@@ -137,6 +149,11 @@ export interface NormalizeContext {
   count?: (kind: DiagnosticKind) => void;
   /** The unit's scale when the directory knows it (for the absolute-zero check). */
   unitScale?: (unitId: string) => TempUnit | undefined;
+  /**
+   * The server holds unit limits in whole degrees, not tenths (the per-server
+   * setting, `lib/storage.ts` `wholeDegreeLimitsItem`, issue #10).
+   */
+  wholeDegreeLimits?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -238,6 +255,31 @@ export function checkTemperature(raw: unknown, scale: TempUnit | undefined): Tem
   if (raw < floor || raw > LIMITS.maxTemperature)
     return { ok: false, reason: 'impossible-temperature' };
   return { ok: true, value: raw === 0 ? 0 : raw };
+}
+
+/**
+ * A stored temperature field in degrees, read with its entry of the scale
+ * table (`TEMPERATURE_SCALE`, or `WHOLE_DEGREE_LIMIT` for limits a server
+ * holds in whole degrees). Null stays null; a value that is not an integer
+ * where the field is one, or impossible once scaled, is null and counted.
+ */
+export function scaledTemperature(
+  field: ScaledField,
+  raw: number | null,
+  unit: TempUnit | undefined,
+  ctx: Pick<NormalizeContext, 'count' | 'wholeDegreeLimits'>,
+  kind: PayloadKind,
+): number | null {
+  if (raw === null) return null;
+  const entry =
+    field === 'unitLimit' && ctx.wholeDegreeLimits === true
+      ? WHOLE_DEGREE_LIMIT
+      : TEMPERATURE_SCALE[field];
+  const checked =
+    entry.integer && !Number.isInteger(raw) ? null : checkTemperature(raw / entry.divisor, unit);
+  if (checked?.ok === true) return checked.value;
+  ctx.count?.(`${kind}/bad-scaled-value`);
+  return null;
 }
 
 function finiteOrNull(raw: number | null | undefined): number | null {
@@ -393,7 +435,10 @@ function readingFrom(
   const plausible = timePlausibility(at, ctx);
   if (plausible === 'future') return { ok: false, reason: 'future-time', detail: 'timestamp' };
   if (plausible === 'past') return { ok: false, reason: 'past-time', detail: 'timestamp' };
-  const temperature = checkTemperature(fields.temperature, ctx.unitScale?.(fields.unitId));
+  // Degrees on the wire (TEMPERATURE_SCALE.readingTemperature): a bad one drops the reading.
+  const { divisor } = TEMPERATURE_SCALE.readingTemperature;
+  const raw = typeof fields.temperature === 'number' ? fields.temperature / divisor : null;
+  const temperature = checkTemperature(raw, ctx.unitScale?.(fields.unitId));
   if (!temperature.ok) return { ok: false, reason: temperature.reason, detail: 'temperature' };
   return {
     ok: true,
@@ -548,7 +593,13 @@ function alertFrom(fields: AlertFields, ctx: NormalizeContext, kind: PayloadKind
   const severity: Severity = level >= 1 ? 'critical' : severityOf(fields.severity);
   const acknowledgedBy =
     fields.acknowledgedBy === null ? '' : cleanText(fields.acknowledgedBy, LIMITS.name);
-  const temperature = checkTemperature(fields.triggerTemperature, ctx.unitScale?.(fields.unitId));
+  const triggerTemperature = scaledTemperature(
+    'alertTriggerTemperature',
+    fields.triggerTemperature,
+    ctx.unitScale?.(fields.unitId),
+    ctx,
+    kind,
+  );
   return {
     id: fields.id,
     unitId: fields.unitId,
@@ -557,7 +608,7 @@ function alertFrom(fields: AlertFields, ctx: NormalizeContext, kind: PayloadKind
     severity,
     severityLabel: cleanText(fields.severity, LIMITS.label),
     message: cleanText(fields.message, LIMITS.message),
-    triggerTemperature: temperature.ok ? temperature.value : null,
+    triggerTemperature,
     thresholdViolated: thresholdOf(fields.thresholdViolated),
     // A trigger time in the future is a clock problem, not a reason to hide the alert.
     triggeredAt: Math.min(timeOrNow(fields.triggeredAt, ctx, kind), ctx.now),
@@ -877,10 +928,8 @@ export function normalizeUnits(
     }
     const wire = parsed.value;
     if (!wire.isActive) return { ok: false, reason: 'skip' };
-    const limit = (value: number | null) => {
-      const checked = checkTemperature(value, wire.tempUnit);
-      return checked.ok ? checked.value : null;
-    };
+    const degrees = (field: ScaledField, value: number | null) =>
+      scaledTemperature(field, value, wire.tempUnit, ctx, 'rest:units');
     return {
       ok: true,
       value: {
@@ -889,13 +938,13 @@ export function normalizeUnits(
         siteId: ctx.siteId,
         areaId: wire.areaId,
         unitType: cleanText(wire.unitType, LIMITS.label),
-        tempMin: limit(wire.tempMin),
-        tempMax: limit(wire.tempMax),
+        tempMin: degrees('unitLimit', wire.tempMin),
+        tempMax: degrees('unitLimit', wire.tempMax),
         tempUnit: wire.tempUnit,
         sortOrder: Number.isFinite(wire.sortOrder) ? wire.sortOrder : 0,
         status: cleanText(wire.status, LIMITS.label),
         lastReadingAt: plausibleOrNull(parseIsoTime(wire.lastReadingAt), ctx, 'rest:units'),
-        lastTemperature: limit(wire.lastTemperature),
+        lastTemperature: degrees('unitLastTemperature', wire.lastTemperature),
       },
     };
   });

@@ -74,6 +74,40 @@ export const SERVER_PING_INTERVAL_MS = 25_000;
 export const SERVER_PING_TIMEOUT_MS = 20_000;
 export const SOCKET_PATH = '/socket.io/';
 
+/**
+ * How the backend stores each temperature field (PROTOCOL.md, the scale
+ * table; issue #10): the wire value divided by `divisor` is degrees of the
+ * unit's own scale, and `integer` fields that are not integers are garbled.
+ * The normalisers (`lib/normalize.ts`) are the only readers of this table;
+ * nothing else in the extension scales a temperature. A 4.5 degree value is
+ * `4.5` as a reading, `45` as a limit or trigger, `450` as `lastTemperature`.
+ */
+export const TEMPERATURE_SCALE = {
+  /** Reading `temperature` (batches, `sensor:reading`, `get:latest`): degrees. */
+  readingTemperature: { divisor: 1, integer: false },
+  /** Unit `tempMin` / `tempMax` (REST units): tenths of a degree. */
+  unitLimit: { divisor: 10, integer: true },
+  /** Alert `triggerTemperature` (`alert:triggered`, REST alerts): tenths of a degree. */
+  alertTriggerTemperature: { divisor: 10, integer: true },
+  /** Unit `lastTemperature` (REST units): hundredths of a degree. */
+  unitLastTemperature: { divisor: 100, integer: true },
+} as const satisfies Record<string, { divisor: number; integer: boolean }>;
+export type ScaledField = keyof typeof TEMPERATURE_SCALE;
+
+/**
+ * The limits of a deployment whose server holds them in whole degrees (its web
+ * UI writes some screens that way, PROTOCOL.md): an administrator says so per
+ * server (`lib/storage.ts` `wholeDegreeLimitsItem`), and the limits are read
+ * with this entry instead of `TEMPERATURE_SCALE.unitLimit`.
+ */
+export const WHOLE_DEGREE_LIMIT = { divisor: 1, integer: true } as const;
+
+/** Degrees to the stored integer of `field` (the reference server writes with it). */
+export function toScaled(field: ScaledField, degrees: number): number {
+  const { divisor } = TEMPERATURE_SCALE[field];
+  return divisor === 1 ? degrees : Math.round(degrees * divisor);
+}
+
 // ---------------------------------------------------------------------------
 // Socket.IO events
 // ---------------------------------------------------------------------------

@@ -14,7 +14,14 @@ import type { ApiClient as Client, ApiResult } from './api';
 import type { Result } from './messages';
 import type { Directory, SessionInfo } from './model';
 import { normalizeAlertChange, normalizeTokens, type DiagnosticKind } from './normalize';
-import { directoryItem, sessionItem, snapshotItem, stoppedNotifiedItem } from './storage';
+import {
+  directoryItem,
+  readsWholeDegreeLimits,
+  sessionItem,
+  setWholeDegreeLimits,
+  snapshotItem,
+  stoppedNotifiedItem,
+} from './storage';
 import type { Store } from './store';
 
 export interface SessionDeps {
@@ -58,6 +65,11 @@ export interface Session {
   resolve(alertId: string, details: ResolveDetails): Promise<Result<null>>;
   /** Reads the directory again (one request at a time). */
   directory(): Promise<Result<Directory>>;
+  /**
+   * Saves whether the signed-in server holds its limits in whole degrees and
+   * reads the directory again with it, so every surface shows it at once.
+   */
+  setWholeDegreeLimits(enabled: boolean): Promise<Result<Directory>>;
   /** The server refused the session for good: stay stopped, also after a restart. */
   stopped(): void;
 }
@@ -74,11 +86,12 @@ export function createSession(deps: SessionDeps): Session {
       if (client === null || current === null || token === null) {
         return { ok: false, error: commandError('not-signed-in', 'Not signed in') };
       }
+      const wholeDegreeLimits = await readsWholeDegreeLimits(current.serverUrl);
       const result = await loadDirectory(
         client,
         token,
         current.organizationId,
-        { now: deps.serverNow(), localNow: deps.now(), count: deps.dropped },
+        { now: deps.serverNow(), localNow: deps.now(), count: deps.dropped, wholeDegreeLimits },
         deps.dropped,
       );
       if (!result.ok) {
@@ -259,6 +272,17 @@ export function createSession(deps: SessionDeps): Session {
     resolve: (alertId, details) => resolve(alertId, details),
 
     directory: refreshDirectory,
+
+    async setWholeDegreeLimits(enabled) {
+      const current = store.getState().session;
+      if (current === null) {
+        return { ok: false, error: commandError('not-signed-in', 'Sign in to a server first') };
+      }
+      await setWholeDegreeLimits(current.serverUrl, enabled);
+      // A load already running used the old setting: wait for it, then read again.
+      if (directoryInflight !== null) await directoryInflight;
+      return refreshDirectory();
+    },
 
     stopped() {
       store.dispatch({ type: 'monitoring/stopped', stopped: true });

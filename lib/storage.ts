@@ -93,6 +93,35 @@ export const directoryItem = storage.defineItem<Directory | null>('local:directo
 });
 
 /**
+ * Servers whose unit limits are stored in whole degrees, keyed by server
+ * origin (`https://cold.example.com`; issue #10). The contract stores
+ * `tempMin` / `tempMax` in tenths of a degree, but the backend's own web UI
+ * writes some limits in whole degrees (PROTOCOL.md, the scale table), so a
+ * deployment may hold them that way; an administrator says so here, from the
+ * options page, for the server they are signed in to. `true`: limits are read
+ * as whole degrees; absent or `false`: tenths, as the contract says. Only the
+ * limits change: readings, trigger and last temperatures keep their scales.
+ */
+export const wholeDegreeLimitsItem = storage.defineItem<Record<string, boolean>>(
+  'local:wholeDegreeLimits',
+  { fallback: {}, version: 1 },
+);
+
+/** Whether `origin` holds its limits in whole degrees (`wholeDegreeLimitsItem`). */
+export async function readsWholeDegreeLimits(origin: string): Promise<boolean> {
+  const servers = await wholeDegreeLimitsItem.getValue();
+  return Object.hasOwn(servers, origin) && servers[origin] === true;
+}
+
+/** Records the whole-degree limits setting of one server (`wholeDegreeLimitsItem`). */
+export async function setWholeDegreeLimits(origin: string, enabled: boolean): Promise<void> {
+  const servers = { ...(await wholeDegreeLimitsItem.getValue()) };
+  if (enabled) servers[origin] = true;
+  else delete servers[origin];
+  await wholeDegreeLimitsItem.setValue(servers);
+}
+
+/**
  * Alert ids already notified, with when: one notification per alert, ever,
  * across worker restarts and resyncs. Bounded by the caller.
  */

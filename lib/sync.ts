@@ -1,11 +1,15 @@
 /**
  * What happens after every connect (issue #3, docs/protocol.md "Rooms"):
  * rooms do not survive a reconnect, so the chosen sites and units (and rooms
- * held by open pages) are subscribed again (after a recovered one too); then,
- * unless Socket.IO recovered
- * the session (and with it the rooms and missed events), the state is
- * resynchronised from the server: the open alerts over REST, and the latest
- * reading of each watched unit through `get:latest` with bounded concurrency.
+ * held by open pages) are subscribed again (after a recovered one too). The
+ * directory is read again after every connect, recovered or not (issue #10):
+ * it carries each unit's `status` (the server's word on its state, which
+ * `unit:state:changed` repeats only when it changes) and its last reading,
+ * the fallback when `get:latest` answers null. Then, unless Socket.IO
+ * recovered the session (and with it the rooms and missed events), the state
+ * is resynchronised from the server: the open alerts over REST, and the
+ * latest reading of each watched unit through `get:latest` with bounded
+ * concurrency (a null answer keeps the directory's reading).
  *
  * A newer connect cancels the resync of an older one (generation counter), so
  * a flapping link never applies stale answers on top of fresh ones.
@@ -176,7 +180,10 @@ export function createSync(deps: SyncDeps): Sync {
       sites.clear();
       units.clear();
       reconcile();
-      if (recovered) return;
+      if (recovered) {
+        await deps.refreshDirectory();
+        return;
+      }
       await Promise.all([
         refreshAlerts(true),
         deps.refreshDirectory().then(() => (gen === generation ? syncLatest(gen) : undefined)),

@@ -171,6 +171,8 @@ async function main(): Promise<void> {
       seed: Number(flags.seed),
       sites: Number(flags.sites),
       unitsPerSite: Number(flags['units-per-site']),
+      // Units that never reported, listed as such (issue #10).
+      neverReportedUnits: 2,
       rate: Number(flags.rate),
     });
   } catch (error) {

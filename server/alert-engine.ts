@@ -1,5 +1,6 @@
 import {
   rooms,
+  toScaled,
   type ThresholdSide,
   type WireUnitState,
   type WireUnitStatus,
@@ -214,12 +215,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (runtime.offlineAlertId) resolve(runtime.offlineAlertId);
     evaluateBattery(unit, runtime, reading);
 
+    // Production compares the limits (tenths) with round(temperature * 10).
+    const tenths = toScaled('unitLimit', reading.temperature);
     const side: ThresholdSide | null =
-      reading.temperature > unit.tempMax
-        ? 'max'
-        : reading.temperature < unit.tempMin
-          ? 'min'
-          : null;
+      tenths > unit.tempMax ? 'max' : tenths < unit.tempMin ? 'min' : null;
     if (side === null) {
       runtime.excursionCount = 0;
       if (runtime.alarmAlertId) resolve(runtime.alarmAlertId);
@@ -228,7 +227,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
     runtime.excursionCount += 1;
     if (!runtime.alarmAlertId) {
-      const limit = side === 'max' ? unit.tempMax : unit.tempMin;
+      // The message is already in degrees (PROTOCOL.md); the trigger temperature is tenths.
+      const limit = (side === 'max' ? unit.tempMax : unit.tempMin) / 10;
       runtime.alarmAlertId = open({
         organizationId: unit.organizationId,
         unitId: unit.id,
@@ -236,7 +236,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         // Production first reports an excursion as a warning; escalation makes it critical.
         severity: 'warning',
         message: `${unit.name}: ${reading.temperature} °${unit.tempUnit} is ${side === 'max' ? 'above' : 'below'} the ${side} of ${limit} °${unit.tempUnit}`,
-        triggerTemperature: reading.temperature,
+        triggerTemperature: toScaled('alertTriggerTemperature', reading.temperature),
         thresholdViolated: side,
         triggeredAt: new Date(reading.timestampMs).toISOString(),
       }).id;

@@ -24,6 +24,7 @@ export interface NewAlert {
   alertType: string;
   severity: string;
   message: string;
+  /** Tenths of a degree, an integer (PROTOCOL.md scale table), or null. */
   triggerTemperature: number | null;
   thresholdViolated: ThresholdSide | null;
   triggeredAt: string;

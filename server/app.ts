@@ -65,7 +65,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const counters = createCounters();
   const requestLog = createRequestLog(REQUEST_LOG_CAPACITY);
-  const directory = buildDirectory({ sites: config.sites, unitsPerSite: config.unitsPerSite });
+  const directory = buildDirectory({
+    sites: config.sites,
+    unitsPerSite: config.unitsPerSite,
+    neverReported: config.neverReportedUnits,
+  });
   const accounts = createAccounts(USERS, directory.organizations);
   const tokens = createTokenAuthority({
     secret: config.jwtSecret,

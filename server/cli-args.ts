@@ -11,6 +11,7 @@ Usage: tsx server/cli.ts [options]
   --seed <n>            simulator seed (default 1)
   --sites <n>           sites of the demo organization (default 3)
   --units-per-site <n>  units per site (default 8)
+  --never-reported <n>  units on the first site that have never reported (default 2)
   --rate <n>            readings per unit per second, fractional allowed (default 1)
   --token-ttl <s>       access token lifetime in seconds (default 900)
   --control             mount the loopback-only /control/* interface
@@ -23,13 +24,15 @@ const NUMERIC_FLAGS = {
   '--seed': 'seed',
   '--sites': 'sites',
   '--units-per-site': 'unitsPerSite',
+  '--never-reported': 'neverReportedUnits',
   '--rate': 'rate',
   '--token-ttl': 'tokenTtlSeconds',
 } as const satisfies Record<string, keyof ServerOptions>;
 
 /** Parses argv (without node and script); throws a readable Error on bad input. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
-  const options: ServerOptions = {};
+  // The demo shows units that never reported, as production has (issue #10).
+  const options: ServerOptions = { neverReportedUnits: 2 };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] ?? '';
     // Accept both `--port 1` and `--port=1`.

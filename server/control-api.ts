@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { rooms, type WireAlert, type WireReadingsBatch } from '../lib/protocol';
+import { rooms, toScaled, type WireAlert, type WireReadingsBatch } from '../lib/protocol';
 import type { Accounts } from './accounts';
 import type { AlertEngine } from './alert-engine';
 import { toWireAlert } from './alert-store';
@@ -70,6 +70,16 @@ export interface ControlApi {
   stepSimulation(seconds: number): number;
   /** The unit's simulated sensor stops reporting for `seconds` (needs the simulator running). */
   silenceUnit(input: { unitId: string; seconds: number }): void;
+  /**
+   * Empties the per-process `get:latest` cache as a server restart (or
+   * another node) does; REST keeps the database's last readings (issue #10).
+   */
+  forgetLatestCache(): void;
+  /**
+   * Sets a unit's limits, given in degrees of its scale; they are stored in
+   * tenths like production (issue #10), e.g. 4.5 °C as 45.
+   */
+  setUnitLimits(input: { unitId: string; tempMin: number; tempMax: number }): void;
   counters(): Counters;
   requests(): RequestLogEntry[];
   state(): ControlState;
@@ -171,7 +181,11 @@ export function createControlApi(deps: ControlDeps): ControlHandle {
         alertType: input.alertType,
         severity: input.severity,
         message: input.message ?? `${unit.name}: injected ${input.alertType}`,
-        triggerTemperature: input.temperature,
+        // The control API takes degrees; the alert stores tenths like production.
+        triggerTemperature:
+          input.temperature === null
+            ? null
+            : toScaled('alertTriggerTemperature', input.temperature),
         thresholdViolated: input.thresholdViolated,
         triggeredAt: input.triggeredAt ?? new Date(deps.now()).toISOString(),
       });
@@ -255,6 +269,13 @@ export function createControlApi(deps: ControlDeps): ControlHandle {
       if (!deps.simulator.silenceUnit(input.unitId, input.seconds)) {
         throw new HttpError(404, 'not_found', 'Unknown unit');
       }
+    },
+    forgetLatestCache: () => deps.readings.forgetCache(),
+    setUnitLimits(raw) {
+      const input = parse(schemas.UnitLimitsInput, raw);
+      const unit = unitOrThrow(input.unitId);
+      unit.tempMin = toScaled('unitLimit', input.tempMin);
+      unit.tempMax = toScaled('unitLimit', input.tempMax);
     },
     counters: () => snapshotCounters(deps.counters),
     requests: () => deps.requestLog.entries(),

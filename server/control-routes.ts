@@ -108,6 +108,15 @@ export function registerControlRoutes(
     control.silenceUnit({ unitId: ctx.params.id ?? '', seconds });
     sendJson(ctx.res, 200, { ok: true });
   });
+  router.add('POST', '/control/units/:id/limits', async (ctx) => {
+    const input = await body(ctx, v.object({ tempMin: v.number(), tempMax: v.number() }));
+    control.setUnitLimits({ unitId: ctx.params.id ?? '', ...input });
+    sendJson(ctx.res, 200, { ok: true });
+  });
+  router.add('POST', '/control/latest/forget', (ctx) => {
+    control.forgetLatestCache();
+    sendJson(ctx.res, 200, { ok: true });
+  });
   router.add('GET', '/control/counters', (ctx) => sendJson(ctx.res, 200, control.counters()));
   router.add('GET', '/control/requests', (ctx) => sendJson(ctx.res, 200, control.requests()));
   router.add('GET', '/control/state', (ctx) => sendJson(ctx.res, 200, control.state()));

@@ -35,6 +35,16 @@ export const RawEmitInput = v.object({
 });
 export type RawEmitInput = v.InferInput<typeof RawEmitInput>;
 
+/** Limits in degrees of the unit's scale; the server stores tenths. */
+export const UnitLimitsInput = v.pipe(
+  v.object({
+    unitId: v.string(),
+    tempMin: v.pipe(v.number(), v.finite()),
+    tempMax: v.pipe(v.number(), v.finite()),
+  }),
+  v.check((input) => input.tempMin < input.tempMax, 'tempMin must be below tempMax'),
+);
+
 export const InjectAlertInput = v.object({
   unitId: v.string(),
   severity: v.optional(v.string(), 'warning'),

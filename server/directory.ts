@@ -1,6 +1,6 @@
-import { UNIT_TYPES, type TempUnit, type WireUnitType } from '../lib/protocol';
+import { UNIT_TYPES, toScaled, type TempUnit, type WireUnitType } from '../lib/protocol';
 import { DEMO_ORG, OTHER_ORG, OTHER_ORG_SHAPE, type OrganizationFixture } from './fixtures';
-import { fromCelsius, roundTenth } from './temperature';
+import { fromCelsius } from './temperature';
 import { UNIT_PROFILES } from './unit-profiles';
 
 export interface SiteRecord {
@@ -27,7 +27,10 @@ export interface UnitRecord {
   areaId: string;
   name: string;
   unitType: WireUnitType;
-  /** Thresholds in the unit's own scale (`tempUnit`). */
+  /**
+   * Thresholds in tenths of a degree of the unit's own scale (`tempUnit`),
+   * integers, as production stores them (PROTOCOL.md scale table; issue #10).
+   */
   tempMin: number;
   tempMax: number;
   tempUnit: TempUnit;
@@ -36,6 +39,12 @@ export interface UnitRecord {
   sortOrder: number;
   /** Position in the directory; spreads batch flushes over the second. */
   index: number;
+  /**
+   * A unit installed but never reported (issue #10): no readings, never
+   * simulated, `lastReadingAt` null in REST, `get:latest` null. Production
+   * has such units; a client must still list them.
+   */
+  neverReported: boolean;
 }
 
 /** The static part of the world: organizations, sites, areas, units. */
@@ -51,6 +60,8 @@ export interface Directory {
 export interface DirectoryShape {
   sites: number;
   unitsPerSite: number;
+  /** Never-reporting units added to the organization's first site (default 0). */
+  neverReported?: number;
 }
 
 // Every third site is a US site reporting in Fahrenheit, so the F path is always exercised.
@@ -120,16 +131,50 @@ function addOrganization(
         areaId: area.id,
         name: `${profile.label} ${count}`,
         unitType,
-        tempMin: roundTenth(fromCelsius(profile.minC, site.tempUnit)),
-        tempMax: roundTenth(fromCelsius(profile.maxC, site.tempUnit)),
+        tempMin: toScaled('unitLimit', fromCelsius(profile.minC, site.tempUnit)),
+        tempMax: toScaled('unitLimit', fromCelsius(profile.maxC, site.tempUnit)),
         tempUnit: site.tempUnit,
         deviceId: `dev-${id.slice('unit-'.length)}`,
         isActive: true,
         sortOrder: u,
         index: directory.unitList.length,
+        neverReported: false,
       };
       directory.units.set(id, unit);
       directory.unitList.push(unit);
     }
+    if (s === 0) addNeverReported(directory, site, areas, shape);
+  }
+}
+
+/** Spare fridges on the first site that have never reported (`UnitRecord.neverReported`). */
+function addNeverReported(
+  directory: Directory,
+  site: SiteRecord,
+  areas: readonly AreaRecord[],
+  shape: DirectoryShape,
+): void {
+  const profile = UNIT_PROFILES.fridge;
+  const slug = site.id.slice('site-'.length);
+  for (let k = 0; k < (shape.neverReported ?? 0); k++) {
+    const id = `unit-${slug}-spare-${k + 1}`;
+    const unit: UnitRecord = {
+      id,
+      organizationId: site.organizationId,
+      siteId: site.id,
+      areaId: (areas[k % areas.length] ?? areas[0]!).id,
+      name: `Spare Fridge ${k + 1}`,
+      unitType: 'fridge',
+      tempMin: toScaled('unitLimit', fromCelsius(profile.minC, site.tempUnit)),
+      tempMax: toScaled('unitLimit', fromCelsius(profile.maxC, site.tempUnit)),
+      tempUnit: site.tempUnit,
+      deviceId: `dev-${id.slice('unit-'.length)}`,
+      isActive: true,
+      sortOrder: shape.unitsPerSite + k,
+      index: directory.unitList.length,
+      neverReported: true,
+    };
+    directory.units.set(id, unit);
+    directory.unitList.push(unit);
   }
 }

@@ -13,6 +13,12 @@ export interface ServerOptions {
   sites?: number;
   /** Units per site of the demo organization. Default 8. */
   unitsPerSite?: number;
+  /**
+   * Units on the demo organization's first site that have never reported
+   * (issue #10: production has them, and a client must list them). Default 0;
+   * the CLI and the demo start with 2.
+   */
+  neverReportedUnits?: number;
   /** Readings per unit per second; fractional values allowed. Default 1. */
   rate?: number;
   /** Access token lifetime. Default 900. */
@@ -50,6 +56,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     seed: options.seed ?? 1,
     sites: options.sites ?? 3,
     unitsPerSite: options.unitsPerSite ?? 8,
+    neverReportedUnits: options.neverReportedUnits ?? 0,
     rate: options.rate ?? 1,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
     refreshTtlSeconds: options.refreshTtlSeconds ?? 7 * 24 * 3600,
@@ -67,6 +74,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   assertInteger('port', resolved.port, 0, 65535);
   assertInteger('sites', resolved.sites, 0, 10_000);
   assertInteger('unitsPerSite', resolved.unitsPerSite, 0, 10_000);
+  assertInteger('neverReportedUnits', resolved.neverReportedUnits, 0, 100);
   assertInteger('alertDelayReadings', resolved.alertDelayReadings, 1, 1_000_000);
   assertPositive('rate', resolved.rate);
   assertPositive('tokenTtlSeconds', resolved.tokenTtlSeconds);

@@ -13,24 +13,38 @@ export interface StoredReading {
   source: 'simulator' | 'control';
 }
 
+/**
+ * Readings, as production keeps them (PROTOCOL.md, issue #10): the database's
+ * last reading per unit (what REST's `lastTemperature` / `lastReadingAt`
+ * show) and, apart from it, the per-process cache `get:latest` answers from,
+ * which a restart empties (`forgetCache`) while the database keeps its rows.
+ */
 export interface ReadingStore {
   /** Keeps the reading as the unit's latest if it is the newest by time, and queues it for the next batch. */
   record(reading: StoredReading): void;
   /** Takes (and clears) the readings waiting for a unit's next batch. */
   takePending(unitId: string): StoredReading[];
+  /** The per-process cache: what `get:latest` answers (undefined since a restart). */
   latest(unitId: string): StoredReading | undefined;
+  /** The database's last reading of the unit: what REST reports. */
+  stored(unitId: string): StoredReading | undefined;
+  /** Empties the per-process cache, as a restart or another node does. */
+  forgetCache(): void;
 }
 
 export function createReadingStore(): ReadingStore {
   const latestByUnit = new Map<string, StoredReading>();
+  const storedByUnit = new Map<string, StoredReading>();
   const pendingByUnit = new Map<string, StoredReading[]>();
+  // The latest reading is the newest by time, not the last to arrive (injected history).
+  const keepNewest = (map: Map<string, StoredReading>, reading: StoredReading) => {
+    const current = map.get(reading.unitId);
+    if (!current || reading.timestampMs >= current.timestampMs) map.set(reading.unitId, reading);
+  };
   return {
     record(reading) {
-      const current = latestByUnit.get(reading.unitId);
-      // The latest reading is the newest by time, not the last to arrive (injected history).
-      if (!current || reading.timestampMs >= current.timestampMs) {
-        latestByUnit.set(reading.unitId, reading);
-      }
+      keepNewest(latestByUnit, reading);
+      keepNewest(storedByUnit, reading);
       const pending = pendingByUnit.get(reading.unitId);
       if (pending) pending.push(reading);
       else pendingByUnit.set(reading.unitId, [reading]);
@@ -42,6 +56,8 @@ export function createReadingStore(): ReadingStore {
       return pending;
     },
     latest: (unitId) => latestByUnit.get(unitId),
+    stored: (unitId) => storedByUnit.get(unitId),
+    forgetCache: () => latestByUnit.clear(),
   };
 }
 

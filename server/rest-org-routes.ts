@@ -3,6 +3,7 @@ import {
   ACK_NOTES_MAX,
   ALERTS_PAGE_LIMIT,
   RESOLUTION_MAX,
+  toScaled,
   type AlertStatus,
 } from '../lib/protocol';
 import type { Accounts } from './accounts';
@@ -80,14 +81,16 @@ export function registerOrgRoutes(router: Router, deps: OrgRouteDeps): void {
 
   function describeUnit(unit: UnitRecord) {
     const runtime = deps.engine.runtime(unit.id);
-    const latest = deps.readings.latest(unit.id);
-    const { index: _index, organizationId: _org, ...rest } = unit;
+    // The database's last reading, not get:latest's per-process cache (issue #10).
+    const last = deps.readings.stored(unit.id);
+    const { index: _index, organizationId: _org, neverReported: _never, ...rest } = unit;
     return {
       ...rest,
       status: runtime?.status ?? 'ok',
       state: runtime?.state ?? 'normal',
-      lastReadingAt: latest ? new Date(latest.timestampMs).toISOString() : null,
-      lastTemperature: latest?.temperature ?? null,
+      lastReadingAt: last ? new Date(last.timestampMs).toISOString() : null,
+      // Hundredths of a degree, an integer (PROTOCOL.md scale table); limits are tenths already.
+      lastTemperature: last ? toScaled('unitLastTemperature', last.temperature) : null,
     };
   }
 

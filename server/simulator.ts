@@ -62,12 +62,15 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   let lastTickMs = now();
   let tickIndex = 0;
 
-  const sims: UnitSim[] = directory.unitList.map((unit) => {
-    const random = mulberry32(deriveSeed(options.seed, unit.id));
-    const physics = createPhysics(UNIT_PROFILES[unit.unitType], random);
-    // A random phase so units do not all report on the same tick.
-    return { unit, physics, random, credit: random() };
-  });
+  // Units that never reported are never simulated (issue #10).
+  const sims: UnitSim[] = directory.unitList
+    .filter((unit) => !unit.neverReported)
+    .map((unit) => {
+      const random = mulberry32(deriveSeed(options.seed, unit.id));
+      const physics = createPhysics(UNIT_PROFILES[unit.unitType], random);
+      // A random phase so units do not all report on the same tick.
+      return { unit, physics, random, credit: random() };
+    });
 
   // One reading per unit before anyone connects, so REST and get:latest have data even when paused.
   const startedAt = now();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { formatClock, formatRtt } from '../../lib/format';
 import { useBridge } from '../bridge';
 import { useConnection, useDiagnostics } from '../live-data';
+import { ScaleWarnings } from './ScaleWarnings';
 
 export function DiagnosticsSection() {
   const bridge = useBridge();
@@ -67,6 +68,7 @@ export function DiagnosticsSection() {
           ))}
         </ul>
       )}
+      <ScaleWarnings />
       <h3>Connection history</h3>
       {history.length === 0 ? (
         <p className="hint">No transitions yet.</p>

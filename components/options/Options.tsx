@@ -3,6 +3,7 @@ import { AccountSection } from './AccountSection';
 import { DiagnosticsSection } from './DiagnosticsSection';
 import { PreferencesSection } from './PreferencesSection';
 import { ScopeSection } from './ScopeSection';
+import { TemperatureLimitsSection } from './TemperatureLimitsSection';
 import { StatusLine } from '../popup/StatusLine';
 
 export function Options() {
@@ -12,6 +13,7 @@ export function Options() {
       <AccountSection />
       <ScopeSection />
       <PreferencesSection />
+      <TemperatureLimitsSection />
       <DiagnosticsSection />
     </main>
   );

@@ -17,7 +17,7 @@ import type { Preferences, UnitInfo } from '../../lib/model';
 import { useAlertHistory, useSensorReadings, useUnitStatus } from '../live-data';
 import { useRealtimeSubscription } from '../RealtimeProvider';
 import { Sparkline } from '../Sparkline';
-import { CONDITION_META, SEVERITY_ICON, type UnitCondition } from '../unit-condition';
+import { CONDITION_META, NO_READING, SEVERITY_ICON, type UnitCondition } from '../unit-condition';
 import { useDashboardLink } from '../use-dashboard-link';
 
 export interface UnitDetailProps {
@@ -90,7 +90,7 @@ export function UnitDetail({
       <p className="detail-where">{[siteName, areaName].filter(Boolean).join(' › ')}</p>
       <p className={`detail-now tone-${meta.tone}`}>
         <span className="unit-temp big">
-          {status?.lastTemperature != null ? format(status.lastTemperature) : 'no reading'}
+          {status?.lastTemperature != null ? format(status.lastTemperature) : NO_READING}
         </span>{' '}
         <span aria-hidden="true">{meta.icon}</span> {meta.label}
         {status?.lastReadingAt != null && (

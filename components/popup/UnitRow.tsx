@@ -8,7 +8,7 @@ import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/
 import type { Preferences, UnitInfo } from '../../lib/model';
 import { useLatestReading, useSensorReadings, useUnitStatus } from '../live-data';
 import { Sparkline } from '../Sparkline';
-import { CONDITION_META, type UnitCondition } from '../unit-condition';
+import { CONDITION_META, NO_READING, type UnitCondition } from '../unit-condition';
 import { RowProfilerContext } from './row-profiler';
 
 export interface UnitRowProps {
@@ -44,7 +44,8 @@ export function rowLabel(
   lastKnown: boolean,
   condition: UnitCondition,
 ): string {
-  return `${name}, ${lastKnown ? 'last known ' : ''}${temperature}, ${CONDITION_META[condition].label}`;
+  const shown = temperature === NO_READING ? temperature.toLowerCase() : temperature;
+  return `${name}, ${lastKnown ? 'last known ' : ''}${shown}, ${CONDITION_META[condition].label}`;
 }
 
 function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowProps) {
@@ -56,8 +57,7 @@ function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowP
     (v: number) => showTemperature(v, info.tempUnit, tempScale),
     [info.tempUnit, tempScale],
   );
-  const temperature =
-    status?.lastTemperature != null ? format(status.lastTemperature) : 'no reading';
+  const temperature = status?.lastTemperature != null ? format(status.lastTemperature) : NO_READING;
   const age = status?.lastReadingAt != null ? formatAge(now - status.lastReadingAt) : null;
   const label = rowLabel(
     info.name,

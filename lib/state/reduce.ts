@@ -28,6 +28,11 @@
  *   list are kept for at most `GHOST_UNIT_LIMIT` of them; more are dropped
  *   and counted (`ghost-unit`). A directory load prunes the ghosts to the
  *   bound, keeping those with the newest data. Alerts are never bounded.
+ * - A directory load seeds each unit's latest reading from its REST
+ *   `lastTemperature` / `lastReadingAt` (issue #10): `get:latest` answers
+ *   null after a server restart or on another node, and the database's last
+ *   reading is then all there is. It goes through the same merge as a live
+ *   reading, so it never replaces a newer one (newest by time wins).
  */
 import type { Alert, ConnectionInfo, ConnectionStatus, Diagnostics, Reading } from '../model';
 import type { DiagnosticKind } from '../normalize';
@@ -173,7 +178,7 @@ function reduceReadings(
   for (const batch of batches) {
     readingsReceived += batch.readings.length;
     if (batch.readings.length === 0) continue;
-    const current = (units ?? state.units).get(batch.unitId);
+    const current = withoutMatchedSeed((units ?? state.units).get(batch.unitId), batch.readings);
     if (current === undefined) {
       if (!admitsNewUnit(state, units ?? state.units, ghostUnits, batch.unitId)) {
         refused += batch.readings.length;
@@ -209,8 +214,9 @@ function reduceReadings(
  * A new directory: units it no longer lists become ghosts, and the ghosts
  * beyond `GHOST_UNIT_LIMIT` are forgotten, newest data kept (issue #11).
  */
-function directoryLoaded(state: State, directory: State['directory']): State {
+function directoryLoaded(loaded: State, directory: State['directory']): State {
   const directoryIndex = indexDirectory(directory);
+  const state = seedFromDirectory(loaded, directory);
   const next = { ...state, directory, directoryIndex };
   if (directory === null) return { ...next, ghostUnits: 0 };
   const ghosts: UnitLiveState[] = [];
@@ -224,6 +230,62 @@ function directoryLoaded(state: State, directory: State['directory']): State {
     unitStateAt.delete(ghost.unitId);
   }
   return { ...next, units, unitStateAt, ghostUnits: GHOST_UNIT_LIMIT };
+}
+
+/**
+ * The id of a reading seeded from the directory: the same as `sensor:reading`
+ * derives (`${unitId}@${at}`), so the seed and a live copy of it dedupe.
+ */
+export function directoryReadingId(unitId: string, at: number): string {
+  return `${unitId}@${at}`;
+}
+
+/**
+ * The unit without its directory-seeded latest reading when the batch brings
+ * the real one (same time, the server's id and sensor fields): one reading,
+ * not two points at the same time. Only a seeded `latest` is looked at, so
+ * the common case costs one string comparison per batch.
+ */
+function withoutMatchedSeed(
+  unit: UnitLiveState | undefined,
+  incoming: readonly Reading[],
+): UnitLiveState | undefined {
+  const seed = unit?.latest;
+  if (unit === undefined || seed == null || seed.id !== directoryReadingId(unit.unitId, seed.at))
+    return unit;
+  if (!incoming.some((reading) => reading.at === seed.at && reading.id !== seed.id)) return unit;
+  const kept = historyReadings(unit.history).filter((reading) => reading.id !== seed.id);
+  return {
+    ...unit,
+    latest: kept[kept.length - 1] ?? null,
+    history: historyFrom(unit.unitId, kept),
+  };
+}
+
+/** Each listed unit's REST last reading, where it is newer than what we hold. */
+function seedFromDirectory(state: State, directory: State['directory']): State {
+  if (directory === null) return state;
+  let units: Map<string, UnitLiveState> | null = null;
+  for (const info of directory.units) {
+    if (info.lastTemperature === null || info.lastReadingAt === null) continue;
+    const current = (units ?? state.units).get(info.id);
+    const at = info.lastReadingAt;
+    if (current?.latest != null && current.latest.at >= at) continue;
+    const reading: Reading = {
+      id: directoryReadingId(info.id, at),
+      unitId: info.id,
+      temperature: info.lastTemperature,
+      humidity: null,
+      battery: null,
+      signalStrength: null,
+      at,
+    };
+    const merged = mergeReadings(current, info.id, [reading]);
+    if (merged.unit === undefined || merged.unit === current) continue;
+    units ??= new Map(state.units);
+    units.set(info.id, merged.unit);
+  }
+  return units === null ? state : { ...state, units };
 }
 
 interface Merge {
@@ -546,6 +608,11 @@ function snapshotRestored(state: State, snapshot: RestoredSnapshot, at: number):
         latest: saved.reading,
         history: historyFrom(saved.unitId, [saved.reading]),
       });
+    } else if (saved.reading !== null && current.latest !== null) {
+      // Newest by time wins (issue #10): a directory restored first seeds its
+      // REST reading, which may be older than the one the worker saved.
+      const merged = mergeReadings(current, saved.unitId, [saved.reading]);
+      if (merged.unit !== undefined) units.set(saved.unitId, merged.unit);
     }
   }
   const tombstones = addTombstones(

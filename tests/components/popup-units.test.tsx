@@ -112,7 +112,7 @@ describe('popup unit rows', () => {
       alerts: [...base.alerts, alert('al-2', 'cellar', { severity: 'warning' })],
     });
     expect(
-      within(unitsRegion()).getByRole('listitem', { name: /^Cellar, no reading, no data$/ }),
+      within(unitsRegion()).getByRole('listitem', { name: /^Cellar, no reading yet, no data$/ }),
     ).toBeInTheDocument();
     expect(
       screen.getByText(

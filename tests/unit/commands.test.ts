@@ -197,6 +197,10 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         acknowledge: async () => ({ ok: true, data: null }),
         resolve: async () => ({ ok: true, data: null }),
         directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
+        setWholeDegreeLimits: async () => ({
+          ok: false,
+          error: { code: 'not-signed-in', message: '' },
+        }),
       },
       preferences: () => DEFAULT_PREFERENCES,
       setPreferences: async () => undefined,

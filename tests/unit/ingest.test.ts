@@ -78,7 +78,7 @@ describe('ingest', () => {
       alertType: 'alarm_active',
       severity: 'warning',
       message: 'Too warm',
-      triggerTemperature: 8.1,
+      triggerTemperature: 81,
       thresholdViolated: 'max',
       triggeredAt: new Date(Date.now() - 1000).toISOString(),
     });

@@ -330,7 +330,8 @@ describe('alerts', () => {
     alertType: 'alarm_active',
     severity: 'warning',
     message: 'Temperature above 5 °C',
-    triggerTemperature: 7.5,
+    // Tenths of a degree on the wire (PROTOCOL.md scale table): 7.5 degrees.
+    triggerTemperature: 75,
     thresholdViolated: 'max',
     triggeredAt: ISO(T0 - MINUTE),
   };
@@ -571,11 +572,12 @@ describe('REST bodies', () => {
       name: 'Walk-in',
       unitType: 'walk_in',
       status: 'ok',
-      tempMin: 2,
-      tempMax: 5,
+      // Tenths for the limits, hundredths for the last temperature (PROTOCOL.md).
+      tempMin: 20,
+      tempMax: 50,
       tempUnit: 'C',
       lastReadingAt: ISO(T0 - MINUTE),
-      lastTemperature: 3.1,
+      lastTemperature: 310,
       isActive: true,
       sortOrder: 1,
     };
@@ -615,7 +617,7 @@ describe('REST bodies', () => {
       severity: 'warning',
       status: 'active',
       message: 'm',
-      triggerTemperature: 8,
+      triggerTemperature: 80,
       thresholdViolated: 'max',
       triggeredAt: ISO(T0 - MINUTE),
       acknowledgedAt: null,
@@ -769,7 +771,7 @@ describe('plausible server times and values (issue #11)', () => {
     alertType: 'alarm_active',
     severity: 'warning',
     message: 'm',
-    triggerTemperature: 7.5,
+    triggerTemperature: 75,
     thresholdViolated: 'max',
     triggeredAt: ISO(T0 - MINUTE),
   };

@@ -17,7 +17,11 @@ function recordingSocket() {
 
 function setup(targets: Targets, alertsPages: unknown[][] = [[]]) {
   const { socket, emitted } = recordingSocket();
-  const applied: { alerts: unknown[][]; latest: string[] } = { alerts: [], latest: [] };
+  const applied: { alerts: unknown[][]; latest: string[]; directoryReads: number } = {
+    alerts: [],
+    latest: [],
+    directoryReads: 0,
+  };
   let page = 0;
   const api = {
     alerts: async () => ({
@@ -32,7 +36,7 @@ function setup(targets: Targets, alertsPages: unknown[][] = [[]]) {
     organizationId: () => 'org-1',
     targets: () => targets,
     watchedUnits: () => ['u1', 'u2', 'u3'],
-    refreshDirectory: async () => undefined,
+    refreshDirectory: async () => void (applied.directoryReads += 1),
     applyAlerts: (raw) => void applied.alerts.push(raw),
     applyLatest: (unitId) => void applied.latest.push(unitId),
     onUnauthorized: () => undefined,
@@ -68,6 +72,16 @@ describe('sync after a connect', () => {
     expect(emitted).toEqual(['subscribe:site s1', 'subscribe:site s1']);
     expect(applied.alerts).toHaveLength(1);
     expect(applied.latest).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  // Issue #10: the directory carries each unit's REST status and last reading;
+  // it is read on every (re)connect, recovered ones included.
+  it('reads the directory again after every connect, recovered or not', async () => {
+    const { sync, applied } = setup({ siteIds: ['s1'], unitIds: [] });
+    await sync.onConnected(false);
+    await sync.onConnected(true);
+    await sync.onConnected(false);
+    expect(applied.directoryReads).toBe(3);
   });
 
   it('reconcile joins new targets and leaves dropped ones', async () => {

@@ -63,7 +63,7 @@ function alert(overrides: Record<string, unknown> = {}): Record<string, unknown>
     alertType: 'alarm_active',
     severity: 'warning',
     message: 'Temperature above limit',
-    triggerTemperature: 9.1,
+    triggerTemperature: 91, // tenths (PROTOCOL.md scale table)
     thresholdViolated: 'max',
     triggeredAt: iso(),
     ...overrides,
@@ -540,7 +540,15 @@ const CASES: Case[] = [
   {
     name: 'alert: triggerTemperature 1e308 becomes null, the alert is kept',
     emit: oneAlert({ triggerTemperature: 1e308 }),
-    drops: {},
+    // Impossible once scaled (tenths, issue #10): counted, never a reason to hide the alert.
+    drops: { 'alert:triggered/bad-scaled-value': 1 },
+    stored: ({ app, sent }) => alertOf(app, sent.id) !== undefined,
+    check: ({ app, sent }) => expect(alertOf(app, sent.id)?.triggerTemperature).toBeNull(),
+  },
+  {
+    name: 'alert: a non-integer triggerTemperature (tenths) becomes null, counted, the alert is kept',
+    emit: oneAlert({ triggerTemperature: 45.5 }),
+    drops: { 'alert:triggered/bad-scaled-value': 1 },
     stored: ({ app, sent }) => alertOf(app, sent.id) !== undefined,
     check: ({ app, sent }) => expect(alertOf(app, sent.id)?.triggerTemperature).toBeNull(),
   },

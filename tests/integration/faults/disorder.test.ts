@@ -26,7 +26,7 @@ function triggered(alertId: string, unitId = UNIT) {
     alertType: 'alarm_active',
     severity: 'warning',
     message: 'Temperature above limit',
-    triggerTemperature: 9.5,
+    triggerTemperature: 95, // tenths (PROTOCOL.md scale table)
     thresholdViolated: 'max',
     triggeredAt: iso(Date.now()),
   };

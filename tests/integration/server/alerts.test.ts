@@ -42,16 +42,18 @@ describe('alert engine', () => {
       unitId: UNIT,
       alertType: 'alarm_active',
       severity: 'warning',
-      triggerTemperature: 7.5,
+      // Tenths of a degree (PROTOCOL.md scale table); the message is in degrees.
+      triggerTemperature: 75,
       thresholdViolated: 'max',
+      message: 'Fridge 1: 7.5 °C is above the max of 5 °C',
     });
     const alertId = triggered[0]!.alertId;
     let active = await api(server.url, `/api/orgs/${DEMO_ORG}/alerts?status=active`, {
       token: accessToken,
     });
-    expect((active.body as WireAlert[]).map((a) => [a.id, a.status, a.severity])).toEqual([
-      [alertId, 'active', 'warning'],
-    ]);
+    expect(
+      (active.body as WireAlert[]).map((a) => [a.id, a.status, a.severity, a.triggerTemperature]),
+    ).toEqual([[alertId, 'active', 'warning', 75]]);
 
     server.control.injectReadings({
       unitId: UNIT,

@@ -104,6 +104,8 @@ describe('cli arguments', () => {
         '0.5',
         '--token-ttl',
         '60',
+        '--never-reported',
+        '1',
         '--control',
       ]),
     ).toEqual({
@@ -116,6 +118,7 @@ describe('cli arguments', () => {
         unitsPerSite: 5,
         rate: 0.5,
         tokenTtlSeconds: 60,
+        neverReportedUnits: 1,
         control: true,
       },
     });

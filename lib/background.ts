@@ -13,6 +13,7 @@ import type { TokenStore } from './auth';
 import { createCommandHandler } from './commands';
 import { diagnosticsText } from './diagnostics-text';
 import { createBadgeEffect } from './effects/badge';
+import { createExcursionsEffect } from './effects/excursions';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
@@ -113,6 +114,7 @@ export function createBackground(env: BackgroundEnv) {
   const action = browser.action ?? browser.browserAction;
   const badge = createBadgeEffect({ action, getState, view, now });
   const persistence = createPersistenceEffect({ getState, now });
+  const excursions = createExcursionsEffect({ store, now });
   const notifications = createNotificationsEffect({
     notifications: browser.notifications,
     store,
@@ -125,7 +127,7 @@ export function createBackground(env: BackgroundEnv) {
     openPopup: () => openPopup(browser, action),
     openOptions: () => void browser.runtime.openOptionsPage(),
   });
-  const disposers = [badge, notifications, persistence, pages].map((effect) =>
+  const disposers = [badge, notifications, persistence, excursions, pages].map((effect) =>
     store.subscribe(effect.listener),
   );
 
@@ -195,9 +197,12 @@ export function createBackground(env: BackgroundEnv) {
 
   async function start(): Promise<void> {
     try {
+      // Read beside the rest, restored once the session is known (issue #13).
+      const savedExcursions = excursions.load();
       // What was announced first: the restored alerts must not be announced again.
       await notifications.hydrate();
       await hydrate(store, now);
+      excursions.restore(await savedExcursions);
       // The restored session owns the tokens the store holds now (#11).
       sessionTokens.adopt();
     } finally {
@@ -222,6 +227,7 @@ export function createBackground(env: BackgroundEnv) {
     monitoring.stop();
     badge.dispose();
     persistence.dispose();
+    excursions.dispose();
   }
 
   return { app, listen, start, stop };

@@ -18,6 +18,7 @@ import type {
   SessionInfo,
   UnitState,
 } from './model';
+import type { UnitExcursions } from './state/excursions';
 
 /** Defaults a fresh install starts with. */
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -183,5 +184,27 @@ export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
 /** Whether the "monitoring stopped" notification was already shown for this sign-out. */
 export const stoppedNotifiedItem = storage.defineItem<boolean>('local:stoppedNotified', {
   fallback: false,
+  version: 1,
+});
+
+/** The excursion intervals as saved (issue #13), for one organization. */
+export interface PersistedExcursions {
+  organizationId: string;
+  /** Local clock of the save. */
+  savedAt: number;
+  /** Per unit: the excursion in progress and the closed intervals (sensor times). */
+  units: Record<string, UnitExcursions>;
+}
+
+/**
+ * Time out of range per unit (issue #13): the cumulative minutes of the last
+ * 24 h must survive a worker restart, and a browser restart too (a shift's
+ * record), so local storage. Bounded by `lib/state/excursions.ts` (48
+ * intervals a unit, 5,000 in all, nothing older than 24 h: at most a few
+ * hundred KB); written at most every 5 s by `lib/effects/excursions.ts`,
+ * never per reading; removed at sign-out.
+ */
+export const excursionsItem = storage.defineItem<PersistedExcursions | null>('local:excursions', {
+  fallback: null,
   version: 1,
 });

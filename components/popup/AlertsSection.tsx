@@ -13,8 +13,10 @@ import {
 } from '../../lib/format';
 import type { CommandError } from '../../lib/messages';
 import type { Alert, Preferences, UnitInfo } from '../../lib/model';
+import type { UnitExcursions } from '../../lib/state/excursions';
 import { useBridge } from '../bridge';
-import { useAlerts, useClockOffset, useDirectory, usePreferences } from '../live-data';
+import { excursionLine, excursionText } from '../excursion-text';
+import { useAlerts, useClockOffset, useDirectory, usePreferences, useUnitView } from '../live-data';
 import { SEVERITY_ICON } from '../unit-condition';
 import { useDashboardLink } from '../use-dashboard-link';
 import { useNow } from '../use-now';
@@ -23,7 +25,10 @@ interface AlertContext {
   unit: UnitInfo | undefined;
   siteName: string;
   tempScale: Preferences['tempScale'];
+  /** Server-clock now. */
   now: number;
+  /** The unit's excursion intervals from the worker's view (issue #13). */
+  excursion: UnitExcursions | undefined;
 }
 
 function thresholdText(
@@ -69,6 +74,7 @@ function AlertItem({
   const severity = severityLabel(alert.severity, alert.severityLabel);
   const threshold = thresholdText(alert, ctx.unit, ctx.tempScale);
   const acknowledged = alert.status === 'acknowledged';
+  const outOfRange = excursionLine(excursionText(ctx.excursion, ctx.now));
   return (
     <li
       className={`alert-item severity-${alert.severity}`}
@@ -86,6 +92,7 @@ function AlertItem({
         <span className="alert-type">{alertTypeLabel(alert.type, alert.typeLabel)}</span>
         {alert.message && <span className="alert-message">{alert.message}</span>}
         {threshold && <span className="alert-threshold">{threshold}</span>}
+        {outOfRange && <span className="alert-excursion">{outOfRange}</span>}
         {acknowledged && alert.acknowledgedAt !== null && (
           <span className="alert-acked">
             Acknowledged {alert.acknowledgedBy ? `by ${alert.acknowledgedBy} ` : ''}at{' '}
@@ -139,12 +146,20 @@ export const AlertsSection = memo(function AlertsSection() {
   const alerts = useAlerts();
   const directory = useDirectory();
   const preferences = usePreferences();
+  const view = useUnitView();
   const now = useNow() + useClockOffset();
   const lookup = useMemo(() => {
     const units = new Map((directory?.units ?? []).map((u) => [u.id, u]));
     const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
     return { units, sites };
   }, [directory]);
+  const excursions = useMemo(() => {
+    const byUnit = new Map<string, UnitExcursions>();
+    for (const entry of view?.entries ?? []) {
+      if (entry.excursion !== undefined) byUnit.set(entry.unitId, entry.excursion);
+    }
+    return byUnit;
+  }, [view]);
   const [showAll, setShowAll] = useState(false);
   const active = (alerts ?? []).filter((a) => a.status === 'active');
   const acknowledged = (alerts ?? []).filter((a) => a.status === 'acknowledged');
@@ -185,6 +200,7 @@ export const AlertsSection = memo(function AlertsSection() {
       siteName: (unit && lookup.sites.get(unit.siteId)) ?? '',
       tempScale: preferences?.tempScale ?? 'unit',
       now,
+      excursion: excursions.get(alert.unitId),
     };
   };
   return (

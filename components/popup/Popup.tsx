@@ -66,6 +66,7 @@ export function Popup() {
           areaName={detail.areaName}
           tempScale={tempScale}
           condition={detail.condition}
+          excursion={detail.excursion}
           now={overview.now}
           onClose={close}
         />

@@ -18,6 +18,7 @@ import {
 import type { Preferences, Scope, SessionInfo } from './model';
 import { normalizeMe, normalizeTokens } from './normalize';
 import { parseServerUrl } from './server-url';
+import type { SinceLastLooked } from './event-log';
 import type { Session } from './session';
 
 /**
@@ -39,6 +40,8 @@ export interface CommandDeps {
   snooze(alertId: string, minutes: number): Promise<void>;
   testNotification(): Promise<void>;
   diagnosticsText(): string;
+  /** What happened since the popup was last closed (issue #13). */
+  sinceLastLooked(): SinceLastLooked;
 }
 
 export function createCommandHandler(app: CommandDeps) {
@@ -85,6 +88,8 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return app.session.directory();
     case 'diagnostics-text':
       return ok(app.diagnosticsText());
+    case 'since-last-looked':
+      return ok<SinceLastLooked>(app.sinceLastLooked());
   }
 }
 

@@ -7,6 +7,7 @@
  * talk to the network themselves.
  */
 import * as v from 'valibot';
+import type { SinceLastLooked } from './event-log';
 import type { UnitView } from './state/unit-view';
 import type {
   Alert,
@@ -139,6 +140,8 @@ export interface Commands {
   directory: { request: { type: 'directory' }; response: Directory };
   /** Plain-text diagnostics for support; never contains a token. */
   'diagnostics-text': { request: { type: 'diagnostics-text' }; response: string };
+  /** What happened since the popup was last closed (issue #13), newest first. */
+  'since-last-looked': { request: { type: 'since-last-looked' }; response: SinceLastLooked };
 }
 
 export type CommandType = keyof Commands;
@@ -194,6 +197,7 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({ type: v.literal('test-notification') }),
   v.object({ type: v.literal('directory') }),
   v.object({ type: v.literal('diagnostics-text') }),
+  v.object({ type: v.literal('since-last-looked') }),
 ]);
 
 /** Page -> background over the live port. */

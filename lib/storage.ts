@@ -18,6 +18,7 @@ import type {
   SessionInfo,
   UnitState,
 } from './model';
+import type { LoggedEvent } from './event-log';
 import type { UnitExcursions } from './state/excursions';
 
 /** Defaults a fresh install starts with. */
@@ -205,6 +206,28 @@ export interface PersistedExcursions {
  * never per reading; removed at sign-out.
  */
 export const excursionsItem = storage.defineItem<PersistedExcursions | null>('local:excursions', {
+  fallback: null,
+  version: 1,
+});
+
+/** The "since you last looked" log as saved (issue #13), for one organization. */
+export interface PersistedEventLog {
+  organizationId: string;
+  /** Oldest first, bounded by `lib/event-log.ts` (200 entries, 7 days). */
+  events: LoggedEvent[];
+  /** When the popup was last closed (server clock), or null before the first time. */
+  lookedAt: number | null;
+}
+
+/**
+ * "Since you last looked" (issue #13): alerts triggered, escalated,
+ * acknowledged (by "you" or a label, never a profile id) and resolved, units
+ * that went offline and came back, and when the popup was last closed. Local
+ * storage: the shift-change digest must survive a browser restart. At most
+ * 200 entries of the last 7 days (a few tens of KB); written at most every
+ * 2 s by `lib/effects/event-log.ts`.
+ */
+export const eventLogItem = storage.defineItem<PersistedEventLog | null>('local:eventLog', {
   fallback: null,
   version: 1,
 });

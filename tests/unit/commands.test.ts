@@ -198,6 +198,7 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
       },
       preferences: () => DEFAULT_PREFERENCES,
+      sinceLastLooked: () => ({ since: null, events: [] }),
       setPreferences: async () => undefined,
       setScope: async () => undefined,
       snooze: async () => undefined,

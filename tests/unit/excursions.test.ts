@@ -185,6 +185,27 @@ describe('excursion intervals', () => {
     }
   });
 
+  it('a unit that goes offline while out of range stays in its excursion until a reading in range', () => {
+    const store = newStore();
+    send(store, [r(0, 4), r(5, 9)]);
+    store.dispatch({
+      type: 'unit/state',
+      unitId: 'u1',
+      state: 'offline',
+      at: T0 + 6 * MINUTE,
+      receivedAt: T0 + 6 * MINUTE,
+    });
+    store.dispatch({ type: 'tick', now: T0 + 65 * MINUTE });
+    expect(u1(store)?.openSince).toBe(T0 + 5 * MINUTE);
+    expect(openExcursionMs(u1(store), T0 + 65 * MINUTE)).toBe(60 * MINUTE);
+    // Back with a reading in range: the excursion ends at that reading's time.
+    send(store, [r(70, 4)]);
+    expect(u1(store)).toMatchObject({
+      openSince: null,
+      closed: [[T0 + 5 * MINUTE, T0 + 70 * MINUTE]],
+    });
+  });
+
   it('sign-out forgets them', () => {
     const store = newStore();
     send(store, [r(0, 9)]);

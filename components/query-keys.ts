@@ -44,6 +44,8 @@ export const queryKeys = {
   sensorReadings: (unitId: string) => ['sensor-readings', unitId] as const,
   /** The worker's unit view: every watched unit's condition, ranked, and the counts (issue #9). */
   unitView: () => ['unit-view'] as const,
+  /** What happened since the popup was last closed, asked once when it opens (issue #13). */
+  sinceLastLooked: () => ['since-last-looked'] as const,
 };
 
 /** A client for pushed data: nothing goes stale, nothing refetches, nothing is collected. */

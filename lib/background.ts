@@ -13,6 +13,8 @@ import type { TokenStore } from './auth';
 import { createCommandHandler } from './commands';
 import { diagnosticsText } from './diagnostics-text';
 import { createBadgeEffect } from './effects/badge';
+import { createEventLogEffect } from './effects/event-log';
+import { createExcursionsEffect } from './effects/excursions';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
@@ -114,6 +116,8 @@ export function createBackground(env: BackgroundEnv) {
   const action = browser.action ?? browser.browserAction;
   const badge = createBadgeEffect({ action, getState, view, now });
   const persistence = createPersistenceEffect({ getState, now });
+  const excursions = createExcursionsEffect({ store, now });
+  const eventLog = createEventLogEffect({ store, view, now });
   const notifications = createNotificationsEffect({
     notifications: browser.notifications,
     store,
@@ -127,9 +131,8 @@ export function createBackground(env: BackgroundEnv) {
     openPopup: () => openPopup(browser, action),
     openOptions: () => void browser.runtime.openOptionsPage(),
   });
-  const disposers = [badge, notifications, persistence, pages].map((effect) =>
-    store.subscribe(effect.listener),
-  );
+  const effects = [badge, notifications, persistence, excursions, eventLog, pages];
+  const disposers = effects.map((effect) => store.subscribe(effect.listener));
 
   const handleCommand = createCommandHandler({
     ready,
@@ -150,6 +153,7 @@ export function createBackground(env: BackgroundEnv) {
     },
     snooze: notifications.snooze,
     testNotification: notifications.test,
+    sinceLastLooked: eventLog.sinceLastLooked,
     diagnosticsText: () =>
       diagnosticsText({
         version: browser.runtime.getManifest().version,
@@ -184,7 +188,13 @@ export function createBackground(env: BackgroundEnv) {
         ready,
         isOwnPage,
         handleCommand,
-        hub: pages.hub,
+        hub: {
+          accept(port) {
+            pages.hub.accept(port);
+            // The popup's port closing is when it was last looked at (#13).
+            if (isOwnPage(port.sender)) eventLog.watchPort(port);
+          },
+        },
         connection: monitoring.connection,
         refreshDirectory: session.directory,
         reconcileAlerts: () => void monitoring.sync.refreshAlerts(),
@@ -198,9 +208,14 @@ export function createBackground(env: BackgroundEnv) {
 
   async function start(): Promise<void> {
     try {
+      // Read beside the rest, restored once the session is known (issue #13).
+      const savedExcursions = excursions.load();
+      const savedEventLog = eventLog.load();
       // What was announced first: the restored alerts must not be announced again.
       await notifications.hydrate();
       await hydrate(store, now);
+      excursions.restore(await savedExcursions);
+      eventLog.restore(await savedEventLog);
       // The restored session owns the tokens the store holds now (#11).
       sessionTokens.adopt();
     } finally {
@@ -225,6 +240,8 @@ export function createBackground(env: BackgroundEnv) {
     monitoring.stop();
     badge.dispose();
     persistence.dispose();
+    excursions.dispose();
+    eventLog.dispose();
   }
 
   return { app, listen, start, stop };

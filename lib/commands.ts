@@ -18,6 +18,7 @@ import {
 import type { Preferences, Scope, SessionInfo } from './model';
 import { normalizeMe, normalizeTokens } from './normalize';
 import { parseServerUrl } from './server-url';
+import type { SinceLastLooked } from './event-log';
 import type { Session } from './session';
 
 /**
@@ -42,6 +43,8 @@ export interface CommandDeps {
   snooze(alertId: string, minutes: number): Promise<void>;
   testNotification(): Promise<void>;
   diagnosticsText(): string;
+  /** What happened since the popup was last closed (issue #13). */
+  sinceLastLooked(): SinceLastLooked;
 }
 
 export function createCommandHandler(app: CommandDeps) {
@@ -97,6 +100,8 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return ok(app.diagnosticsText());
     case 'set-whole-degree-limits':
       return app.session.setWholeDegreeLimits(request.enabled);
+    case 'since-last-looked':
+      return ok<SinceLastLooked>(app.sinceLastLooked());
   }
 }
 

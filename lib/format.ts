@@ -178,3 +178,13 @@ export function formatRtt(rtt: number | null): string {
 export function formatPercent(value: number): string {
   return `${Math.round(value)}\u00a0%`;
 }
+
+/** A span of time for "out of range for …" (issue #13): `under 1 min`, `12 min`, `2 h 5 min`. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'under 1 min';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}

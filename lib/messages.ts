@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { ACK_NOTES_MAX, RESOLUTION_MAX } from './protocol';
+import type { SinceLastLooked } from './event-log';
 import type { UnitView } from './state/unit-view';
 import type {
   Alert,
@@ -157,6 +158,8 @@ export interface Commands {
     request: { type: 'set-whole-degree-limits'; enabled: boolean };
     response: Directory;
   };
+  /** What happened since the popup was last closed (issue #13), newest first. */
+  'since-last-looked': { request: { type: 'since-last-looked' }; response: SinceLastLooked };
 }
 
 export type CommandType = keyof Commands;
@@ -223,6 +226,7 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({ type: v.literal('directory') }),
   v.object({ type: v.literal('diagnostics-text') }),
   v.object({ type: v.literal('set-whole-degree-limits'), enabled: v.boolean() }),
+  v.object({ type: v.literal('since-last-looked') }),
 ]);
 
 /** Page -> background over the live port. */

@@ -18,6 +18,8 @@ import type {
   SessionInfo,
   UnitState,
 } from './model';
+import type { LoggedEvent } from './event-log';
+import type { UnitExcursions } from './state/excursions';
 
 /** Defaults a fresh install starts with. */
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -212,5 +214,49 @@ export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
 /** Whether the "monitoring stopped" notification was already shown for this sign-out. */
 export const stoppedNotifiedItem = storage.defineItem<boolean>('local:stoppedNotified', {
   fallback: false,
+  version: 1,
+});
+
+/** The excursion intervals as saved (issue #13), for one organization. */
+export interface PersistedExcursions {
+  organizationId: string;
+  /** Local clock of the save. */
+  savedAt: number;
+  /** Per unit: the excursion in progress and the closed intervals (sensor times). */
+  units: Record<string, UnitExcursions>;
+}
+
+/**
+ * Time out of range per unit (issue #13): the cumulative minutes of the last
+ * 24 h must survive a worker restart, and a browser restart too (a shift's
+ * record), so local storage. Bounded by `lib/state/excursions.ts` (48
+ * intervals a unit, 5,000 in all, nothing older than 24 h: at most a few
+ * hundred KB); written at most every 5 s by `lib/effects/excursions.ts`,
+ * never per reading; removed at sign-out.
+ */
+export const excursionsItem = storage.defineItem<PersistedExcursions | null>('local:excursions', {
+  fallback: null,
+  version: 1,
+});
+
+/** The "since you last looked" log as saved (issue #13), for one organization. */
+export interface PersistedEventLog {
+  organizationId: string;
+  /** Oldest first, bounded by `lib/event-log.ts` (200 entries, 7 days). */
+  events: LoggedEvent[];
+  /** When the popup was last closed (server clock), or null before the first time. */
+  lookedAt: number | null;
+}
+
+/**
+ * "Since you last looked" (issue #13): alerts triggered, escalated,
+ * acknowledged (by "you" or a label, never a profile id) and resolved, units
+ * that went offline and came back, and when the popup was last closed. Local
+ * storage: the shift-change digest must survive a browser restart. At most
+ * 200 entries of the last 7 days (a few tens of KB); written at most every
+ * 2 s by `lib/effects/event-log.ts`.
+ */
+export const eventLogItem = storage.defineItem<PersistedEventLog | null>('local:eventLog', {
+  fallback: null,
   version: 1,
 });

@@ -11,10 +11,16 @@
 import type { Preferences, Scope, SessionInfo } from './model';
 import {
   createUnitViewCache,
+  EMPTY_EXCURSIONS,
+  excursionsAfterReadings,
   initialState,
+  pruneExcursions,
   reduce,
+  restoreExcursions,
+  type ExcursionState,
   type State,
   type StateEvent,
+  type UnitExcursions,
   type UnitView,
 } from './state';
 
@@ -30,6 +36,12 @@ export interface WorkerState {
    * signs in again.
    */
   monitoringStopped: boolean;
+  /**
+   * Time out of range per unit (issue #13, `lib/state/excursions.ts`):
+   * derived from the readings as they are reduced, persisted by
+   * `lib/effects/excursions.ts`.
+   */
+  excursions: ExcursionState;
 }
 
 /** What changes the settings part of the state; live events are `StateEvent`s. */
@@ -45,7 +57,9 @@ export type SettingsEvent =
   | { type: 'session/ended' }
   | { type: 'preferences/set'; preferences: Preferences }
   | { type: 'scope/set'; scope: Scope }
-  | { type: 'monitoring/stopped'; stopped: boolean };
+  | { type: 'monitoring/stopped'; stopped: boolean }
+  /** What a restarted worker saved of the excursions (issue #13); `at` is the local clock. */
+  | { type: 'excursions/restored'; saved: Readonly<Record<string, UnitExcursions>>; at: number };
 
 export type WorkerEvent = StateEvent | SettingsEvent;
 
@@ -56,6 +70,7 @@ const SETTINGS_EVENTS: ReadonlySet<string> = new Set<SettingsEvent['type']>([
   'preferences/set',
   'scope/set',
   'monitoring/stopped',
+  'excursions/restored',
 ]);
 
 function isSettingsEvent(event: WorkerEvent): event is SettingsEvent {
@@ -72,14 +87,36 @@ export function initialWorkerState(
     preferences: defaults.preferences,
     scope: defaults.scope,
     monitoringStopped: false,
+    excursions: EMPTY_EXCURSIONS,
   };
+}
+
+/**
+ * The excursions after a live event: readings may start or end one (O(1)
+ * per reading, a copy only when one does), a tick drops what left the 24 h
+ * window, a sign-out forgets them.
+ */
+function excursionsAfter(state: WorkerState, live: State, event: StateEvent): ExcursionState {
+  switch (event.type) {
+    case 'readings':
+      return excursionsAfterReadings(state.excursions, event.batches, state.live, live);
+    case 'tick':
+      return pruneExcursions(state.excursions, event.now + live.connection.clockOffset);
+    case 'session/cleared':
+      return state.excursions.units.size === 0 ? state.excursions : EMPTY_EXCURSIONS;
+    default:
+      return state.excursions;
+  }
 }
 
 /** The pure reducer of the whole worker. Returns `state` itself when nothing changed. */
 export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerState {
   if (!isSettingsEvent(event)) {
     const live = reduce(state.live, event);
-    return live === state.live ? state : { ...state, live };
+    const excursions = excursionsAfter(state, live, event);
+    return live === state.live && excursions === state.excursions
+      ? state
+      : { ...state, live, excursions };
   }
   switch (event.type) {
     case 'settings/hydrated':
@@ -102,6 +139,15 @@ export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerStat
       return event.stopped === state.monitoringStopped
         ? state
         : { ...state, monitoringStopped: event.stopped };
+    case 'excursions/restored':
+      return {
+        ...state,
+        excursions: restoreExcursions(
+          state.excursions,
+          event.saved,
+          event.at + state.live.connection.clockOffset,
+        ),
+      };
   }
 }
 
@@ -154,5 +200,6 @@ export function createWorkerView(): (worker: WorkerState) => UnitView {
       scope: w.scope,
       staleMs: w.preferences.staleMinutes * 60_000,
       now: w.live.now,
+      excursions: w.excursions.units,
     });
 }

@@ -15,9 +15,11 @@ import {
 } from '../../lib/format';
 import type { CommandError } from '../../lib/messages';
 import type { Alert, Preferences, UnitInfo } from '../../lib/model';
+import type { UnitExcursions } from '../../lib/state/excursions';
 import { useBridge } from '../bridge';
 import { AcknowledgeNoteForm, ResolveForm } from './AlertForms';
-import { useAlerts, useClockOffset, useDirectory, usePreferences } from '../live-data';
+import { excursionLine, excursionText } from '../excursion-text';
+import { useAlerts, useClockOffset, useDirectory, usePreferences, useUnitView } from '../live-data';
 import { SEVERITY_ICON } from '../unit-condition';
 import { useDashboardLink } from '../use-dashboard-link';
 import { useNow } from '../use-now';
@@ -26,7 +28,10 @@ interface AlertContext {
   unit: UnitInfo | undefined;
   siteName: string;
   tempScale: Preferences['tempScale'];
+  /** Server-clock now. */
   now: number;
+  /** The unit's excursion intervals from the worker's view (issue #13). */
+  excursion: UnitExcursions | undefined;
 }
 
 function thresholdText(
@@ -96,6 +101,7 @@ function AlertItem({
   const threshold = thresholdText(alert, ctx.unit, ctx.tempScale);
   const acknowledged = alert.status === 'acknowledged';
   const toggle = (next: Panel) => setPanel((current) => (current === next ? 'none' : next));
+  const outOfRange = excursionLine(excursionText(ctx.excursion, ctx.now));
   return (
     <li
       className={`alert-item severity-${alert.severity}`}
@@ -113,6 +119,7 @@ function AlertItem({
         <span className="alert-type">{alertTypeLabel(alert.type, alert.typeLabel)}</span>
         {alert.message && <span className="alert-message">{alert.message}</span>}
         {threshold && <span className="alert-threshold">{threshold}</span>}
+        {outOfRange && <span className="alert-excursion">{outOfRange}</span>}
         {acknowledged && alert.acknowledgedAt !== null && (
           <span className="alert-acked">
             Acknowledged by {acknowledgedByLabel(alert)} at {formatClock(alert.acknowledgedAt)}
@@ -211,12 +218,20 @@ export const AlertsSection = memo(function AlertsSection() {
   const alerts = useAlerts();
   const directory = useDirectory();
   const preferences = usePreferences();
+  const view = useUnitView();
   const now = useNow() + useClockOffset();
   const lookup = useMemo(() => {
     const units = new Map((directory?.units ?? []).map((u) => [u.id, u]));
     const sites = new Map((directory?.sites ?? []).map((s) => [s.id, s.name]));
     return { units, sites };
   }, [directory]);
+  const excursions = useMemo(() => {
+    const byUnit = new Map<string, UnitExcursions>();
+    for (const entry of view?.entries ?? []) {
+      if (entry.excursion !== undefined) byUnit.set(entry.unitId, entry.excursion);
+    }
+    return byUnit;
+  }, [view]);
   const [showAll, setShowAll] = useState(false);
   const active = (alerts ?? []).filter((a) => a.status === 'active');
   const acknowledged = (alerts ?? []).filter((a) => a.status === 'acknowledged');
@@ -257,6 +272,7 @@ export const AlertsSection = memo(function AlertsSection() {
       siteName: (unit && lookup.sites.get(unit.siteId)) ?? '',
       tempScale: preferences?.tempScale ?? 'unit',
       now,
+      excursion: excursions.get(alert.unitId),
     };
   };
   return (

@@ -6,6 +6,7 @@ import { useCallback, useState } from 'react';
 import { usePreferences, useSession } from '../live-data';
 import { useRealtimeStatus } from '../RealtimeProvider';
 import { AlertsSection } from './AlertsSection';
+import { SinceLastLooked } from './SinceLastLooked';
 import { StatusLine } from './StatusLine';
 import { Summary } from './Summary';
 import { UnitDetail } from './UnitDetail';
@@ -47,6 +48,7 @@ export function Popup() {
         {session ? (
           <>
             <Summary overview={overview} live={status.isConnected} lastDataAt={status.lastDataAt} />
+            <SinceLastLooked />
             <AlertsSection />
             <UnitList
               overview={overview}
@@ -66,6 +68,7 @@ export function Popup() {
           areaName={detail.areaName}
           tempScale={tempScale}
           condition={detail.condition}
+          excursion={detail.excursion}
           now={overview.now}
           onClose={close}
         />

@@ -8,12 +8,19 @@ import {
   alertTypeLabel,
   formatAge,
   formatClock,
+  formatDuration,
   formatPercent,
   severityLabel,
   showRange,
   showTemperature,
 } from '../../lib/format';
 import type { Preferences, UnitInfo } from '../../lib/model';
+import {
+  EXCURSION_WINDOW_MS,
+  excursionTotalMs,
+  type UnitExcursions,
+} from '../../lib/state/excursions';
+import { excursionText } from '../excursion-text';
 import { useAlertHistory, useSensorReadings, useUnitStatus } from '../live-data';
 import { useRealtimeSubscription } from '../RealtimeProvider';
 import { Sparkline } from '../Sparkline';
@@ -27,6 +34,9 @@ export interface UnitDetailProps {
   tempScale: Preferences['tempScale'];
   /** The worker's word on the unit, the same the row shows (issue #9). */
   condition: UnitCondition;
+  /** The worker's excursion intervals (issue #13). */
+  excursion?: UnitExcursions;
+  /** Server-clock now. */
   now: number;
   onClose(): void;
 }
@@ -42,6 +52,7 @@ export function UnitDetail({
   areaName,
   tempScale,
   condition,
+  excursion,
   now,
   onClose,
 }: UnitDetailProps) {
@@ -58,6 +69,11 @@ export function UnitDetail({
     [info.tempUnit, tempScale],
   );
   const meta = CONDITION_META[condition];
+  const outOfRange = excursionText(excursion, now);
+  // Excursions that touch the last 24 h, the one in progress included.
+  const excursions =
+    (excursion?.closed.filter(([, end]) => end >= now - EXCURSION_WINDOW_MS).length ?? 0) +
+    (excursion?.openSince != null ? 1 : 0);
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -99,6 +115,16 @@ export function UnitDetail({
       </p>
       <p className="unit-range">
         Allowed: {showRange(info.tempMin, info.tempMax, info.tempUnit, tempScale)}
+      </p>
+      {outOfRange.current && excursion?.openSince != null && (
+        <p className="detail-excursion">
+          {outOfRange.current}, since {formatClock(excursion.openSince)}
+        </p>
+      )}
+      <p className="detail-excursion-total">
+        {outOfRange.total === null
+          ? 'No time out of range in the last 24 h.'
+          : `Out of range in the last 24 h: ${formatDuration(excursionTotalMs(excursion, now))} (${excursions} ${excursions === 1 ? 'excursion' : 'excursions'})`}
       </p>
       <Sparkline
         className="big"

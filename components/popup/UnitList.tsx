@@ -121,6 +121,7 @@ export const UnitList = memo(function UnitList({
       info={e.info}
       tempScale={tempScale}
       condition={e.condition}
+      excursion={e.excursion}
       now={overview.now}
       live={live}
       onOpen={onOpen}

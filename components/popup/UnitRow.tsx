@@ -6,6 +6,8 @@
 import { memo, Profiler, useCallback, useContext } from 'react';
 import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/format';
 import type { Preferences, UnitInfo } from '../../lib/model';
+import type { UnitExcursions } from '../../lib/state/excursions';
+import { excursionLine, excursionText } from '../excursion-text';
 import { useLatestReading, useSensorReadings, useUnitStatus } from '../live-data';
 import { Sparkline } from '../Sparkline';
 import { CONDITION_META, NO_READING, type UnitCondition } from '../unit-condition';
@@ -16,7 +18,9 @@ export interface UnitRowProps {
   tempScale: Preferences['tempScale'];
   /** The worker's word on the unit (issue #9): the row shows it, it does not decide it. */
   condition: UnitCondition;
-  /** Server-clock now, for the age. */
+  /** The worker's excursion intervals (issue #13): time out of range, now and over 24 h. */
+  excursion?: UnitExcursions;
+  /** Server-clock now, for the age and the time out of range. */
   now: number;
   /** False when the popup is not live: values are "last known". */
   live: boolean;
@@ -48,7 +52,7 @@ export function rowLabel(
   return `${name}, ${lastKnown ? 'last known ' : ''}${shown}, ${CONDITION_META[condition].label}`;
 }
 
-function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowProps) {
+function UnitRowView({ info, tempScale, condition, excursion, now, live, onOpen }: UnitRowProps) {
   const status = useUnitStatus(info.id);
   const latest = useLatestReading(info.id);
   const history = useSensorReadings(info.id);
@@ -59,6 +63,7 @@ function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowP
   );
   const temperature = status?.lastTemperature != null ? format(status.lastTemperature) : NO_READING;
   const age = status?.lastReadingAt != null ? formatAge(now - status.lastReadingAt) : null;
+  const outOfRange = excursionLine(excursionText(excursion, now));
   const label = rowLabel(
     info.name,
     temperature,
@@ -89,6 +94,7 @@ function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowP
         {age && (
           <span className={condition === 'stale' ? 'unit-age stale' : 'unit-age'}>{age}</span>
         )}
+        {outOfRange && <span className="unit-excursion">{outOfRange}</span>}
       </span>
     </li>
   );

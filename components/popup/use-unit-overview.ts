@@ -7,6 +7,7 @@
  */
 import { useMemo } from 'react';
 import type { Directory, UnitInfo } from '../../lib/model';
+import type { UnitExcursions } from '../../lib/state/excursions';
 import type { UnitView } from '../../lib/state/unit-view';
 import { useClockOffset, useDirectory, useUnitView } from '../live-data';
 import { CONDITION_META, type UnitCondition } from '../unit-condition';
@@ -21,6 +22,8 @@ export interface UnitEntry {
   condition: UnitCondition;
   rank: number;
   hasActiveAlert: boolean;
+  /** The worker's excursion intervals for the unit (issue #13); absent when none. */
+  excursion?: UnitExcursions;
 }
 
 export interface UnitOverview {
@@ -95,6 +98,7 @@ export function entriesFrom(
       condition: entry.condition,
       rank: CONDITION_META[entry.condition].rank,
       hasActiveAlert: entry.activeAlerts > 0,
+      excursion: entry.excursion,
     };
   });
 }

@@ -175,7 +175,8 @@ export function createPagesEffect(deps: PagesEffectDeps): PagesEffect {
       prev.unitStateAt !== next.unitStateAt ||
       prev.now !== next.now ||
       prev.connection.clockOffset !== next.connection.clockOffset ||
-      worker.preferences !== before.preferences
+      worker.preferences !== before.preferences ||
+      worker.excursions !== before.excursions
     ) {
       hub.queue({});
     }

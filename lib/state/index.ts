@@ -4,3 +4,4 @@ export * from './reduce';
 export * from './selectors';
 export * from './history';
 export * from './unit-view';
+export * from './excursions';

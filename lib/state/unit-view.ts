@@ -12,7 +12,8 @@
  * counts ("no data"), and so is a unit only an alert names.
  */
 import { SEVERITY_RANK } from '../format';
-import type { Scope, Severity, UnitState } from '../model';
+import type { Scope, Severity, UnitInfo, UnitState } from '../model';
+import type { UnitExcursions } from './excursions';
 import { isAlertInScope, isStale, unitsInScope } from './selectors';
 import type { State } from './state';
 
@@ -52,6 +53,12 @@ export interface UnitViewEntry {
   activeAlerts: number;
   /** The worst of them, or null. */
   worstAlert: Severity | null;
+  /**
+   * Its excursions (issue #13): the one in progress and the closed ones of
+   * the last 24 h, the same object until one starts or ends. Absent when it
+   * has none; the pages compute the live minutes with `excursionTotalMs`.
+   */
+  excursion?: UnitExcursions;
 }
 
 export type AlertTally = Record<Severity, number> & { total: number };
@@ -77,6 +84,8 @@ export interface UnitViewInput {
   staleMs: number;
   /** Local clock. */
   now: number;
+  /** Excursions per unit (`./excursions.ts`); none when absent. */
+  excursions?: ReadonlyMap<string, UnitExcursions>;
 }
 
 /**
@@ -113,6 +122,20 @@ export function serverUnitState(state: State, unitId: string): UnitState {
   return state.directory === null || liveAt >= state.directory.loadedAt ? liveState : rest;
 }
 
+/**
+ * The one range rule: which side of its range a temperature (in the unit's
+ * own scale) is on, or null when within it or the unit has no limit there.
+ * The condition below and the excursion intervals (issue #13) both use it.
+ */
+export function readingOutOfRange(
+  info: Pick<UnitInfo, 'tempMin' | 'tempMax'> | undefined,
+  temperature: number,
+): 'high' | 'low' | null {
+  if (info?.tempMax != null && temperature > info.tempMax) return 'high';
+  if (info?.tempMin != null && temperature < info.tempMin) return 'low';
+  return null;
+}
+
 /** One unit's condition. Pure; the only classification in the extension. */
 export function unitCondition(
   state: State,
@@ -127,9 +150,8 @@ export function unitCondition(
   const latest = state.units.get(unitId)?.latest ?? null;
   if (latest === null) return 'no-data';
   if (isStale({ unitId, latest }, state, staleMs, now)) return 'stale';
-  const info = state.directoryIndex.units.get(unitId);
-  if (info?.tempMax != null && latest.temperature > info.tempMax) return 'high';
-  if (info?.tempMin != null && latest.temperature < info.tempMin) return 'low';
+  const side = readingOutOfRange(state.directoryIndex.units.get(unitId), latest.temperature);
+  if (side !== null) return side;
   if (worstAlert === 'warning' || worstAlert === 'unknown' || server === 'warning') {
     return 'warning';
   }
@@ -143,7 +165,7 @@ function emptyTally(): AlertTally {
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 /** Builds the view. Pure: same state, scope, staleness and clock, same view. */
-export function unitView({ state, scope, staleMs, now }: UnitViewInput): UnitView {
+export function unitView({ state, scope, staleMs, now, excursions }: UnitViewInput): UnitView {
   const alerts = emptyTally();
   let acknowledged = 0;
   const perUnit = new Map<string, { count: number; worst: Severity }>();
@@ -193,7 +215,15 @@ export function unitView({ state, scope, staleMs, now }: UnitViewInput): UnitVie
     const condition = unitCondition(state, unitId, worstAlert, staleMs, now);
     counts[CONDITION_GROUP[condition]] += 1;
     conditions[condition] += 1;
-    entries.push({ unitId, condition, activeAlerts: mine?.count ?? 0, worstAlert });
+    const entry: UnitViewEntry = {
+      unitId,
+      condition,
+      activeAlerts: mine?.count ?? 0,
+      worstAlert,
+    };
+    const excursion = excursions?.get(unitId);
+    if (excursion !== undefined) entry.excursion = excursion;
+    entries.push(entry);
   }
   const nameOf = (id: string) => state.directoryIndex.units.get(id)?.name ?? id;
   entries.sort(
@@ -221,7 +251,8 @@ export function sameView(a: UnitView | null, b: UnitView): boolean {
       x.unitId !== y.unitId ||
       x.condition !== y.condition ||
       x.activeAlerts !== y.activeAlerts ||
-      x.worstAlert !== y.worstAlert
+      x.worstAlert !== y.worstAlert ||
+      x.excursion !== y.excursion
     )
       return false;
   }
@@ -288,8 +319,9 @@ export function createUnitViewCache(): (input: UnitViewInput) => UnitView {
   let key: readonly unknown[] = [];
   let cached: UnitView | null = null;
   return (input) => {
-    const { state, scope, staleMs, now } = input;
+    const { state, scope, staleMs, now, excursions } = input;
     const next = [
+      excursions,
       state.units,
       state.alerts,
       state.directoryIndex,

@@ -15,8 +15,9 @@ describe('popup status line', () => {
     await bridge.snapshot(snapshot());
     expect(screen.queryByLabelText('Loading units')).not.toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Active alerts' })).toBeInTheDocument();
-    // Painting needs no command round trip: everything came over the port.
-    expect(bridge.sent).toEqual([]);
+    // Painting needs no command round trip: everything came over the port. (The
+    // "since you last looked" digest, issue #13, is asked beside it and blocks nothing.)
+    expect(bridge.sent.filter((m) => m.type !== 'since-last-looked')).toEqual([]);
   });
 
   it('says "Live" with the round trip when live', async () => {

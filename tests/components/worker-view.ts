@@ -6,25 +6,36 @@
  */
 import type { Patch, Snapshot } from '../../lib/messages';
 import { applyAlertChanges, mergeHistory, newestReading } from '../../components/realtime-merge';
-import { initialState, reduceAll, unitView, type State, type UnitView } from '../../lib/state';
+import {
+  EMPTY_EXCURSIONS,
+  excursionsAfterReadings,
+  initialState,
+  reduceAll,
+  unitView,
+  type ReadingsBatch,
+  type State,
+  type UnitView,
+} from '../../lib/state';
 
 export function workerView(snapshot: Omit<Snapshot, 'view'>): UnitView {
   const at = snapshot.at;
-  let state: State = reduceAll(initialState(at), [
-    ...(snapshot.directory === null
+  const batches: ReadingsBatch[] = Object.values(snapshot.units).map((unit) => ({
+    unitId: unit.unitId,
+    readings: unit.history.length > 0 ? unit.history : unit.latest ? [unit.latest] : [],
+  }));
+  const withDirectory = reduceAll(
+    initialState(at),
+    snapshot.directory === null
       ? []
-      : [{ type: 'directory/loaded' as const, directory: snapshot.directory }]),
-    {
-      type: 'readings',
-      receivedAt: at,
-      batches: Object.values(snapshot.units).map((unit) => ({
-        unitId: unit.unitId,
-        readings: unit.history.length > 0 ? unit.history : unit.latest ? [unit.latest] : [],
-      })),
-    },
+      : [{ type: 'directory/loaded' as const, directory: snapshot.directory }],
+  );
+  let state: State = reduceAll(withDirectory, [
+    { type: 'readings', receivedAt: at, batches },
     { type: 'alerts/synced', alerts: snapshot.alerts, at: -Infinity },
     { type: 'tick', now: at },
   ]);
+  // The excursions the worker derives from the same readings (issue #13).
+  const excursions = excursionsAfterReadings(EMPTY_EXCURSIONS, batches, withDirectory, state);
   // Each unit's live state as `unit:state:changed` set it at the snapshot's time
   // (one map write per unit, not one reducer event: 1,500 units stay quick).
   const units = new Map(state.units);
@@ -45,6 +56,7 @@ export function workerView(snapshot: Omit<Snapshot, 'view'>): UnitView {
     scope: snapshot.scope,
     staleMs: snapshot.preferences.staleMinutes * 60_000,
     now: at,
+    excursions: excursions.units,
   });
 }
 

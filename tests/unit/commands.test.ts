@@ -203,6 +203,7 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         }),
       },
       preferences: () => DEFAULT_PREFERENCES,
+      sinceLastLooked: () => ({ since: null, events: [] }),
       setPreferences: async () => undefined,
       setScope: async () => undefined,
       snooze: async () => undefined,

@@ -7,7 +7,7 @@
  * (`lib/storage.ts` `wholeDegreeLimitsItem`) and applied at once: the worker
  * reads the directory again with it and every page shows the new limits.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { WHOLE_DEGREES_LABEL } from '../../lib/scale-check';
 import { useBridge } from '../bridge';
 import { useDirectory, useSession } from '../live-data';
@@ -19,17 +19,25 @@ export function TemperatureLimitsSection() {
   const id = useId();
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // What was asked for, shown until the directory read with it arrives (or the save fails).
+  const [requested, setRequested] = useState<boolean | null>(null);
+  const applied = directory?.wholeDegreeLimits === true;
+  useEffect(() => {
+    if (requested !== null && applied === requested) setRequested(null);
+  }, [applied, requested]);
   if (!session) return null;
-  const checked = directory?.wholeDegreeLimits === true;
+  const checked = requested ?? applied;
 
   const change = async (enabled: boolean) => {
     setSaving(true);
+    setRequested(enabled);
     setMessage(null);
     const result = await bridge.send<'set-whole-degree-limits'>({
       type: 'set-whole-degree-limits',
       enabled,
     });
     setSaving(false);
+    if (!result.ok) setRequested(null);
     setMessage(
       result.ok
         ? {

@@ -63,6 +63,10 @@ describe('options: temperature limits', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not apply the setting: The server did not answer',
     );
+    // Nothing changed on the server: the box says so again.
+    expect(
+      screen.getByRole('checkbox', { name: 'Limits on this server are whole degrees' }),
+    ).not.toBeChecked();
   });
 
   it('Diagnostics names the unit whose readings and limits disagree by ten times', async () => {

@@ -59,3 +59,37 @@ test('limits and trigger temperatures are shown in degrees; a never-reporting un
   await expect(popup.alerts()).toContainText(/40\.3\s°F, above max 40\.1\s°F/);
   await expect(celsius).toHaveAccessibleName(/, 4\.6\u00a0°C, /);
 });
+
+test('the whole-degrees setting applies at once, and Diagnostics names a unit whose limits look ten times off', async ({
+  server,
+  openExtensionPage,
+}) => {
+  server.control.injectReadings({ unitId: CELSIUS.id, readings: [{ temperature: 3.5 }] });
+  const options = await signInThroughOptions(openExtensionPage, server);
+  const page = await openExtensionPage('popup');
+  await page.setViewportSize(POPUP_VIEWPORT);
+  const popup = new PopupView(page);
+  const celsius = popup.unitAt(CELSIUS.site, CELSIUS.name);
+  await expect(celsius).toContainText('2.0 to 5.0\u00a0°C');
+
+  const setting = options.getByRole('checkbox', {
+    name: 'Limits on this server are whole degrees',
+  });
+  await expect(setting).not.toBeChecked();
+  await setting.check();
+  await expect(options.getByRole('status').filter({ hasText: 'whole degrees' })).toBeVisible();
+  // The limits 20/50 are now read as degrees: the open popup follows at once.
+  await expect(celsius).toContainText('20.0 to 50.0\u00a0°C');
+  await expect(celsius).toHaveAccessibleName(/, 3\.5\u00a0°C, out of range low$/);
+  const warnings = options.getByRole('list', { name: 'Scale warnings' });
+  await expect(
+    warnings
+      .getByRole('listitem')
+      .filter({ hasText: /^Fridge 1: readings near 3\.5 °C/ })
+      .first(),
+  ).toContainText('turn off "Limits on this server are whole degrees"');
+
+  await setting.uncheck();
+  await expect(celsius).toContainText('2.0 to 5.0\u00a0°C');
+  await expect(celsius).toHaveAccessibleName(/, 3\.5\u00a0°C, normal$/);
+});

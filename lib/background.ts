@@ -16,6 +16,7 @@ import { createBadgeEffect } from './effects/badge';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
+import { createSoundEffect } from './effects/sound';
 import { createDashboardOpener, openPopup } from './dashboard';
 import { ensureAlarms, hydrate, listen as listenAll, ownPageCheck } from './lifecycle';
 import type { LiveConnection } from './live-connection';
@@ -28,6 +29,12 @@ import type { State, StateEvent } from './state';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from './storage';
 import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
+import {
+  createOffscreenPlayer,
+  createPagePlayer,
+  type OffscreenSurface,
+  type SoundPlayer,
+} from './sound-player';
 
 export { WATCHDOG_ALARM, DIRECTORY_ALARM, TICK_MS } from './lifecycle';
 export { PERSIST_INTERVAL_MS } from './effects/persistence';
@@ -41,6 +48,24 @@ export interface BackgroundEnv {
   fetch?: typeof fetch;
   /** Where `online`/`offline` events come from (the worker's global scope). */
   events?: Pick<EventTarget, 'addEventListener'>;
+  /** Where alert sounds play; by default chosen from what the browser has (`soundPlayerFor`). */
+  soundPlayer?: SoundPlayer;
+}
+
+/**
+ * Chrome MV3 has `offscreen` and no audio in the worker; Firefox's background
+ * page has `AudioContext` and no `offscreen` (issue #13).
+ */
+export function soundPlayerFor(browser: WxtBrowser): SoundPlayer {
+  const offscreen = (browser as unknown as { offscreen?: OffscreenSurface }).offscreen;
+  if (offscreen !== undefined) {
+    return createOffscreenPlayer({
+      offscreen,
+      getURL: (path) => browser.runtime.getURL(path as '/offscreen.html'),
+      sendMessage: (message) => browser.runtime.sendMessage(message),
+    });
+  }
+  return createPagePlayer(() => (typeof AudioContext === 'function' ? new AudioContext() : null));
 }
 
 /** What tests may observe and drive. */
@@ -124,8 +149,15 @@ export function createBackground(env: BackgroundEnv) {
     openDashboard: createDashboardOpener(browser, getState),
     openPopup: () => openPopup(browser, action),
     openOptions: () => void browser.runtime.openOptionsPage(),
+    onSnoozed: () => sound.evaluate(),
   });
-  const disposers = [badge, notifications, persistence, pages].map((effect) =>
+  const sound = createSoundEffect({
+    player: env.soundPlayer ?? soundPlayerFor(browser),
+    getState,
+    snoozedUntil: () => notifications.snoozedUntil(),
+    now,
+  });
+  const disposers = [badge, notifications, sound, persistence, pages].map((effect) =>
     store.subscribe(effect.listener),
   );
 
@@ -148,6 +180,7 @@ export function createBackground(env: BackgroundEnv) {
     },
     snooze: notifications.snooze,
     testNotification: notifications.test,
+    testSound: () => sound.test(),
     diagnosticsText: () =>
       diagnosticsText({
         version: browser.runtime.getManifest().version,
@@ -196,8 +229,9 @@ export function createBackground(env: BackgroundEnv) {
   async function start(): Promise<void> {
     try {
       // What was announced first: the restored alerts must not be announced again.
-      await notifications.hydrate();
+      await Promise.all([notifications.hydrate(), sound.hydrate()]);
       await hydrate(store, now);
+      await notifications.checkPermission();
       // The restored session owns the tokens the store holds now (#11).
       sessionTokens.adopt();
     } finally {
@@ -222,6 +256,7 @@ export function createBackground(env: BackgroundEnv) {
     monitoring.stop();
     badge.dispose();
     persistence.dispose();
+    sound.dispose();
   }
 
   return { app, listen, start, stop };

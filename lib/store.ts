@@ -8,6 +8,7 @@
  * ended the session for good. What the notifications effect remembers
  * (notified and snoozed alerts) is its own state, in its own file.
  */
+import { INITIAL_DELIVERY, type DeliveryState, type PermissionLevel } from './delivery';
 import type { Preferences, Scope, SessionInfo } from './model';
 import {
   createUnitViewCache,
@@ -30,6 +31,8 @@ export interface WorkerState {
    * signs in again.
    */
   monitoringStopped: boolean;
+  /** What can keep an alert from reaching the supervisor (issue #13, `lib/delivery.ts`). */
+  delivery: DeliveryState;
 }
 
 /** What changes the settings part of the state; live events are `StateEvent`s. */
@@ -45,7 +48,11 @@ export type SettingsEvent =
   | { type: 'session/ended' }
   | { type: 'preferences/set'; preferences: Preferences }
   | { type: 'scope/set'; scope: Scope }
-  | { type: 'monitoring/stopped'; stopped: boolean };
+  | { type: 'monitoring/stopped'; stopped: boolean }
+  /** The browser's notification permission for us, read or changed (issue #13). */
+  | { type: 'delivery/permission'; level: PermissionLevel }
+  /** Notifications carried out: a failure is remembered until one is shown again. */
+  | { type: 'delivery/result'; at: number; shown: number; failure: string | null };
 
 export type WorkerEvent = StateEvent | SettingsEvent;
 
@@ -56,6 +63,8 @@ const SETTINGS_EVENTS: ReadonlySet<string> = new Set<SettingsEvent['type']>([
   'preferences/set',
   'scope/set',
   'monitoring/stopped',
+  'delivery/permission',
+  'delivery/result',
 ]);
 
 function isSettingsEvent(event: WorkerEvent): event is SettingsEvent {
@@ -72,6 +81,7 @@ export function initialWorkerState(
     preferences: defaults.preferences,
     scope: defaults.scope,
     monitoringStopped: false,
+    delivery: INITIAL_DELIVERY,
   };
 }
 
@@ -79,6 +89,10 @@ export function initialWorkerState(
 export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerState {
   if (!isSettingsEvent(event)) {
     const live = reduce(state.live, event);
+    // A ping answer is the server's sign of life between events (issue #13).
+    if (event.type === 'connection/rtt' && live !== state.live) {
+      return { ...state, live, delivery: { ...state.delivery, lastPongAt: event.at } };
+    }
     return live === state.live ? state : { ...state, live };
   }
   switch (event.type) {
@@ -102,6 +116,21 @@ export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerStat
       return event.stopped === state.monitoringStopped
         ? state
         : { ...state, monitoringStopped: event.stopped };
+    case 'delivery/permission':
+      return event.level === state.delivery.permission
+        ? state
+        : { ...state, delivery: { ...state.delivery, permission: event.level } };
+    case 'delivery/result': {
+      const failure =
+        event.failure !== null
+          ? { at: event.at, message: event.failure }
+          : event.shown > 0
+            ? null
+            : state.delivery.failure;
+      return failure === state.delivery.failure
+        ? state
+        : { ...state, delivery: { ...state.delivery, failure } };
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { useCallback, useState } from 'react';
 import { usePreferences, useSession } from '../live-data';
 import { useRealtimeStatus } from '../RealtimeProvider';
 import { AlertsSection } from './AlertsSection';
+import { DeliveryNotices } from '../DeliveryNotices';
 import { StatusLine } from './StatusLine';
 import { Summary } from './Summary';
 import { UnitDetail } from './UnitDetail';
@@ -44,6 +45,7 @@ export function Popup() {
     <div className="popup">
       <div className="popup-main" inert={detail !== undefined}>
         <StatusLine />
+        <DeliveryNotices />
         {session ? (
           <>
             <Summary overview={overview} live={status.isConnected} lastDataAt={status.lastDataAt} />

@@ -113,6 +113,20 @@ export function serverUnitState(state: State, unitId: string): UnitState {
   return state.directory === null || liveAt >= state.directory.loadedAt ? liveState : rest;
 }
 
+/**
+ * Whether a unit's latest reading is above its max (`high`) or below its min
+ * (`low`), by the directory's range; null when in range or unknown. The
+ * condition below and the re-alert of acknowledged alerts (issue #13) share it.
+ */
+export function readingOutOfRange(state: State, unitId: string): 'high' | 'low' | null {
+  const latest = state.units.get(unitId)?.latest ?? null;
+  if (latest === null) return null;
+  const info = state.directoryIndex.units.get(unitId);
+  if (info?.tempMax != null && latest.temperature > info.tempMax) return 'high';
+  if (info?.tempMin != null && latest.temperature < info.tempMin) return 'low';
+  return null;
+}
+
 /** One unit's condition. Pure; the only classification in the extension. */
 export function unitCondition(
   state: State,
@@ -127,9 +141,8 @@ export function unitCondition(
   const latest = state.units.get(unitId)?.latest ?? null;
   if (latest === null) return 'no-data';
   if (isStale({ unitId, latest }, state, staleMs, now)) return 'stale';
-  const info = state.directoryIndex.units.get(unitId);
-  if (info?.tempMax != null && latest.temperature > info.tempMax) return 'high';
-  if (info?.tempMin != null && latest.temperature < info.tempMin) return 'low';
+  const side = readingOutOfRange(state, unitId);
+  if (side !== null) return side;
   if (worstAlert === 'warning' || worstAlert === 'unknown' || server === 'warning') {
     return 'warning';
   }

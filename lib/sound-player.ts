@@ -80,7 +80,15 @@ export function createOffscreenPlayer(deps: OffscreenPlayerDeps): SoundPlayer {
     play: (tone) =>
       serial(async () => {
         await ensureOpen();
-        await send(tone);
+        try {
+          await send(tone);
+        } catch {
+          // Chrome closes an AUDIO_PLAYBACK document after 30 s without audio,
+          // and a repeat comes every 30 s: open it again and play.
+          open = false;
+          await ensureOpen();
+          await send(tone);
+        }
       }),
     release: () =>
       serial(async () => {

@@ -101,7 +101,9 @@ export function createOffscreenPlayer(deps: OffscreenPlayerDeps): SoundPlayer {
 }
 
 /**
- * Firefox: the background page plays the tone itself. `createContext` is
+ * Firefox: the background page plays the tone itself (its autoplay policy
+ * lets extension background pages play: `media.autoplay.allow-extension-
+ * background-pages`, on by default). `createContext` is
  * `() => new AudioContext()` there; null where there is no audio at all.
  */
 export function createPagePlayer(createContext: () => AudioContextLike | null): SoundPlayer {

@@ -29,12 +29,7 @@ import type { State, StateEvent } from './state';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from './storage';
 import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
-import {
-  createOffscreenPlayer,
-  createPagePlayer,
-  type OffscreenSurface,
-  type SoundPlayer,
-} from './sound-player';
+import { soundPlayerFor, type SoundPlayer } from './sound-player';
 
 export { WATCHDOG_ALARM, DIRECTORY_ALARM, TICK_MS } from './lifecycle';
 export { PERSIST_INTERVAL_MS } from './effects/persistence';
@@ -50,22 +45,6 @@ export interface BackgroundEnv {
   events?: Pick<EventTarget, 'addEventListener'>;
   /** Where alert sounds play; by default chosen from what the browser has (`soundPlayerFor`). */
   soundPlayer?: SoundPlayer;
-}
-
-/**
- * Chrome MV3 has `offscreen` and no audio in the worker; Firefox's background
- * page has `AudioContext` and no `offscreen` (issue #13).
- */
-export function soundPlayerFor(browser: WxtBrowser): SoundPlayer {
-  const offscreen = (browser as unknown as { offscreen?: OffscreenSurface }).offscreen;
-  if (offscreen !== undefined) {
-    return createOffscreenPlayer({
-      offscreen,
-      getURL: (path) => browser.runtime.getURL(path as '/offscreen.html'),
-      sendMessage: (message) => browser.runtime.sendMessage(message),
-    });
-  }
-  return createPagePlayer(() => (typeof AudioContext === 'function' ? new AudioContext() : null));
 }
 
 /** What tests may observe and drive. */

@@ -6,6 +6,7 @@
  * Firefox's background is a page (MV2, docs/firefox.md): it plays the sound
  * itself. Both are `SoundPlayer`s; the sound effect decides when.
  */
+import type { WxtBrowser } from 'wxt/browser';
 import {
   playTone,
   SOUND_DURATION_MS,
@@ -131,3 +132,20 @@ export function createPagePlayer(createContext: () => AudioContextLike | null): 
 export type AudioContextLike = ToneContext & Pick<AudioContext, 'state' | 'resume' | 'close'>;
 
 export { SOUND_DURATION_MS };
+
+/**
+ * The player this browser has (issue #13): Chrome MV3 has `offscreen` and no
+ * audio in the worker; Firefox's background page has `AudioContext` and no
+ * `offscreen`.
+ */
+export function soundPlayerFor(browser: WxtBrowser): SoundPlayer {
+  const offscreen = (browser as unknown as { offscreen?: OffscreenSurface }).offscreen;
+  if (offscreen !== undefined) {
+    return createOffscreenPlayer({
+      offscreen,
+      getURL: (path) => browser.runtime.getURL(path as typeof OFFSCREEN_PATH),
+      sendMessage: (message) => browser.runtime.sendMessage(message),
+    });
+  }
+  return createPagePlayer(() => (typeof AudioContext === 'function' ? new AudioContext() : null));
+}

@@ -68,6 +68,11 @@ export function createSoundEffect(deps: SoundEffectDeps): SoundEffect {
     const worker = deps.getState();
     const now = deps.now();
     if (worker.session === null) {
+      // Signed out: no alert sounds, at once; only "Test sound" may finish.
+      if (playing?.test === true && now < playing.until) {
+        schedule(playing.until);
+        return;
+      }
       schedule(null);
       release();
       return;

@@ -57,6 +57,18 @@ test('a critical alert opens the offscreen document; acknowledging it closes it 
   expect(await offscreenDocuments(worker)).toBe(0);
 });
 
+test('"Test sound" plays in an offscreen document that closes when the sound ends', async ({
+  worker,
+  openExtensionPage,
+}) => {
+  const options = await openExtensionPage('options');
+  await options.getByRole('button', { name: 'Test sound' }).click();
+  await expect(options.getByRole('status').filter({ hasText: 'Test sound played' })).toBeVisible();
+  await expect.poll(() => offscreenDocuments(worker)).toBe(1);
+  // Nothing else is due: it goes when the tone is over (1.5 s).
+  await expect.poll(() => offscreenDocuments(worker), { timeout: 5_000 }).toBe(0);
+});
+
 test.describe('notifications turned off for the extension', () => {
   // Chromium's own record of "notifications off for this extension", written
   // into the profile before launch: the browser itself then answers

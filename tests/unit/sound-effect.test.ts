@@ -269,6 +269,17 @@ describe('sound effect', () => {
     expect(player.plays).toEqual([]);
   });
 
+  it('"Test sound" plays to its end when signed out too', async () => {
+    const { store, effect, player } = setup();
+    store.dispatch({ type: 'session/ended' });
+    const before = player.releases;
+    await effect.test();
+    store.dispatch({ type: 'tick', now: Date.now() + 100 });
+    expect(player.releases).toBe(before);
+    await vi.advanceTimersByTimeAsync(SOUND_DURATION_MS);
+    expect(player.releases).toBe(before + 1);
+  });
+
   it('"Test sound" plays once and releases the player when it ends', async () => {
     const { effect, player } = setup();
     await effect.test();

@@ -210,7 +210,6 @@ export function createBackground(env: BackgroundEnv) {
       // What was announced first: the restored alerts must not be announced again.
       await Promise.all([notifications.hydrate(), sound.hydrate()]);
       await hydrate(store, now);
-      await notifications.checkPermission();
       // The restored session owns the tokens the store holds now (#11).
       sessionTokens.adopt();
     } finally {
@@ -220,6 +219,8 @@ export function createBackground(env: BackgroundEnv) {
     // before the handshake is a millisecond the badge is not live (#14).
     const { session: current, monitoringStopped } = getState();
     if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    // After the connection is under way (#14): whether notifications can show (#13).
+    void notifications.checkPermission();
     badge.render();
     await ensureAlarms(browser.alarms);
   }

@@ -3,7 +3,8 @@ import { defineConfig } from 'wxt';
 /**
  * Frostline's extension build. Permissions are the least the product needs
  * (issue #2): `storage` for the session and settings, `alarms` for the
- * connection watchdog, `notifications` for alerts. Loopback is always
+ * connection watchdog, `notifications` for alerts, and in Chrome `offscreen`
+ * for alert sounds (issue #13). Loopback is always
  * reachable so the demo and tests need no prompt; any other backend origin is
  * asked for at runtime from the options page.
  */
@@ -55,7 +56,15 @@ export default defineConfig({
     name: 'Frostline',
     description:
       'Live cold-chain alerts: know within seconds when a fridge or freezer goes out of range.',
-    permissions: ['storage', 'alarms', 'notifications'],
+    // Chrome also needs `offscreen`: an MV3 worker has no audio, and the alert
+    // sound plays in an offscreen document (issue #13). Firefox's background
+    // page plays it itself and has no such API.
+    permissions: [
+      'storage',
+      'alarms',
+      'notifications',
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     ...(browser === 'firefox'

@@ -177,6 +177,8 @@ function applySnapshot(queryClient: QueryClient, sensor: SensorDataApplier, snap
     queryClient.setQueryData(queryKeys.scope(), snapshot.scope);
     queryClient.setQueryData(queryKeys.directory(), snapshot.directory);
     queryClient.setQueryData(queryKeys.diagnostics(), snapshot.diagnostics);
+    // An older worker's snapshot has no notices: none is what it knew.
+    queryClient.setQueryData(queryKeys.delivery(), snapshot.delivery ?? []);
     const prevAlerts = queryClient.getQueryData<Alert[]>(queryKeys.alerts()) ?? [];
     const nextIds = new Set(snapshot.alerts.map((a) => a.id));
     const closed = prevAlerts.filter((a) => !nextIds.has(a.id));
@@ -197,6 +199,7 @@ function applyPatch(queryClient: QueryClient, sensor: SensorDataApplier, patch: 
     if (patch.directory !== undefined)
       queryClient.setQueryData(queryKeys.directory(), patch.directory);
     if (patch.diagnostics) queryClient.setQueryData(queryKeys.diagnostics(), patch.diagnostics);
+    if (patch.delivery) queryClient.setQueryData(queryKeys.delivery(), patch.delivery);
     if (patch.alerts) {
       const prev = queryClient.getQueryData<Alert[]>(queryKeys.alerts()) ?? [];
       const removed = new Set(patch.alerts.remove);

@@ -15,6 +15,7 @@ import type {
   Scope,
   SessionInfo,
 } from '../lib/model';
+import type { DeliveryNotice } from '../lib/delivery';
 import type { UnitView } from '../lib/state/unit-view';
 import { queryKeys, type LinkState, type UnitStatusData } from './query-keys';
 import type { AlertLogEntry } from './realtime-merge';
@@ -36,6 +37,7 @@ export const useScope = () => useLive<Scope>(queryKeys.scope());
 export const useDirectory = () => useLive<Directory | null>(queryKeys.directory());
 export const useAlerts = () => useLive<Alert[]>(queryKeys.alerts());
 export const useDiagnostics = () => useLive<Diagnostics>(queryKeys.diagnostics());
+export const useDeliveryNotices = () => useLive<DeliveryNotice[]>(queryKeys.delivery());
 export const useUnitIds = () => useLive<string[]>(queryKeys.unitIds());
 export const useUnitView = () => useLive<UnitView>(queryKeys.unitView());
 export const useUnitStatus = (unitId: string) =>

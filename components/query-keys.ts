@@ -38,6 +38,8 @@ export const queryKeys = {
   /** Alerts seen for a unit while this page has been open, including closed ones. */
   alertHistory: (unitId: string) => ['alert-history', unitId] as const,
   diagnostics: () => ['diagnostics'] as const,
+  /** What may keep alerts from reaching the supervisor (issue #13), decided by the worker. */
+  delivery: () => ['delivery'] as const,
   unitIds: () => ['unit-ids'] as const,
   unitStatus: (unitId: string) => ['unit-status', unitId] as const,
   unitLatestReading: (unitId: string) => ['unit-latest-reading', unitId] as const,

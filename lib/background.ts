@@ -18,6 +18,7 @@ import { createExcursionsEffect } from './effects/excursions';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
+import { createSoundEffect } from './effects/sound';
 import { createDashboardOpener, openPopup } from './dashboard';
 import { ensureAlarms, hydrate, listen as listenAll, ownPageCheck } from './lifecycle';
 import type { LiveConnection } from './live-connection';
@@ -30,6 +31,7 @@ import type { State, StateEvent } from './state';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from './storage';
 import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
+import { soundPlayerFor, type SoundPlayer } from './sound-player';
 
 export { WATCHDOG_ALARM, DIRECTORY_ALARM, ALERTS_ALARM, TICK_MS } from './lifecycle';
 export { PERSIST_INTERVAL_MS } from './effects/persistence';
@@ -43,6 +45,8 @@ export interface BackgroundEnv {
   fetch?: typeof fetch;
   /** Where `online`/`offline` events come from (the worker's global scope). */
   events?: Pick<EventTarget, 'addEventListener'>;
+  /** Where alert sounds play; by default chosen from what the browser has (`soundPlayerFor`). */
+  soundPlayer?: SoundPlayer;
 }
 
 /** What tests may observe and drive. */
@@ -130,8 +134,15 @@ export function createBackground(env: BackgroundEnv) {
     openDashboard: createDashboardOpener(browser, getState),
     openPopup: () => openPopup(browser, action),
     openOptions: () => void browser.runtime.openOptionsPage(),
+    onSnoozed: () => sound.evaluate(),
   });
-  const effects = [badge, notifications, persistence, excursions, eventLog, pages];
+  const sound = createSoundEffect({
+    player: env.soundPlayer ?? soundPlayerFor(browser),
+    getState,
+    snoozedUntil: () => notifications.snoozedUntil(),
+    now,
+  });
+  const effects = [badge, notifications, sound, persistence, excursions, eventLog, pages];
   const disposers = effects.map((effect) => store.subscribe(effect.listener));
 
   const handleCommand = createCommandHandler({
@@ -154,6 +165,7 @@ export function createBackground(env: BackgroundEnv) {
     snooze: notifications.snooze,
     testNotification: notifications.test,
     sinceLastLooked: eventLog.sinceLastLooked,
+    testSound: () => sound.test(),
     diagnosticsText: () =>
       diagnosticsText({
         version: browser.runtime.getManifest().version,
@@ -212,7 +224,7 @@ export function createBackground(env: BackgroundEnv) {
       const savedExcursions = excursions.load();
       const savedEventLog = eventLog.load();
       // What was announced first: the restored alerts must not be announced again.
-      await notifications.hydrate();
+      await Promise.all([notifications.hydrate(), sound.hydrate()]);
       await hydrate(store, now);
       excursions.restore(await savedExcursions);
       eventLog.restore(await savedEventLog);
@@ -225,6 +237,8 @@ export function createBackground(env: BackgroundEnv) {
     // before the handshake is a millisecond the badge is not live (#14).
     const { session: current, monitoringStopped } = getState();
     if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    // After the connection is under way (#14): whether notifications can show (#13).
+    void notifications.checkPermission();
     badge.render();
     await ensureAlarms(browser.alarms);
   }
@@ -242,6 +256,7 @@ export function createBackground(env: BackgroundEnv) {
     persistence.dispose();
     excursions.dispose();
     eventLog.dispose();
+    sound.dispose();
   }
 
   return { app, listen, start, stop };

@@ -14,6 +14,7 @@
  * Acknowledged alerts never count; the title mentions them. The title always
  * summarises: connection, alerts by severity, stale units, last update.
  */
+import type { DeliveryNotice } from './delivery';
 import { formatClock } from './format';
 import type { Scope, Severity } from './model';
 import type { SeverityCounts } from './state/selectors';
@@ -60,6 +61,11 @@ export interface BadgeInput {
    * the other fields when the caller has none.
    */
   view?: UnitView;
+  /**
+   * What may keep alerts from reaching the supervisor (issue #13,
+   * `deliveryNotices`): each is a line of the tooltip, where they look.
+   */
+  delivery?: readonly DeliveryNotice[];
 }
 
 export type BadgePhase = 'signed-out' | 'starting' | 'watching' | 'off';
@@ -177,6 +183,7 @@ function titleFor(input: BadgeInput, view: UnitView, phase: BadgePhase): string 
     lines.push(plural(view.counts.stale, 'stale unit', 'stale units'));
     // The popup's summary line, word for word (issue #9).
     lines.push(summaryLine(view));
+    for (const notice of input.delivery ?? []) lines.push(`⚠ ${notice.text}`);
   }
   lines.push(
     connection.lastEventAt === null

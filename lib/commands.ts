@@ -42,6 +42,8 @@ export interface CommandDeps {
   setScope(scope: Scope): Promise<void>;
   snooze(alertId: string, minutes: number): Promise<void>;
   testNotification(): Promise<void>;
+  /** The options page's "Test sound" (issue #13). */
+  testSound(): Promise<void>;
   diagnosticsText(): string;
   /** What happened since the popup was last closed (issue #13). */
   sinceLastLooked(): SinceLastLooked;
@@ -93,6 +95,9 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return ok(null);
     case 'test-notification':
       await app.testNotification();
+      return ok(null);
+    case 'test-sound':
+      await app.testSound();
       return ok(null);
     case 'directory':
       return app.session.directory();

@@ -7,8 +7,8 @@ import type { Browser as BrowserTypes, WxtBrowser } from 'wxt/browser';
 import type { LiveConnection } from './live-connection';
 import type { PortHub } from './port-hub';
 import {
-  DEFAULT_PREFERENCES,
   directoryItem,
+  migratePreferencesV2,
   preferencesItem,
   scopeItem,
   sessionItem,
@@ -44,7 +44,8 @@ export async function hydrate(store: Pick<Store, 'dispatch'>, now: () => number)
     snapshotItem.getValue(),
     stoppedNotifiedItem.getValue(),
   ]);
-  const preferences = { ...DEFAULT_PREFERENCES, ...prefs };
+  // Nested defaults too: a preference added later (issue #13) is never undefined.
+  const preferences = migratePreferencesV2(prefs);
   const monitoringStopped = session !== null && stopped;
   if (session !== null && !monitoringStopped) {
     // Signed in: a woken worker is reconnecting, not signed out. Said before

@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { ACK_NOTES_MAX, RESOLUTION_MAX } from './protocol';
 import type { SinceLastLooked } from './event-log';
+import type { DeliveryNotice } from './delivery';
 import type { UnitView } from './state/unit-view';
 import type {
   Alert,
@@ -51,6 +52,8 @@ export interface Snapshot {
   /** Every watched unit's condition, ranked, and the counts: the pages display it (issue #9). */
   view: UnitView;
   diagnostics: Diagnostics;
+  /** What may keep alerts from reaching the supervisor (issue #13, `deliveryNotices`). */
+  delivery: DeliveryNotice[];
   /** Background clock when the snapshot was taken. */
   at: number;
 }
@@ -74,6 +77,8 @@ export interface Patch {
   /** The whole unit view, when it changed. */
   view?: UnitView;
   diagnostics?: Diagnostics;
+  /** The delivery notices, when they changed. */
+  delivery?: DeliveryNotice[];
   at: number;
 }
 
@@ -146,6 +151,8 @@ export interface Commands {
     response: null;
   };
   'test-notification': { request: { type: 'test-notification' }; response: null };
+  /** Plays the critical alert sound once (issue #13). */
+  'test-sound': { request: { type: 'test-sound' }; response: null };
   /** The organization's directory, fetched fresh for the scope editor. */
   directory: { request: { type: 'directory' }; response: Directory };
   /** Plain-text diagnostics for support; never contains a token. */
@@ -193,6 +200,12 @@ export const PreferencesPatchSchema = v.partial(
     tempScale: v.picklist(['unit', 'C', 'F']),
     staleMinutes: minutes(1),
     dashboardUrlTemplate: text(2000),
+    sound: v.object({
+      critical: v.picklist(['off', 'once', 'repeat']),
+      warning: v.picklist(['off', 'once', 'repeat']),
+      info: v.picklist(['off', 'once', 'repeat']),
+    }),
+    realertMinutes: v.object({ critical: minutes(0), warning: minutes(0), info: minutes(0) }),
   }),
 );
 
@@ -223,6 +236,7 @@ export const CommandRequestSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('snooze'), alertId: text(128), minutes: minutes(1) }),
   v.object({ type: v.literal('test-notification') }),
+  v.object({ type: v.literal('test-sound') }),
   v.object({ type: v.literal('directory') }),
   v.object({ type: v.literal('diagnostics-text') }),
   v.object({ type: v.literal('set-whole-degree-limits'), enabled: v.boolean() }),

@@ -152,7 +152,25 @@ export interface Preferences {
   staleMinutes: number;
   /** Dashboard link; `{server}`, `{org}`, `{site}`, `{unit}`, `{alert}` are replaced. */
   dashboardUrlTemplate: string;
+  /**
+   * Sound per severity (issue #13): `off`, `once` when the alert triggers, or
+   * `repeat` every 30 s until acknowledged (at most 10 minutes). Quiet hours
+   * and muted sites apply as they do to notifications; critical breaks
+   * through quiet hours. An `unknown` severity sounds like a warning.
+   */
+  sound: Record<PreferenceSeverity, SoundMode>;
+  /**
+   * Re-alert an acknowledged alert whose unit is still out of range after
+   * this many minutes, once per period, per severity; 0 = off (issue #13).
+   */
+  realertMinutes: Record<PreferenceSeverity, number>;
 }
+
+/** The severities a preference is set for; `unknown` follows `warning`. */
+export type PreferenceSeverity = 'critical' | 'warning' | 'info';
+
+/** What an alert of a severity sounds like (issue #13). */
+export type SoundMode = 'off' | 'once' | 'repeat';
 
 /** What the supervisor watches. */
 export type Scope =

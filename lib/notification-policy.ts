@@ -28,7 +28,7 @@
  *   notice, quiet hours or not: nobody is watching the fridges any more.
  */
 import { SEVERITY_RANK, alertTypeLabel, severityLabel, showTemperature } from './format';
-import type { Alert, Preferences, Scope, Severity } from './model';
+import type { Alert, PreferenceSeverity, Preferences, Scope, Severity } from './model';
 import { isAlertInScope, severitySummaryCounts, unitLabel } from './state/selectors';
 import type { State } from './state/state';
 
@@ -74,7 +74,8 @@ export interface NotificationContent {
   buttons: readonly NotificationButton[];
 }
 
-export type CreateReason = 'new' | 'renotify' | 'snooze-ended';
+/** `realert`: acknowledged, and the unit still out of range (issue #13, `lib/realert-policy.ts`). */
+export type CreateReason = 'new' | 'renotify' | 'snooze-ended' | 'realert';
 
 export type NotificationOp =
   | ({ kind: 'create'; alertId: string; reason: CreateReason } & NotificationContent)
@@ -178,8 +179,13 @@ const PRIORITY: Record<Severity, NotificationPriority> = {
   info: 0,
 };
 
-/** Whether an alert may notify now (scope, muted site, minimum severity, quiet hours). */
-export function mayNotify(
+/**
+ * Whether an alert may make itself heard now: in scope, not on a muted site,
+ * and outside quiet hours unless critical. Notifications and sounds share it
+ * (issue #13: quiet hours and muted sites apply to sound exactly as to
+ * notifications); each adds its own per-severity choice.
+ */
+export function mayAlert(
   alert: Alert,
   state: State,
   prefs: Preferences,
@@ -189,8 +195,24 @@ export function mayNotify(
   if (!isAlertInScope(state, scope, alert.unitId)) return false;
   const siteId = state.directoryIndex.units.get(alert.unitId)?.siteId;
   if (siteId !== undefined && prefs.mutedSiteIds.includes(siteId)) return false;
-  if (SEVERITY_RANK[alert.severity] < PREFERENCE_RANK[prefs.minSeverity]) return false;
   return alert.severity === 'critical' || !inQuietHours(prefs.quietHours, now);
+}
+
+/** Whether an alert may notify now (`mayAlert`, and at least the minimum severity). */
+export function mayNotify(
+  alert: Alert,
+  state: State,
+  prefs: Preferences,
+  scope: Scope,
+  now: number,
+): boolean {
+  if (SEVERITY_RANK[alert.severity] < PREFERENCE_RANK[prefs.minSeverity]) return false;
+  return mayAlert(alert, state, prefs, scope, now);
+}
+
+/** The preference row an alert's severity reads: `unknown` follows `warning` (as its priority does). */
+export function preferenceSeverity(severity: Severity): PreferenceSeverity {
+  return severity === 'unknown' ? 'warning' : severity;
 }
 
 /** Title and body of an alert's notification. */

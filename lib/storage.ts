@@ -30,7 +30,23 @@ export const DEFAULT_PREFERENCES: Preferences = {
   tempScale: 'unit',
   staleMinutes: 15,
   dashboardUrlTemplate: '{server}/orgs/{org}/sites/{site}/units/{unit}',
+  // Issue #13: a critical alert is heard until someone acts on it; a warning once.
+  sound: { critical: 'repeat', warning: 'once', info: 'off' },
+  realertMinutes: { critical: 30, warning: 30, info: 30 },
 };
+
+/**
+ * Version 2 (issue #13) added `sound` and `realertMinutes`: stored version-1
+ * preferences get their defaults.
+ */
+export function migratePreferencesV2(stored: Partial<Preferences>): Preferences {
+  return {
+    ...DEFAULT_PREFERENCES,
+    ...stored,
+    sound: { ...DEFAULT_PREFERENCES.sound, ...stored.sound },
+    realertMinutes: { ...DEFAULT_PREFERENCES.realertMinutes, ...stored.realertMinutes },
+  };
+}
 
 export const DEFAULT_SCOPE: Scope = { kind: 'organization' };
 
@@ -76,10 +92,14 @@ export const sessionRefreshTokenItem = storage.defineItem<string | null>('sessio
   version: 1,
 });
 
-/** Notification and display preferences. */
+/**
+ * Notification, sound, re-alert and display preferences. Version 2 (issue
+ * #13) added `sound` and `realertMinutes`.
+ */
 export const preferencesItem = storage.defineItem<Preferences>('local:preferences', {
   fallback: DEFAULT_PREFERENCES,
-  version: 1,
+  version: 2,
+  migrations: { 2: migratePreferencesV2 },
 });
 
 /** The sites and units the supervisor watches. */
@@ -210,6 +230,28 @@ export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
     await snapshotItem.removeValue().catch(() => undefined);
   }
 }
+
+/**
+ * Alerts a sound was played for (issue #13): alert id → when it first and
+ * last sounded (epoch ms). Persisted before the sound plays, so a worker
+ * restart never plays one alert twice and a repeat keeps its schedule and its
+ * 10-minute cap. Bounded by the caller (`SOUND_MEMORY_LIMIT`, lib/sound-policy.ts).
+ */
+export const soundPlayedItem = storage.defineItem<Record<string, { first: number; last: number }>>(
+  'local:soundPlayed',
+  { fallback: {}, version: 1 },
+);
+
+/**
+ * Acknowledged alerts re-alerted because their unit was still out of range
+ * (issue #13): alert id → when (epoch ms), so the next one is a full period
+ * later, also after a worker restart. Bounded by the caller
+ * (`REALERT_MEMORY_LIMIT`, lib/realert-policy.ts).
+ */
+export const realertedItem = storage.defineItem<Record<string, number>>('local:realerted', {
+  fallback: {},
+  version: 1,
+});
 
 /** Whether the "monitoring stopped" notification was already shown for this sign-out. */
 export const stoppedNotifiedItem = storage.defineItem<boolean>('local:stoppedNotified', {

@@ -8,6 +8,7 @@
  * ended the session for good. What the notifications effect remembers
  * (notified and snoozed alerts) is its own state, in its own file.
  */
+import { INITIAL_DELIVERY, type DeliveryState, type PermissionLevel } from './delivery';
 import type { Preferences, Scope, SessionInfo } from './model';
 import {
   createUnitViewCache,
@@ -42,6 +43,8 @@ export interface WorkerState {
    * `lib/effects/excursions.ts`.
    */
   excursions: ExcursionState;
+  /** What can keep an alert from reaching the supervisor (issue #13, `lib/delivery.ts`). */
+  delivery: DeliveryState;
 }
 
 /** What changes the settings part of the state; live events are `StateEvent`s. */
@@ -59,7 +62,11 @@ export type SettingsEvent =
   | { type: 'scope/set'; scope: Scope }
   | { type: 'monitoring/stopped'; stopped: boolean }
   /** What a restarted worker saved of the excursions (issue #13); `at` is the local clock. */
-  | { type: 'excursions/restored'; saved: Readonly<Record<string, UnitExcursions>>; at: number };
+  | { type: 'excursions/restored'; saved: Readonly<Record<string, UnitExcursions>>; at: number }
+  /** The browser's notification permission for us, read or changed (issue #13). */
+  | { type: 'delivery/permission'; level: PermissionLevel }
+  /** Notifications carried out: a failure is remembered until one is shown again. */
+  | { type: 'delivery/result'; at: number; shown: number; failure: string | null };
 
 export type WorkerEvent = StateEvent | SettingsEvent;
 
@@ -71,6 +78,8 @@ const SETTINGS_EVENTS: ReadonlySet<string> = new Set<SettingsEvent['type']>([
   'scope/set',
   'monitoring/stopped',
   'excursions/restored',
+  'delivery/permission',
+  'delivery/result',
 ]);
 
 function isSettingsEvent(event: WorkerEvent): event is SettingsEvent {
@@ -88,6 +97,7 @@ export function initialWorkerState(
     scope: defaults.scope,
     monitoringStopped: false,
     excursions: EMPTY_EXCURSIONS,
+    delivery: INITIAL_DELIVERY,
   };
 }
 
@@ -114,9 +124,14 @@ export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerStat
   if (!isSettingsEvent(event)) {
     const live = reduce(state.live, event);
     const excursions = excursionsAfter(state, live, event);
-    return live === state.live && excursions === state.excursions
+    // A ping answer is the server's sign of life between events (issue #13).
+    const delivery =
+      event.type === 'connection/rtt' && live !== state.live
+        ? { ...state.delivery, lastPongAt: event.at }
+        : state.delivery;
+    return live === state.live && excursions === state.excursions && delivery === state.delivery
       ? state
-      : { ...state, live, excursions };
+      : { ...state, live, excursions, delivery };
   }
   switch (event.type) {
     case 'settings/hydrated':
@@ -148,6 +163,21 @@ export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerStat
           event.at + state.live.connection.clockOffset,
         ),
       };
+    case 'delivery/permission':
+      return event.level === state.delivery.permission
+        ? state
+        : { ...state, delivery: { ...state.delivery, permission: event.level } };
+    case 'delivery/result': {
+      const failure =
+        event.failure !== null
+          ? { at: event.at, message: event.failure }
+          : event.shown > 0
+            ? null
+            : state.delivery.failure;
+      return failure === state.delivery.failure
+        ? state
+        : { ...state, delivery: { ...state.delivery, failure } };
+    }
   }
 }
 

@@ -5,17 +5,38 @@
  */
 import { useId, useState, type ReactNode } from 'react';
 import { buildDashboardUrl } from '../../lib/format';
-import type { Preferences } from '../../lib/model';
+import type { PreferenceSeverity, Preferences, SoundMode } from '../../lib/model';
 import { useBridge } from '../bridge';
 import { useDirectory, usePreferences } from '../live-data';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+const SEVERITIES: readonly { key: PreferenceSeverity; label: string }[] = [
+  { key: 'critical', label: 'Critical' },
+  { key: 'warning', label: 'Warning' },
+  { key: 'info', label: 'Info' },
+];
+
+type FieldErrors = Partial<
+  Record<keyof Preferences | 'quietStart' | 'quietEnd' | `realert-${PreferenceSeverity}`, string>
+>;
+
+/**
+ * What a supervisor is told to check when a test notification does not
+ * appear (issue #13): the browser cannot see the operating system's
+ * do-not-disturb, so it says where to look.
+ */
+export const TEST_NOTIFICATION_SENT =
+  'Test notification sent. If nothing appears, check that do-not-disturb is off (Focus Assist on Windows, Focus on macOS) and that notifications for this browser are allowed in the system settings.';
+
 /** Returns a message per invalid field. */
-export function validatePreferences(
-  p: Preferences,
-): Partial<Record<keyof Preferences | 'quietStart' | 'quietEnd', string>> {
-  const errors: Partial<Record<keyof Preferences | 'quietStart' | 'quietEnd', string>> = {};
+export function validatePreferences(p: Preferences): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const { key } of SEVERITIES) {
+    const minutes = p.realertMinutes[key];
+    if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440)
+      errors[`realert-${key}`] = 'Enter whole minutes from 0 (off) to 1440.';
+  }
   if (!Number.isInteger(p.staleMinutes) || p.staleMinutes < 1 || p.staleMinutes > 1440)
     errors.staleMinutes = 'Enter whole minutes from 1 to 1440.';
   if (!Number.isInteger(p.renotifyMinutes) || p.renotifyMinutes < 0 || p.renotifyMinutes > 1440)
@@ -112,6 +133,9 @@ function PreferencesForm({ current }: { current: Preferences }) {
   const [testMessage, setTestMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(
     null,
   );
+  const [soundMessage, setSoundMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(
+    null,
+  );
   // Not editing: show what the background pushed, so changes from elsewhere appear live.
   const p = draft ?? current;
   const errors = validatePreferences(p);
@@ -142,8 +166,21 @@ function PreferencesForm({ current }: { current: Preferences }) {
     const result = await bridge.send<'test-notification'>({ type: 'test-notification' });
     setTestMessage(
       result.ok
-        ? { kind: 'ok', text: 'Test notification sent.' }
+        ? { kind: 'ok', text: TEST_NOTIFICATION_SENT }
         : { kind: 'error', text: `Could not send: ${result.error.message}` },
+    );
+  };
+
+  const playTest = async () => {
+    setSoundMessage(null);
+    const result = await bridge.send<'test-sound'>({ type: 'test-sound' });
+    setSoundMessage(
+      result.ok
+        ? {
+            kind: 'ok',
+            text: 'Test sound played. If you heard nothing, check the volume and that this browser is not muted.',
+          }
+        : { kind: 'error', text: `Could not play: ${result.error.message}` },
     );
   };
 
@@ -242,6 +279,58 @@ function PreferencesForm({ current }: { current: Preferences }) {
             {testMessage.text}
           </p>
         )}
+      </fieldset>
+
+      <fieldset>
+        <legend>Sound</legend>
+        {SEVERITIES.map(({ key, label }) => (
+          <Field key={key} id={fid(`sound-${key}`)} label={`${label} alert sound`}>
+            <select
+              id={fid(`sound-${key}`)}
+              value={p.sound[key]}
+              onChange={(e) => set({ sound: { ...p.sound, [key]: e.target.value as SoundMode } })}
+            >
+              <option value="off">Off</option>
+              <option value="once">Once</option>
+              <option value="repeat">Repeat until acknowledged</option>
+            </select>
+          </Field>
+        ))}
+        <p className="hint">
+          Repeat plays every 30 seconds for at most 10 minutes, and stops as soon as the alert is
+          acknowledged, snoozed or resolved. Quiet hours and muted sites apply; critical alerts
+          still sound during quiet hours.
+        </p>
+        <button type="button" className="button" onClick={() => void playTest()}>
+          Test sound
+        </button>
+        {soundMessage && (
+          <p
+            role={soundMessage.kind === 'ok' ? 'status' : 'alert'}
+            className={soundMessage.kind === 'ok' ? 'hint' : 'inline-error'}
+          >
+            {soundMessage.text}
+          </p>
+        )}
+      </fieldset>
+
+      <fieldset>
+        <legend>Acknowledged but still out of range</legend>
+        {SEVERITIES.map(({ key, label }) => (
+          <MinutesField
+            key={key}
+            id={fid(`realert-${key}`)}
+            label={`Re-alert acknowledged ${label.toLowerCase()} alerts after (minutes)`}
+            min={0}
+            value={p.realertMinutes[key]}
+            error={errors[`realert-${key}`]}
+            onChange={(minutes) => set({ realertMinutes: { ...p.realertMinutes, [key]: minutes } })}
+          />
+        ))}
+        <p className="hint">
+          When the unit is still out of range this long after the alert was acknowledged, it
+          notifies again, once per period. 0 turns it off.
+        </p>
       </fieldset>
 
       <fieldset>

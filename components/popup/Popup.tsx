@@ -7,6 +7,7 @@ import { usePreferences, useSession } from '../live-data';
 import { useRealtimeStatus } from '../RealtimeProvider';
 import { AlertsSection } from './AlertsSection';
 import { SinceLastLooked } from './SinceLastLooked';
+import { DeliveryNotices } from '../DeliveryNotices';
 import { StatusLine } from './StatusLine';
 import { Summary } from './Summary';
 import { UnitDetail } from './UnitDetail';
@@ -45,6 +46,7 @@ export function Popup() {
     <div className="popup">
       <div className="popup-main" inert={detail !== undefined}>
         <StatusLine />
+        <DeliveryNotices />
         {session ? (
           <>
             <Summary overview={overview} live={status.isConnected} lastDataAt={status.lastDataAt} />

@@ -4,6 +4,7 @@
  * update" in the tooltip, so they re-render it at most once a second; a
  * dropped connection is checked again when the grace period ends.
  */
+import { deliveryNotices } from '../delivery';
 import { badgeFor, createBadgeRenderer, DEFAULT_BADGE_GRACE_MS, type BadgeSurface } from '../badge';
 import type { UnitView } from '../state';
 import type { Listener, WorkerState } from '../store';
@@ -39,6 +40,7 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
         graceMs: DEFAULT_BADGE_GRACE_MS,
         now: deps.now(),
         view: deps.view(worker),
+        delivery: deliveryNotices(worker.delivery, worker.live, deps.now()),
       }),
     );
   }

@@ -14,9 +14,11 @@ import {
   planNotifications,
   testNotification,
 } from '../notification-policy';
-import { createNotifier, listenToNotifications } from '../notifications';
+import type { PermissionLevel } from '../delivery';
+import { createNotifier, listenToNotifications, type ApplyResult } from '../notifications';
 import type { Result } from '../messages';
-import { notifiedItem, snoozedItem } from '../storage';
+import { planRealerts } from '../realert-policy';
+import { notifiedItem, realertedItem, snoozedItem } from '../storage';
 import type { Listener, Store } from '../store';
 
 export interface NotificationsEffectDeps {
@@ -32,6 +34,8 @@ export interface NotificationsEffectDeps {
   openDashboard(alertId: string | null, unitId: string | null): void;
   openPopup(): void;
   openOptions(): void;
+  /** An alert was snoozed (the sound effect stops it; nothing in the store changes). */
+  onSnoozed?(alertId: string): void;
 }
 
 export interface NotificationsEffect {
@@ -44,6 +48,23 @@ export interface NotificationsEffect {
   test(): Promise<void>;
   /** Nothing shown is true any more (signed out). */
   clearAll(): Promise<void>;
+  /** Alert id → end of its snooze (the sound effect reads it). */
+  snoozedUntil(): ReadonlyMap<string, number>;
+  /** Reads the permission level where the browser tells it (issue #13). */
+  checkPermission(): Promise<void>;
+}
+
+/** `chrome.notifications` permission level, where the browser has it (Firefox does not). */
+interface PermissionSurface {
+  getPermissionLevel?: () => Promise<string>;
+  onPermissionLevelChanged?: {
+    addListener(listener: (level: string) => void): void;
+    removeListener(listener: (level: string) => void): void;
+  };
+}
+
+function permissionLevel(level: unknown): PermissionLevel {
+  return level === 'granted' || level === 'denied' ? level : 'unknown';
 }
 
 export function createNotificationsEffect(deps: NotificationsEffectDeps): NotificationsEffect {
@@ -54,6 +75,21 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
   });
   let notified = new Map<string, number>();
   let snoozed = new Map<string, number>();
+  let realerted: ReadonlyMap<string, number> = new Map();
+  const permission = surface as unknown as PermissionSurface;
+
+  /** Tells the store what delivery looked like (issue #13: a failed create is shown). */
+  function report(result: ApplyResult): void {
+    const failed = result.failures.find((failure) => failure.op !== 'clear');
+    if (result.shown > 0 || failed !== undefined) {
+      deps.store.dispatch({
+        type: 'delivery/result',
+        at: deps.now(),
+        shown: result.shown,
+        failure: failed?.message ?? null,
+      });
+    }
+  }
 
   /** Bounded: forgets the oldest notified ids of alerts that are no longer open. */
   function trimNotified(): void {
@@ -105,10 +141,26 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
       // restart (issue #3). It changes only when a notification is shown.
       void save();
     }
-    if (plan.ops.length > 0) {
-      void notifier.apply(plan).then((result) => {
+    const realert = planRealerts({
+      state: next,
+      prefs: worker.preferences,
+      scope: worker.scope,
+      session: worker.session,
+      realerted,
+      snoozedUntil: snoozed,
+      now: deps.now(),
+    });
+    if (realert.realerted !== realerted) {
+      realerted = realert.realerted;
+      // Persisted at once, like `notified`: a restart must not repeat it (#13).
+      void realertedItem.setValue(Object.fromEntries(realerted));
+    }
+    const ops = [...plan.ops, ...realert.ops];
+    if (ops.length > 0) {
+      void notifier.apply({ ops }).then((result) => {
         if (result.shown > 0)
           deps.store.dispatch({ type: 'notifications/shown', count: result.shown });
+        report(result);
       });
     }
   };
@@ -121,12 +173,14 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
   return {
     listener,
     async hydrate() {
-      const [storedNotified, storedSnoozed] = await Promise.all([
+      const [storedNotified, storedSnoozed, storedRealerted] = await Promise.all([
         notifiedItem.getValue(),
         snoozedItem.getValue(),
+        realertedItem.getValue(),
       ]);
       notified = new Map(Object.entries(storedNotified));
       snoozed = new Map(Object.entries(storedSnoozed));
+      realerted = new Map(Object.entries(storedRealerted));
     },
     listen() {
       const clear = (id: string) => void surface.clear(id);
@@ -137,7 +191,11 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
         onClosed: surface.onClosed,
         onButtonClicked: deps.supportsButtons ? surface.onButtonClicked : undefined,
       };
-      return listenToNotifications(events, {
+      // The permission level (issue #13), where the browser has the event.
+      const onLevel = (level: string) =>
+        deps.store.dispatch({ type: 'delivery/permission', level: permissionLevel(level) });
+      permission.onPermissionLevelChanged?.addListener(onLevel);
+      const stopClicks = listenToNotifications(events, {
         onAlertClicked: (alertId) =>
           void deps.ready.then(() => {
             clear(alertNotificationId(alertId));
@@ -169,16 +227,31 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
             }
           }),
       });
+      return () => {
+        stopClicks();
+        permission.onPermissionLevelChanged?.removeListener(onLevel);
+      };
     },
     snooze,
     async test() {
-      await notifier.apply(testNotification());
+      report(await notifier.apply(testNotification()));
     },
     clearAll,
+    snoozedUntil: () => snoozed,
+    async checkPermission() {
+      if (typeof permission.getPermissionLevel !== 'function') return;
+      try {
+        const level = await permission.getPermissionLevel();
+        deps.store.dispatch({ type: 'delivery/permission', level: permissionLevel(level) });
+      } catch {
+        // Not knowing is not "denied": say nothing.
+      }
+    },
   };
 
   async function snooze(alertId: string, minutes: number): Promise<void> {
     snoozed.set(alertId, deps.now() + minutes * 60_000);
+    deps.onSnoozed?.(alertId);
     await surface.clear(alertNotificationId(alertId));
     await save();
   }

@@ -4,6 +4,7 @@
  * (`lib/port-hub.ts`). Only what is watched is sent: the badge, the alerts and
  * the units must agree. The unit view goes with them, built once per flush.
  */
+import { deliveryNotices, sameNotices, type DeliveryNotice } from '../delivery';
 import type { Alert } from '../model';
 import type { Patch, Snapshot } from '../messages';
 import { createPortHub, type Port, type PortHub } from '../port-hub';
@@ -43,6 +44,7 @@ export function snapshotOf(worker: WorkerState, now: number, view: UnitView): Sn
     alerts: openAlerts(state, scope),
     view,
     diagnostics: state.diagnostics,
+    delivery: deliveryNotices(worker.delivery, state, now),
     at: now,
   };
 }
@@ -87,6 +89,8 @@ export interface PagesEffect {
 export function createPagesEffect(deps: PagesEffectDeps): PagesEffect {
   /** The last view the pages were sent (so an unchanged one is not sent again). */
   let sentView: UnitView | null = null;
+  /** The delivery notices the pages were last sent (issue #13). */
+  let sentNotices: DeliveryNotice[] | null = null;
 
   function snapshot(): Snapshot {
     const worker = deps.getState();
@@ -116,6 +120,12 @@ export function createPagesEffect(deps: PagesEffectDeps): PagesEffect {
       if (!sameView(sentView, next)) {
         sentView = next;
         hub.queue({ view: next });
+      }
+      const worker = deps.getState();
+      const notices = deliveryNotices(worker.delivery, worker.live, deps.now());
+      if (!sameNotices(sentNotices, notices)) {
+        sentNotices = notices;
+        hub.queue({ delivery: notices });
       }
     },
     now: deps.now,
@@ -176,7 +186,8 @@ export function createPagesEffect(deps: PagesEffectDeps): PagesEffect {
       prev.now !== next.now ||
       prev.connection.clockOffset !== next.connection.clockOffset ||
       worker.preferences !== before.preferences ||
-      worker.excursions !== before.excursions
+      worker.excursions !== before.excursions ||
+      worker.delivery !== before.delivery
     ) {
       hub.queue({});
     }

@@ -136,6 +136,14 @@ export function readingOutOfRange(
   return null;
 }
 
+/** Whether a unit's latest reading is out of its range (the rule above); null without a reading. */
+export function latestOutOfRange(state: State, unitId: string): 'high' | 'low' | null {
+  const latest = state.units.get(unitId)?.latest ?? null;
+  return latest === null
+    ? null
+    : readingOutOfRange(state.directoryIndex.units.get(unitId), latest.temperature);
+}
+
 /** One unit's condition. Pure; the only classification in the extension. */
 export function unitCondition(
   state: State,

@@ -23,6 +23,8 @@ export function preferences(over: Partial<Preferences> = {}): Preferences {
     tempScale: 'unit',
     staleMinutes: 10,
     dashboardUrlTemplate: '{server}/orgs/{org}/sites/{site}/units/{unit}?alert={alert}',
+    sound: { critical: 'repeat', warning: 'once', info: 'off' },
+    realertMinutes: { critical: 30, warning: 30, info: 30 },
     ...over,
   };
 }
@@ -167,6 +169,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     connection: connection(),
     session: session(),
     preferences: preferences(),
+    delivery: [],
     scope: { kind: 'organization' },
     directory: directory(units),
     units: {

@@ -282,6 +282,8 @@ describe('options: preferences', () => {
           tempScale: 'F',
           staleMinutes: 20,
           dashboardUrlTemplate: '{server}/u/{unit}',
+          sound: preferences().sound,
+          realertMinutes: preferences().realertMinutes,
         },
       },
     ]);
@@ -314,7 +316,10 @@ describe('options: preferences', () => {
     await bridge.snapshot(snapshot());
     await user.click(screen.getByRole('button', { name: 'Send test notification' }));
     expect(bridge.sentOfType('test-notification')).toEqual([{ type: 'test-notification' }]);
-    expect(await screen.findByText('Test notification sent.')).toBeInTheDocument();
+    // Issue #13: it says what to check when nothing appears.
+    expect(
+      await screen.findByText(/Test notification sent\. If nothing appears/),
+    ).toHaveTextContent(/do-not-disturb.*Focus Assist/);
   });
 });
 

@@ -208,6 +208,7 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
       setScope: async () => undefined,
       snooze: async () => undefined,
       testNotification: async () => undefined,
+      testSound: async () => undefined,
       diagnosticsText: () => '',
     });
     const signIn = () =>

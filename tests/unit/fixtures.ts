@@ -91,6 +91,8 @@ export function prefs(overrides: Partial<Preferences> = {}): Preferences {
     tempScale: 'unit',
     staleMinutes: 15,
     dashboardUrlTemplate: '{server}',
+    sound: { critical: 'repeat', warning: 'once', info: 'off' },
+    realertMinutes: { critical: 30, warning: 30, info: 30 },
     ...overrides,
   };
 }

@@ -3,8 +3,9 @@
  * builds are made here, into a folder of their own, from the current source,
  * so the test never reads a stale build and needs none made before it.
  *
- * - permissions exactly `storage`, `alarms`, `notifications`; host access
- *   exactly loopback (any other backend is asked for at runtime);
+ * - permissions exactly `storage`, `alarms`, `notifications`, and in Chrome
+ *   `offscreen` (alert sounds, issue #13); host access exactly loopback (any
+ *   other backend is asked for at runtime);
  * - no content scripts, no `externally_connectable`, no web-accessible resources;
  * - no remote code: no http(s) script in the pages, no eval / new Function /
  *   importScripts / remote import in the bundles;
@@ -36,6 +37,8 @@ type Manifest = Record<string, unknown> & {
 
 const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
 const API_PERMISSIONS = ['storage', 'alarms', 'notifications'];
+/** Chrome only: the offscreen document that plays alert sounds (issue #13). */
+const CHROME_PERMISSIONS = [...API_PERMISSIONS, 'offscreen'];
 
 let chromeDir = '';
 let firefoxDir = '';
@@ -94,12 +97,12 @@ function cspIsStrict(csp: string): boolean {
 }
 
 describe.each([
-  ['Chrome', () => chromeDir],
-  ['Firefox', () => firefoxDir],
-])('%s build: least privilege', (_name, dir) => {
-  it('asks for exactly storage, alarms and notifications, and loopback hosts only', async () => {
+  ['Chrome', () => chromeDir, CHROME_PERMISSIONS],
+  ['Firefox', () => firefoxDir, API_PERMISSIONS],
+])('%s build: least privilege', (_name, dir, permissions) => {
+  it('asks for exactly storage, alarms, notifications (Chrome: offscreen), and loopback hosts only', async () => {
     const m = await manifestOf(dir());
-    expect(apiPermissions(m)).toEqual([...API_PERMISSIONS].sort());
+    expect(apiPermissions(m)).toEqual([...permissions].sort());
     expect(grantedHosts(m)).toEqual([...LOOPBACK].sort());
   });
 
@@ -158,6 +161,11 @@ describe('Chrome build', () => {
 });
 
 describe('Firefox build', () => {
+  it('ships no offscreen document: its background page plays sounds itself (issue #13)', () => {
+    expect(existsSync(path.join(firefoxDir, 'offscreen.html'))).toBe(false);
+    expect(existsSync(path.join(chromeDir, 'offscreen.html'))).toBe(true);
+  });
+
   it("states its pages' CSP, without upgrade-insecure-requests", async () => {
     // Firefox's MV3 default upgrades the socket's ws:// to a loopback backend
     // to wss://, and the background never connects (issue #12).

@@ -72,6 +72,11 @@ export interface Patch {
   /** The whole unit view, when it changed. */
   view?: UnitView;
   diagnostics?: Diagnostics;
+  /**
+   * Set on the history chunks that follow a snapshot (nothing else in them
+   * but `readings`): a page may apply them after its first paint (#14).
+   */
+  backfill?: true;
   at: number;
 }
 

@@ -6,7 +6,7 @@
 import { memo, Profiler, useCallback, useContext } from 'react';
 import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/format';
 import type { Preferences, UnitInfo } from '../../lib/model';
-import { useLatestReading, useSensorReadings, useUnitStatus } from '../live-data';
+import { useSensorReadings, useUnitData } from '../live-data';
 import { Sparkline } from '../Sparkline';
 import { CONDITION_META, type UnitCondition } from '../unit-condition';
 import { RowProfilerContext } from './row-profiler';
@@ -48,8 +48,9 @@ export function rowLabel(
 }
 
 function UnitRowView({ info, tempScale, condition, now, live, onOpen }: UnitRowProps) {
-  const status = useUnitStatus(info.id);
-  const latest = useLatestReading(info.id);
+  const data = useUnitData(info.id);
+  const status = data?.status;
+  const latest = data?.latest;
   const history = useSensorReadings(info.id);
   const meta = CONDITION_META[condition];
   const format = useCallback(

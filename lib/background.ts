@@ -194,19 +194,24 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   async function start(): Promise<void> {
-    try {
-      // What was announced first: the restored alerts must not be announced again.
-      await notifications.hydrate();
-      await hydrate(store, now);
+    // Connect first: the alarms are only a watchdog, and every millisecond
+    // before the handshake is a millisecond the badge is not live (#14). The
+    // socket starts as soon as the session is read, while the directory and
+    // the last snapshot still load.
+    const connect = () => {
       // The restored session owns the tokens the store holds now (#11).
       sessionTokens.adopt();
+      const { session: current, monitoringStopped } = getState();
+      if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    };
+    try {
+      // What was announced first: the restored alerts must not be announced
+      // again, so the notifications effect's memory is in before any alert.
+      await hydrate(store, now, { before: notifications.hydrate(), onSettings: connect });
     } finally {
       resolveReady();
     }
-    // Connect first: the alarms are only a watchdog, and every millisecond
-    // before the handshake is a millisecond the badge is not live (#14).
-    const { session: current, monitoringStopped } = getState();
-    if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    connect();
     badge.render();
     await ensureAlarms(browser.alarms);
   }

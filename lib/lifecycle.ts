@@ -9,10 +9,10 @@ import type { PortHub } from './port-hub';
 import {
   DEFAULT_PREFERENCES,
   directoryItem,
+  loadSnapshot,
   preferencesItem,
   scopeItem,
   sessionItem,
-  snapshotItem,
   stoppedNotifiedItem,
 } from './storage';
 import type { Store } from './store';
@@ -45,7 +45,7 @@ export async function hydrate(
   options: HydrateOptions = {},
 ): Promise<void> {
   // Every read is issued at once; the small ones are awaited first.
-  const large = Promise.all([directoryItem.getValue(), snapshotItem.getValue()]);
+  const large = Promise.all([directoryItem.getValue(), loadSnapshot()]);
   const [session, prefs, scope, stopped] = await Promise.all([
     sessionItem.getValue(),
     preferencesItem.getValue(),

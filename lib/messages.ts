@@ -20,7 +20,7 @@ import type {
   UnitState,
 } from './model';
 
-export const LIVE_PORT = 'frostline:live';
+export { LIVE_PORT } from './page-guards';
 
 /** Per-unit live state as the pages see it. */
 export interface UnitLive {

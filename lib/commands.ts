@@ -85,6 +85,9 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return app.session.directory();
     case 'diagnostics-text':
       return ok(app.diagnosticsText());
+    case 'wake':
+      // Starting the worker was the point (public/wake.js); it is ready now.
+      return ok(null);
   }
 }
 

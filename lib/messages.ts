@@ -144,6 +144,11 @@ export interface Commands {
   directory: { request: { type: 'directory' }; response: Directory };
   /** Plain-text diagnostics for support; never contains a token. */
   'diagnostics-text': { request: { type: 'diagnostics-text' }; response: string };
+  /**
+   * Sent by the popup's first script (public/wake.js) so a stopped worker
+   * starts while the popup loads (#14); answered once the worker is ready.
+   */
+  wake: { request: { type: 'wake' }; response: null };
 }
 
 export type CommandType = keyof Commands;
@@ -199,6 +204,7 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({ type: v.literal('test-notification') }),
   v.object({ type: v.literal('directory') }),
   v.object({ type: v.literal('diagnostics-text') }),
+  v.object({ type: v.literal('wake') }),
 ]);
 
 /** Page -> background over the live port. */

@@ -14,10 +14,18 @@ import type {
   ConnectionStatus,
   Reading,
   SessionInfo,
+  UnitState,
 } from '../lib/model';
 import { useBridge, type LivePort } from './bridge';
 import { useConnection, useLink, useSession } from './live-data';
-import { queryKeys, type LinkState, type UnitStatusData } from './query-keys';
+import {
+  queryKeys,
+  type HistoriesData,
+  type LinkState,
+  type UnitData,
+  type UnitsData,
+  type UnitStatusData,
+} from './query-keys';
 import {
   applyAlertChanges,
   compareAlerts,
@@ -28,7 +36,7 @@ import {
 } from './realtime-merge';
 
 /* ------------------------------------------------------------------ */
-/* Sensor data: per-unit keys                                          */
+/* Sensor data: one key for every unit's latest data, one for history  */
 /* ------------------------------------------------------------------ */
 
 export interface SensorDataApplier {
@@ -51,75 +59,80 @@ function statusFrom(latest: Reading | null, state: UnitStatusData['state']): Uni
   return { lastTemperature: latest?.temperature ?? null, lastReadingAt: latest?.at ?? null, state };
 }
 
+/** The unit's entry, or `prev` itself when nothing a row shows changed. */
+function unitData(prev: UnitData | undefined, latest: Reading | null, state: UnitState): UnitData {
+  const status = statusFrom(latest, state);
+  if (prev !== undefined && prev.latest === latest && sameStatus(prev.status, status)) return prev;
+  return {
+    latest,
+    status: prev !== undefined && sameStatus(prev.status, status) ? prev.status : status,
+  };
+}
+
 /**
- * Writes readings into the cache for one unit at a time: the latest reading
- * (`['unit-latest-reading', id]`), the unit status, and the history
- * (`['sensor-readings', id]`, deduplicated by id, capped at 100). A unit
- * nobody patched is never written, so its row does not re-render.
+ * Writes readings into the cache: every unit's latest reading and status in
+ * one key (`queryKeys.units()`), the histories in another
+ * (`queryKeys.readings()`, deduplicated by id, capped at 100). A snapshot of
+ * 1,000 units is two `setQueryData` calls, not 3,000: the per-unit keys cost
+ * TanStack Query a key hash and an options merge each, about half of the
+ * popup's first paint (#14). Each row selects its own unit's entry, and a
+ * unit nobody patched keeps its objects, so its row does not re-render.
  */
 export function createSensorDataApplier(queryClient: QueryClient): SensorDataApplier {
-  /**
-   * Writes the unit's status. Its condition is the worker's (the unit view,
-   * issue #9): nothing here classifies or re-sorts.
-   */
-  const writeStatus = (unitId: string, next: UnitStatusData): void => {
-    const key = queryKeys.unitStatus(unitId);
-    if (sameStatus(queryClient.getQueryData<UnitStatusData>(key), next)) return;
-    queryClient.setQueryData(key, next);
+  const ids = (units: object) => Object.keys(units);
+  const writeIds = (nextIds: string[]) => {
+    const prevIds = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
+    const changed = prevIds.length !== nextIds.length || prevIds.some((id, i) => id !== nextIds[i]);
+    if (changed) queryClient.setQueryData(queryKeys.unitIds(), nextIds);
   };
 
   return {
     applySnapshot(units) {
-      const prevIds = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
-      const nextIds = Object.keys(units);
-      const changed =
-        prevIds.length !== nextIds.length || prevIds.some((id, i) => id !== nextIds[i]);
-      for (const id of prevIds) {
-        if (units[id]) continue;
-        for (const key of [
-          queryKeys.unitStatus(id),
-          queryKeys.unitLatestReading(id),
-          queryKeys.sensorReadings(id),
-        ]) {
-          queryClient.removeQueries({ queryKey: key, exact: true });
-        }
-      }
+      const prev = queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? {};
+      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ?? {};
+      const next: UnitsData = {};
+      const history: HistoriesData = {};
       for (const unit of Object.values(units)) {
-        // Structural sharing keeps the old references when a re-snapshot repeats what we had.
-        queryClient.setQueryData(queryKeys.unitLatestReading(unit.unitId), unit.latest);
-        queryClient.setQueryData(queryKeys.sensorReadings(unit.unitId), unit.history);
-        writeStatus(unit.unitId, statusFrom(unit.latest, unit.state));
+        next[unit.unitId] = unitData(prev[unit.unitId], unit.latest, unit.state);
+        const before = prevHistory[unit.unitId];
+        // A snapshot's history is empty (the backfill follows): keep the old reference then.
+        history[unit.unitId] =
+          before !== undefined && before.length === 0 && unit.history.length === 0
+            ? before
+            : unit.history;
       }
-      if (changed) queryClient.setQueryData(queryKeys.unitIds(), nextIds);
+      queryClient.setQueryData(queryKeys.units(), next);
+      queryClient.setQueryData(queryKeys.readings(), history);
+      writeIds(ids(units));
     },
 
     applyPatch(readings, units) {
-      const touched = new Set([...Object.keys(readings ?? {}), ...Object.keys(units ?? {})]);
+      const touched = new Set([...ids(readings ?? {}), ...ids(units ?? {})]);
       if (touched.size === 0) return;
+      const prevUnits = queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? {};
+      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ?? {};
+      let nextUnits: UnitsData | null = null;
+      let nextHistory: HistoriesData | null = null;
       for (const unitId of touched) {
         const incoming = readings?.[unitId] ?? [];
         if (incoming.length > 0) {
-          queryClient.setQueryData<Reading[]>(queryKeys.sensorReadings(unitId), (prev) =>
-            mergeHistory(prev ?? [], incoming),
-          );
+          const before = prevHistory[unitId];
+          const merged = mergeHistory(before ?? [], incoming);
+          if (merged !== before) (nextHistory ??= { ...prevHistory })[unitId] = merged;
         }
+        const prev = prevUnits[unitId];
         const explicit = units?.[unitId];
-        const latestKey = queryKeys.unitLatestReading(unitId);
-        const latest = explicit
-          ? explicit.latest
-          : newestReading(queryClient.getQueryData<Reading | null>(latestKey), incoming);
-        if (queryClient.getQueryData(latestKey) !== latest)
-          queryClient.setQueryData(latestKey, latest);
-        const state =
-          explicit?.state ??
-          queryClient.getQueryData<UnitStatusData>(queryKeys.unitStatus(unitId))?.state ??
-          'unknown';
-        writeStatus(unitId, statusFrom(latest, state));
+        const latest = explicit ? explicit.latest : newestReading(prev?.latest, incoming);
+        const state = explicit?.state ?? prev?.status.state ?? 'unknown';
+        const entry = unitData(prev, latest, state);
+        if (entry !== prev) (nextUnits ??= { ...prevUnits })[unitId] = entry;
       }
-      const ids = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
-      const known = new Set(ids);
-      const added = [...touched].filter((id) => !known.has(id));
-      if (added.length > 0) queryClient.setQueryData(queryKeys.unitIds(), [...ids, ...added]);
+      if (nextHistory !== null) queryClient.setQueryData(queryKeys.readings(), nextHistory);
+      if (nextUnits !== null) queryClient.setQueryData(queryKeys.units(), nextUnits);
+      const known = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
+      const knownSet = new Set(known);
+      const added = [...touched].filter((id) => !knownSet.has(id));
+      if (added.length > 0) queryClient.setQueryData(queryKeys.unitIds(), [...known, ...added]);
     },
   };
 }
@@ -216,6 +229,52 @@ function applyPatch(queryClient: QueryClient, sensor: SensorDataApplier, patch: 
   });
 }
 
+/**
+ * The history chunks that follow a snapshot (`Patch.backfill`), applied only
+ * after the frame that paints the snapshot, one chunk per task: the rows come
+ * first, their sparklines after (#14: the backfill landing before the first
+ * frame, and the rows re-rendering for it, were a third of the popup's time
+ * to its first rows). Live patches are not held: history merges by sensor
+ * time and id, so a chunk applied after a newer reading lands in place.
+ */
+function createBackfillQueue(apply: (patch: Patch) => void) {
+  let queue: Patch[] = [];
+  let waiting = false;
+  let generation = 0;
+  const nextTask = (fn: () => void) => setTimeout(fn, 0);
+  const afterPaint = (fn: () => void) =>
+    typeof requestAnimationFrame === 'function'
+      ? requestAnimationFrame(() => nextTask(fn))
+      : nextTask(fn);
+
+  function drain(mine: number): void {
+    if (mine !== generation) return;
+    const patch = queue.shift();
+    if (patch === undefined) {
+      waiting = false;
+      return;
+    }
+    apply(patch);
+    nextTask(() => drain(mine));
+  }
+
+  return {
+    push(patch: Patch): void {
+      queue.push(patch);
+      if (waiting) return;
+      waiting = true;
+      const mine = generation;
+      afterPaint(() => drain(mine));
+    },
+    /** A new snapshot (or the page closing): chunks for the old one are dropped. */
+    reset(): void {
+      generation += 1;
+      queue = [];
+      waiting = false;
+    },
+  };
+}
+
 /* ------------------------------------------------------------------ */
 /* Provider                                                            */
 /* ------------------------------------------------------------------ */
@@ -245,8 +304,10 @@ export function RealtimeProvider({ children }: { children?: ReactNode }) {
     for (const h of holdsRef.current.values())
       port.post({ type: 'hold', entity: h.entity, id: h.id });
     let resendHolds = false;
+    const backfill = createBackfillQueue((patch) => applyPatch(queryClient, sensor, patch));
     const offMessage = port.onMessage((msg) => {
       if (msg.type === 'snapshot') {
+        backfill.reset();
         applySnapshot(queryClient, sensor, msg.snapshot);
         if (resendHolds) {
           // A new port (the worker restarted) knows nothing of the old one's holds.
@@ -254,6 +315,8 @@ export function RealtimeProvider({ children }: { children?: ReactNode }) {
             port.post({ type: 'hold', entity: h.entity, id: h.id });
           resendHolds = false;
         }
+      } else if (msg.patch.backfill) {
+        backfill.push(msg.patch);
       } else {
         applyPatch(queryClient, sensor, msg.patch);
       }
@@ -263,6 +326,7 @@ export function RealtimeProvider({ children }: { children?: ReactNode }) {
       writeLink(queryClient, 'lost', false);
     });
     return () => {
+      backfill.reset();
       offMessage();
       offDisconnect();
       port.disconnect();

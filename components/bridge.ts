@@ -5,19 +5,9 @@
  * imports `wxt/browser`, so component tests substitute a fake `Bridge`.
  */
 import { createContext, createElement, useContext, type ReactNode } from 'react';
-import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import {
-  LIVE_PORT,
-  PortOutSchema,
-  ResultSchema,
-  type CommandError,
-  type Commands,
-  type CommandType,
-  type PortIn,
-  type PortOut,
-  type Result,
-} from '../lib/messages';
+import { isPortOut, isResult, LIVE_PORT } from '../lib/page-guards';
+import type { CommandError, Commands, CommandType, PortIn, PortOut, Result } from '../lib/messages';
 
 /** A live port that survives background restarts; every `on*` returns its disposer. */
 export interface LivePort {
@@ -60,11 +50,6 @@ export interface ResilientPortOptions {
 }
 
 const DEFAULT_RETRY_DELAYS_MS = [250, 1_000, 2_000, 5_000] as const;
-
-/** Shallow on purpose: the message comes from our own worker (`PortOutSchema`). */
-function isPortOut(value: unknown): value is PortOut {
-  return v.is(PortOutSchema, value);
-}
 
 /**
  * Wraps `open()` (e.g. `runtime.connect`) so that a dropped port — the MV3
@@ -151,10 +136,6 @@ export function createResilientPort(
       current?.disconnect();
     },
   };
-}
-
-function isResult(value: unknown): value is Result<unknown> {
-  return v.is(ResultSchema, value);
 }
 
 /**

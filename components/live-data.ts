@@ -5,6 +5,7 @@
  * data changes and for nothing else.
  */
 import { skipToken, useQuery, type QueryKey } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type {
   Alert,
   ConnectionInfo,
@@ -17,7 +18,7 @@ import type {
 } from '../lib/model';
 import type { DeliveryNotice } from '../lib/delivery';
 import type { UnitView } from '../lib/state/unit-view';
-import { queryKeys, type LinkState, type UnitStatusData } from './query-keys';
+import { queryKeys, type LinkState, type UnitData, type UnitStatusData } from './query-keys';
 import type { AlertLogEntry } from './realtime-merge';
 
 export function useLive<T>(queryKey: QueryKey): T | undefined {
@@ -40,12 +41,22 @@ export const useDiagnostics = () => useLive<Diagnostics>(queryKeys.diagnostics()
 export const useDeliveryNotices = () => useLive<DeliveryNotice[]>(queryKeys.delivery());
 export const useUnitIds = () => useLive<string[]>(queryKeys.unitIds());
 export const useUnitView = () => useLive<UnitView>(queryKeys.unitView());
-export const useUnitStatus = (unitId: string) =>
-  useLive<UnitStatusData>(queryKeys.unitStatus(unitId));
-export const useLatestReading = (unitId: string) =>
-  useLive<Reading | null>(queryKeys.unitLatestReading(unitId));
-export const useSensorReadings = (unitId: string) =>
-  useLive<Reading[]>(queryKeys.sensorReadings(unitId));
+
+/** One unit's entry of a whole-list key; re-renders only when that entry changes. */
+function useUnitEntry<T>(queryKey: QueryKey, unitId: string): T | undefined {
+  const select = useCallback((all: Record<string, T>) => all[unitId], [unitId]);
+  return useLiveSelect<Record<string, T>, T | undefined>(queryKey, select);
+}
+
+/** A unit's latest reading and status in one subscription (a row mounts one, not two). */
+export const useUnitData = (unitId: string): UnitData | undefined =>
+  useUnitEntry<UnitData>(queryKeys.units(), unitId);
+export const useUnitStatus = (unitId: string): UnitStatusData | undefined =>
+  useUnitEntry<UnitData>(queryKeys.units(), unitId)?.status;
+export const useLatestReading = (unitId: string): Reading | null | undefined =>
+  useUnitEntry<UnitData>(queryKeys.units(), unitId)?.latest;
+export const useSensorReadings = (unitId: string): Reading[] | undefined =>
+  useUnitEntry<Reading[]>(queryKeys.readings(), unitId);
 export const useAlertHistory = (unitId: string) =>
   useLive<AlertLogEntry[]>(queryKeys.alertHistory(unitId));
 

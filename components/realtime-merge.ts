@@ -23,7 +23,13 @@ export function mergeHistory(
   cap = HISTORY_CAP,
 ): Reading[] {
   if (incoming.length === 0) return prev as Reading[];
-  const seen = new Set(prev.map((r) => r.id));
+  const lastAt = prev[prev.length - 1]?.at;
+  // The live path (#14): readings newer than the whole history cannot repeat
+  // one of it (an id names one reading, taken at one time), so its ids are
+  // only collected when something arrives late or again.
+  const seen = new Set<string>(
+    lastAt !== undefined && incoming.some((r) => r.at <= lastAt) ? prev.map((r) => r.id) : [],
+  );
   const fresh: Reading[] = [];
   for (const r of incoming) {
     if (seen.has(r.id)) continue;

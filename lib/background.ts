@@ -219,24 +219,32 @@ export function createBackground(env: BackgroundEnv) {
   }
 
   async function start(): Promise<void> {
+    // Connect first: the alarms are only a watchdog, and every millisecond
+    // before the handshake is a millisecond the badge is not live (#14). The
+    // socket starts as soon as the session is read, while the directory and
+    // the last snapshot still load.
+    const connect = () => {
+      // The restored session owns the tokens the store holds now (#11).
+      sessionTokens.adopt();
+      const { session: current, monitoringStopped } = getState();
+      if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    };
     try {
       // Read beside the rest, restored once the session is known (issue #13).
       const savedExcursions = excursions.load();
       const savedEventLog = eventLog.load();
-      // What was announced first: the restored alerts must not be announced again.
-      await Promise.all([notifications.hydrate(), sound.hydrate()]);
-      await hydrate(store, now);
+      // What was announced first: the restored alerts must not be announced
+      // (or sounded) again, so the effects' memory is in before any alert.
+      await hydrate(store, now, {
+        before: Promise.all([notifications.hydrate(), sound.hydrate()]),
+        onSettings: connect,
+      });
       excursions.restore(await savedExcursions);
       eventLog.restore(await savedEventLog);
-      // The restored session owns the tokens the store holds now (#11).
-      sessionTokens.adopt();
     } finally {
       resolveReady();
     }
-    // Connect first: the alarms are only a watchdog, and every millisecond
-    // before the handshake is a millisecond the badge is not live (#14).
-    const { session: current, monitoringStopped } = getState();
-    if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+    connect();
     // After the connection is under way (#14): whether notifications can show (#13).
     void notifications.checkPermission();
     badge.render();

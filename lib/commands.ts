@@ -107,6 +107,9 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return app.session.setWholeDegreeLimits(request.enabled);
     case 'since-last-looked':
       return ok<SinceLastLooked>(app.sinceLastLooked());
+    case 'wake':
+      // Starting the worker was the point (public/wake.js); it is ready now.
+      return ok(null);
   }
 }
 

@@ -9,10 +9,10 @@ import type { PortHub } from './port-hub';
 import {
   directoryItem,
   migratePreferencesV2,
+  loadSnapshot,
   preferencesItem,
   scopeItem,
   sessionItem,
-  snapshotItem,
   stoppedNotifiedItem,
 } from './storage';
 import type { Store } from './store';
@@ -34,15 +34,32 @@ export const ALERTS_PERIOD_MIN = 0.75;
 /** Staleness and "not live since" are re-evaluated this often. */
 export const TICK_MS = 5_000;
 
+export interface HydrateOptions {
+  /** Awaited before anything is dispatched (what the notifications effect remembers). */
+  before?: Promise<unknown>;
+  /**
+   * Called once the session and settings are in the store, when monitoring
+   * should run, before the directory and the last snapshot (the large items)
+   * are restored: a woken worker connects while they load (#14). The
+   * restore merges under live data (the reducer keeps what is newer).
+   */
+  onSettings?: () => void;
+}
+
 /** Reads what survived the worker's restart into the store. */
-export async function hydrate(store: Pick<Store, 'dispatch'>, now: () => number): Promise<void> {
-  const [session, prefs, scope, directory, snapshot, stopped] = await Promise.all([
+export async function hydrate(
+  store: Pick<Store, 'dispatch'>,
+  now: () => number,
+  options: HydrateOptions = {},
+): Promise<void> {
+  // Every read is issued at once; the small ones are awaited first.
+  const large = Promise.all([directoryItem.getValue(), loadSnapshot()]);
+  const [session, prefs, scope, stopped] = await Promise.all([
     sessionItem.getValue(),
     preferencesItem.getValue(),
     scopeItem.getValue(),
-    directoryItem.getValue(),
-    snapshotItem.getValue(),
     stoppedNotifiedItem.getValue(),
+    options.before,
   ]);
   // Nested defaults too: a preference added later (issue #13) is never undefined.
   const preferences = migratePreferencesV2(prefs);
@@ -56,8 +73,11 @@ export async function hydrate(store: Pick<Store, 'dispatch'>, now: () => number)
   store.dispatch({ type: 'settings/hydrated', session, preferences, scope, monitoringStopped });
   if (session === null) {
     store.dispatch({ type: 'connection/signed-out', at: now() });
+    await large.catch(() => undefined);
     return;
   }
+  if (!monitoringStopped) options.onSettings?.();
+  const [directory, snapshot] = await large;
   if (directory !== null && directory.organizationId === session.organizationId) {
     store.dispatch({ type: 'directory/loaded', directory });
   }

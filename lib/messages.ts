@@ -23,7 +23,7 @@ import type {
   UnitState,
 } from './model';
 
-export const LIVE_PORT = 'frostline:live';
+export { LIVE_PORT } from './page-guards';
 
 /** Per-unit live state as the pages see it. */
 export interface UnitLive {
@@ -79,6 +79,11 @@ export interface Patch {
   diagnostics?: Diagnostics;
   /** The delivery notices, when they changed. */
   delivery?: DeliveryNotice[];
+  /**
+   * Set on the history chunks that follow a snapshot (nothing else in them
+   * but `readings`): a page may apply them after its first paint (#14).
+   */
+  backfill?: true;
   at: number;
 }
 
@@ -167,6 +172,11 @@ export interface Commands {
   };
   /** What happened since the popup was last closed (issue #13), newest first. */
   'since-last-looked': { request: { type: 'since-last-looked' }; response: SinceLastLooked };
+  /**
+   * Sent by the popup's first script (public/wake.js) so a stopped worker
+   * starts while the popup loads (#14); answered once the worker is ready.
+   */
+  wake: { request: { type: 'wake' }; response: null };
 }
 
 export type CommandType = keyof Commands;
@@ -241,6 +251,7 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({ type: v.literal('diagnostics-text') }),
   v.object({ type: v.literal('set-whole-degree-limits'), enabled: v.boolean() }),
   v.object({ type: v.literal('since-last-looked') }),
+  v.object({ type: v.literal('wake') }),
 ]);
 
 /** Page -> background over the live port. */

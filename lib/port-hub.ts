@@ -177,7 +177,7 @@ export function createPortHub(deps: PortHubDeps): PortHub {
       const readings = chunks[index];
       if (readings === undefined || !ports.has(port)) return;
       index += 1;
-      post(port, { type: 'patch', patch: { readings, at: deps.now() } });
+      post(port, { type: 'patch', patch: { readings, backfill: true, at: deps.now() } });
       setTimeout(next, 0);
     };
     setTimeout(next, 0);

@@ -67,10 +67,7 @@ export function filterEntries(
     (e) =>
       (!alertsOnly || e.hasActiveAlert || isProblem(e.condition)) &&
       (!staleOnly || isStaleLike(e.condition)) &&
-      (!q ||
-        e.info.name.toLocaleLowerCase().includes(q) ||
-        e.areaName.toLocaleLowerCase().includes(q) ||
-        e.siteName.toLocaleLowerCase().includes(q)),
+      (!q || e.searchKey.includes(q)),
   );
 }
 

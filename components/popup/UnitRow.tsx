@@ -8,7 +8,7 @@ import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/
 import type { Preferences, UnitInfo } from '../../lib/model';
 import type { UnitExcursions } from '../../lib/state/excursions';
 import { excursionLine, excursionText } from '../excursion-text';
-import { useLatestReading, useSensorReadings, useUnitStatus } from '../live-data';
+import { useSensorReadings, useUnitData } from '../live-data';
 import { Sparkline } from '../Sparkline';
 import { CONDITION_META, NO_READING, type UnitCondition } from '../unit-condition';
 import { RowProfilerContext } from './row-profiler';
@@ -53,8 +53,9 @@ export function rowLabel(
 }
 
 function UnitRowView({ info, tempScale, condition, excursion, now, live, onOpen }: UnitRowProps) {
-  const status = useUnitStatus(info.id);
-  const latest = useLatestReading(info.id);
+  const data = useUnitData(info.id);
+  const status = data?.status;
+  const latest = data?.latest;
   const history = useSensorReadings(info.id);
   const meta = CONDITION_META[condition];
   const format = useCallback(

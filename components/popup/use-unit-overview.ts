@@ -24,6 +24,8 @@ export interface UnitEntry {
   hasActiveAlert: boolean;
   /** The worker's excursion intervals for the unit (issue #13); absent when none. */
   excursion?: UnitExcursions;
+  /** Name, area and site, lower-cased once per directory load: what search matches (#14). */
+  searchKey: string;
 }
 
 export interface UnitOverview {
@@ -72,6 +74,22 @@ function placeholderInfo(id: string): UnitInfo {
 }
 
 /**
+ * Lower-cased names per directory entry, made once: a keystroke used to
+ * lower-case three names of every unit (#14, search ≤ 16 ms at 1,000 units).
+ */
+const searchKeys = new WeakMap<UnitInfo, string>();
+
+function searchKeyOf(info: UnitInfo, areaName: string, siteName: string): string {
+  let key = searchKeys.get(info);
+  if (key === undefined) {
+    // Newlines cannot be typed in the search box, so no match spans two names.
+    key = `${info.name}\n${areaName}\n${siteName}`.toLocaleLowerCase();
+    searchKeys.set(info, key);
+  }
+  return key;
+}
+
+/**
  * The worker's entries joined with the directory's names, in the worker's
  * order. Pure; `placeholders` keeps a unit the directory does not know on
  * one stable `info` object across renders.
@@ -90,15 +108,18 @@ export function entriesFrom(
       info = placeholders.get(entry.unitId) ?? placeholderInfo(entry.unitId);
       placeholders.set(entry.unitId, info);
     }
+    const siteName = sites.get(info.siteId) ?? 'Other';
+    const areaName = areas.get(info.areaId) ?? '';
     return {
       id: entry.unitId,
       info,
-      siteName: sites.get(info.siteId) ?? 'Other',
-      areaName: areas.get(info.areaId) ?? '',
+      siteName,
+      areaName,
       condition: entry.condition,
       rank: CONDITION_META[entry.condition].rank,
       hasActiveAlert: entry.activeAlerts > 0,
       excursion: entry.excursion,
+      searchKey: searchKeyOf(info, areaName, siteName),
     };
   });
 }

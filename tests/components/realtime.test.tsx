@@ -1,14 +1,23 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ProfilerOnRenderCallback } from 'react';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
 import { RowProfilerContext } from '../../components/popup/row-profiler';
-import { queryKeys } from '../../components/query-keys';
+import { queryKeys, type HistoriesData, type UnitsData } from '../../components/query-keys';
 import { useRealtimeStatus } from '../../components/RealtimeProvider';
 import type { Reading } from '../../lib/model';
 import { alert, NOW, reading, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
+
+type Client = ReturnType<typeof renderWithRealtime>['queryClient'];
+/** One unit's part of the whole-list keys (#14: one key for all units). */
+const historyOf = (client: Client, unitId: string) =>
+  client.getQueryData<HistoriesData>(queryKeys.readings())?.[unitId];
+const statusOf = (client: Client, unitId: string) =>
+  client.getQueryData<UnitsData>(queryKeys.units())?.[unitId]?.status;
+const latestOf = (client: Client, unitId: string): Reading | null | undefined =>
+  client.getQueryData<UnitsData>(queryKeys.units())?.[unitId]?.latest;
 
 function unitsRegion() {
   return screen.getByRole('region', { name: 'Units' });
@@ -70,34 +79,54 @@ describe('realtime patches', () => {
     const { bridge, queryClient } = renderWithRealtime(<Popup />);
     await bridge.snapshot(snapshot());
     const before = {
-      dock: queryClient.getQueryData(queryKeys.sensorReadings('dock-chiller')),
-      dockStatus: queryClient.getQueryData(queryKeys.unitStatus('dock-chiller')),
-      freezer: queryClient.getQueryData(queryKeys.sensorReadings('freezer-1')),
+      dock: historyOf(queryClient, 'dock-chiller'),
+      dockStatus: statusOf(queryClient, 'dock-chiller'),
+      freezer: historyOf(queryClient, 'freezer-1'),
     };
     await bridge.patch({ readings: { 'freezer-1': [reading('freezer-1', -18, Date.now())] } });
-    expect(queryClient.getQueryData(queryKeys.sensorReadings('dock-chiller'))).toBe(before.dock);
-    expect(queryClient.getQueryData(queryKeys.unitStatus('dock-chiller'))).toBe(before.dockStatus);
-    expect(queryClient.getQueryData(queryKeys.sensorReadings('freezer-1'))).not.toBe(
-      before.freezer,
-    );
+    expect(historyOf(queryClient, 'dock-chiller')).toBe(before.dock);
+    expect(statusOf(queryClient, 'dock-chiller')).toBe(before.dockStatus);
+    expect(historyOf(queryClient, 'freezer-1')).not.toBe(before.freezer);
     // Readings alone update the latest reading and the status.
-    expect(queryClient.getQueryData(queryKeys.unitStatus('freezer-1'))).toMatchObject({
+    expect(statusOf(queryClient, 'freezer-1')).toMatchObject({
       lastTemperature: -18,
       state: 'normal',
     });
   });
 
+  it('applies the history backfill after the snapshot’s rows, merged with live readings', async () => {
+    const { bridge, queryClient } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    const initial = historyOf(queryClient, 'freezer-1')!;
+    const older = reading('freezer-1', -18.2, NOW - 120_000);
+    const live = reading('freezer-1', -18.3, Date.now());
+    // The chunk the worker sends after a snapshot, then a live reading overtaking it.
+    await bridge.patch({ readings: { 'freezer-1': [older] }, backfill: true });
+    await bridge.patch({
+      readings: { 'freezer-1': [live] },
+      units: { 'freezer-1': { latest: live, state: 'normal' } },
+    });
+    expect(within(unitsRegion()).getAllByRole('listitem').length).toBeGreaterThan(0);
+    await waitFor(() =>
+      expect(historyOf(queryClient, 'freezer-1')!.map((r) => r.id)).toEqual([
+        older.id,
+        ...initial.map((r) => r.id),
+        live.id,
+      ]),
+    );
+    expect(latestOf(queryClient, 'freezer-1')?.id).toBe(live.id);
+  });
+
   it('appends history deduplicated by id, in sensor-time order, capped at the last 100', async () => {
     const { bridge, queryClient } = renderWithRealtime(<Popup />);
     await bridge.snapshot(snapshot());
-    const key = queryKeys.sensorReadings('freezer-1');
-    const initial = queryClient.getQueryData<Reading[]>(key)!;
+    const initial = historyOf(queryClient, 'freezer-1')!;
     expect(initial).toHaveLength(2);
 
     // The same reading twice, and a repeat of one we already have.
     const r = reading('freezer-1', -18.1, Date.now());
     await bridge.patch({ readings: { 'freezer-1': [r, r, initial[1]!] } });
-    expect(queryClient.getQueryData<Reading[]>(key)!.map((x) => x.id)).toEqual([
+    expect(historyOf(queryClient, 'freezer-1')!.map((x) => x.id)).toEqual([
       initial[0]!.id,
       initial[1]!.id,
       r.id,
@@ -106,22 +135,20 @@ describe('realtime patches', () => {
     // A late reading lands by sensor time, not arrival.
     const late = reading('freezer-1', -18.4, NOW - 30_000);
     await bridge.patch({ readings: { 'freezer-1': [late] } });
-    expect(queryClient.getQueryData<Reading[]>(key)!.map((x) => x.id)).toEqual([
+    expect(historyOf(queryClient, 'freezer-1')!.map((x) => x.id)).toEqual([
       initial[0]!.id,
       late.id,
       initial[1]!.id,
       r.id,
     ]);
     // ...and does not become the latest.
-    expect(queryClient.getQueryData<Reading>(queryKeys.unitLatestReading('freezer-1'))?.id).toBe(
-      r.id,
-    );
+    expect(latestOf(queryClient, 'freezer-1')?.id).toBe(r.id);
 
     const burst = Array.from({ length: 150 }, (_, i) =>
       reading('freezer-1', -18, Date.now() + 1_000 + i),
     );
     await bridge.patch({ readings: { 'freezer-1': burst } });
-    const history = queryClient.getQueryData<Reading[]>(key)!;
+    const history = historyOf(queryClient, 'freezer-1')!;
     expect(history).toHaveLength(100);
     expect(history[0]!.id).toBe(burst[50]!.id);
     expect(history[99]!.id).toBe(burst[149]!.id);

@@ -168,6 +168,8 @@ describe('parseRequest', () => {
       { type: 'snooze', alertId: 'al-1', minutes: 30 },
       { type: 'snooze', alertId: 'al-1', minutes: 30 },
     ],
+    // public/wake.js, the popup's first script (#14).
+    [{ type: 'wake', now: 1 }, { type: 'wake' }],
   ])('accepts %j as exactly the fields it knows', (message, expected) => {
     expect(parseRequest(message)).toEqual(expected);
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createIngest } from '../../lib/ingest';
+import { BURST_MS, createIngest } from '../../lib/ingest';
 import type { StateEvent } from '../../lib/state';
 
 const T0 = Date.parse('2026-01-10T12:00:00Z');
@@ -53,7 +53,7 @@ describe('ingest', () => {
     expect(events[0]).toMatchObject({ type: 'readings', batches: [{ unitId: 'u1' }] });
   });
 
-  it('coalesces a burst into one readings event per task', async () => {
+  it('coalesces a stream into one readings event per BURST_MS', async () => {
     const { ingest, events } = setup();
     ingest.handle('sensor:readings:batch', batch('u1', 'r1'));
     await Promise.resolve();
@@ -63,10 +63,20 @@ describe('ingest', () => {
       await Promise.resolve();
     }
     expect(events).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(0);
+    // Not on the next task: one frame after the last flush.
+    await vi.advanceTimersByTimeAsync(BURST_MS - 1);
+    expect(events).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(events).toHaveLength(2);
     const second = events[1];
     expect(second?.type === 'readings' && second.batches).toHaveLength(50);
+    // The stream goes on: the next messages wait for the next window, together.
+    ingest.handle('sensor:readings:batch', batch('u1', 'c1'));
+    ingest.handle('sensor:readings:batch', batch('u2', 'c2'));
+    await vi.advanceTimersByTimeAsync(BURST_MS);
+    expect(events).toHaveLength(3);
+    const third = events[2];
+    expect(third?.type === 'readings' && third.batches).toHaveLength(2);
   });
 
   it('never delays an alert, and reduces the readings before it first', () => {

@@ -12,7 +12,7 @@ import {
   PERSIST_READINGS_INTERVAL_MS,
 } from '../../lib/effects/persistence';
 import type { SessionInfo } from '../../lib/model';
-import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, snapshotItem } from '../../lib/storage';
+import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, loadSnapshot, snapshotItem } from '../../lib/storage';
 import { createStore, initialWorkerState } from '../../lib/store';
 import { alert, directory, reading, T0, triggered } from './fixtures';
 
@@ -63,9 +63,7 @@ describe('persistence effect', () => {
     expect(write).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
     expect(write).toHaveBeenCalledTimes(1);
-    expect(
-      (await snapshotItem.getValue())?.latest.find((l) => l.unitId === 'u1')?.reading?.id,
-    ).toBe('r19');
+    expect((await loadSnapshot())?.latest.find((l) => l.unitId === 'u1')?.reading?.id).toBe('r19');
     effect.dispose();
   });
 
@@ -76,7 +74,7 @@ describe('persistence effect', () => {
     store.dispatch(triggered(alert({ id: 'a-1', unitId: 'u1' }), T0 + 1_000));
     await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
     expect(write).toHaveBeenCalledTimes(1);
-    expect((await snapshotItem.getValue())?.alerts.map((a) => a.id)).toEqual(['a-1']);
+    expect((await loadSnapshot())?.alerts.map((a) => a.id)).toEqual(['a-1']);
     // The earlier readings write was folded into that one: nothing more is due.
     await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
     expect(write).toHaveBeenCalledTimes(1);

@@ -10,6 +10,7 @@ import {
   SESSION_STORAGE_QUOTA_BYTES,
   SNAPSHOT_MAX_BYTES,
   boundSnapshot,
+  loadSnapshot,
   saveSnapshot,
   snapshotItem,
   storedSize,
@@ -66,6 +67,22 @@ describe('the saved snapshot (issue #11)', () => {
     const stored = await fakeBrowser.storage.session.get('snapshot');
     const tokens = 2 * (LIMITS.token + 100);
     expect(storedSize(stored.snapshot) + tokens).toBeLessThan(SESSION_STORAGE_QUOTA_BYTES / 4);
+  });
+
+  it('stores the snapshot as one JSON string and reads it back, and reads an older object (#14)', async () => {
+    const small: PersistedSnapshot = {
+      ...huge(),
+      latest: huge().latest.slice(0, 3),
+      alerts: [alert({ id: 'a1' })],
+      tombstones: [['a0', 1]],
+    };
+    await saveSnapshot(small);
+    expect(typeof (await snapshotItem.getValue())).toBe('string');
+    expect(await loadSnapshot()).toEqual(small);
+    await snapshotItem.setValue(small);
+    expect(await loadSnapshot()).toEqual(small);
+    await snapshotItem.setValue('{not json');
+    expect(await loadSnapshot()).toBeNull();
   });
 
   it('a failed write removes the old snapshot and does not throw', async () => {

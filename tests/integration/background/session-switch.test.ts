@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { SessionInfo } from '../../../lib/model';
 import type { RunningServer } from '../../../server/app';
+import { createSigningKey } from '../../../server/tokens';
 import {
   cleanup,
   command,
@@ -86,7 +87,7 @@ describe('sign out of A and into B while A refreshes (issue #11)', () => {
     resetBrowser();
     a = await startServer();
     // Another deployment: its own signing key, so A's tokens mean nothing to it.
-    b = await startServer({ jwtSecret: 'server-b-secret-with-enough-entropy-987654' });
+    b = await startServer({ signingKey: await createSigningKey('server-b') });
     net = recordingFetch();
     bg = await startBackground({ fetch: net.fetch });
   });

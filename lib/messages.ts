@@ -7,6 +7,7 @@
  * talk to the network themselves.
  */
 import * as v from 'valibot';
+import type { ManagedConfig } from './managed';
 import type { UnitView } from './state/unit-view';
 import type {
   Alert,
@@ -87,6 +88,10 @@ export type PortIn =
 export type CommandErrorCode =
   | 'wrong-credentials'
   | 'server-unreachable'
+  /** The Stack Auth project id, key or API URL is wrong (issue #10). */
+  | 'auth-config'
+  /** The Stack Auth API cannot be reached (issue #10). */
+  | 'auth-unreachable'
   | 'token-expired'
   | 'token-invalid'
   | 'insecure-url'
@@ -116,9 +121,13 @@ export interface Commands {
       email: string;
       password: string;
       keepSignedIn: boolean;
+      /** The Stack Auth project to sign in with, as typed (issue #10). */
+      stack: { projectId: string; publishableClientKey: string; apiUrl: string };
     };
     response: SessionInfo;
   };
+  /** What the administrator's policy presets (issue #10). */
+  'managed-config': { request: { type: 'managed-config' }; response: ManagedConfig };
   'sign-in-token': {
     request: { type: 'sign-in-token'; serverUrl: string; accessToken: string };
     response: SessionInfo;
@@ -184,7 +193,13 @@ export const CommandRequestSchema = v.variant('type', [
     email: text(320),
     password: text(),
     keepSignedIn: v.boolean(),
+    stack: v.object({
+      projectId: text(128),
+      publishableClientKey: text(256),
+      apiUrl: text(2048),
+    }),
   }),
+  v.object({ type: v.literal('managed-config') }),
   v.object({ type: v.literal('sign-in-token'), serverUrl: text(), accessToken: text(16_384) }),
   v.object({ type: v.literal('sign-out') }),
   v.object({ type: v.literal('set-scope'), scope: ScopeSchema }),

@@ -277,7 +277,8 @@ export interface WireTokens {
 }
 
 /** REST error bodies come in two shapes. */
-export type WireErrorBody = { error: { code: string; message: string } } | { error: string };
+export type WireErrorBody =
+  { error: { code: string; message: string } } | { error: string; message?: string };
 
 /** The most the alerts list returns in one page. */
 export const ALERTS_PAGE_LIMIT = 1000;

@@ -42,6 +42,21 @@ describe('parseRequest', () => {
       },
     ],
     [
+      'sign-in without the Stack Auth project (issue #10)',
+      { type: 'sign-in', serverUrl: 'https://a', email: 'a@b', password: 'p', keepSignedIn: true },
+    ],
+    [
+      'sign-in with a numeric project id',
+      {
+        type: 'sign-in',
+        serverUrl: 'https://a',
+        email: 'a@b',
+        password: 'p',
+        keepSignedIn: true,
+        stack: { projectId: 1, publishableClientKey: 'k', apiUrl: '' },
+      },
+    ],
+    [
       'sign-in with a huge server URL',
       { type: 'sign-in', serverUrl: long(4097), email: 'a@b', password: 'p', keepSignedIn: true },
     ],
@@ -118,6 +133,7 @@ describe('parseRequest', () => {
         email: 'a@b',
         password: 'p',
         keepSignedIn: false,
+        stack: { projectId: 'p1', publishableClientKey: 'pck_1', apiUrl: '', extra: 1 },
         admin: true,
       },
       {
@@ -126,6 +142,7 @@ describe('parseRequest', () => {
         email: 'a@b',
         password: 'p',
         keepSignedIn: false,
+        stack: { projectId: 'p1', publishableClientKey: 'pck_1', apiUrl: '' },
       },
     ],
     [
@@ -175,11 +192,7 @@ describe('parseRequest', () => {
 
 describe('sign-in errors say what is wrong (issue #9)', () => {
   const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
-  const TOKENS = {
-    accessToken: 'a.b.c',
-    refreshToken: 'r',
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-  };
+  const SIGNED_IN = { accessToken: 'a.b.c', refreshToken: 'r', userId: 'u-1' };
 
   function handler(api: Partial<ApiClient>) {
     const begun: unknown[] = [];
@@ -190,6 +203,12 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         throw new Error('not used');
       },
       api: () => api as ApiClient,
+      // Stack Auth accepts the password (#10); what the backend says is under test.
+      stackAuth: () => ({
+        signIn: () => ok(SIGNED_IN),
+        signOut: () => ok(null),
+      }),
+      managed: () => ({ lockConfiguration: false }),
       tokens: { save: async () => 1 },
       session: {
         begin: async (s) => void begun.push(s),
@@ -211,13 +230,13 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         email: 'sam@example.com',
         password: 'pw',
         keepSignedIn: false,
+        stack: { projectId: 'p1', publishableClientKey: 'pck_1', apiUrl: '' },
       });
     return { signIn, begun };
   }
 
   it('a user without an organization is told so, not "unreadable account"', async () => {
     const { signIn, begun } = handler({
-      login: () => ok(TOKENS),
       me: () =>
         ok({
           userId: 'u-1',
@@ -239,9 +258,9 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
     expect(begun).toEqual([]);
   });
 
-  it('a server that answers 501 to sign-in does not look like a Frostline backend', async () => {
+  it('a server that answers 501 to /me does not look like a Frostline backend', async () => {
     const { signIn } = handler({
-      login: () =>
+      me: () =>
         Promise.resolve({
           ok: false as const,
           error: {

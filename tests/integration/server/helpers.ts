@@ -44,6 +44,21 @@ export async function cleanup(): Promise<void> {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 }
 
+/**
+ * What the options page's Stack Auth fields take for `server` (issue #10),
+ * reached through `baseUrl` (a proxy in front of it) when given.
+ */
+export function stackConfig(
+  server: RunningServer,
+  baseUrl: string = server.url,
+): { projectId: string; publishableClientKey: string; apiUrl: string } {
+  return {
+    projectId: server.stack.projectId,
+    publishableClientKey: server.stack.publishableClientKey,
+    apiUrl: `${baseUrl}${STACK_PREFIX}`,
+  };
+}
+
 /** The client headers of the server's default Stack Auth project. */
 export function stackHeaders(): Record<string, string> {
   return {

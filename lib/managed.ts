@@ -61,12 +61,12 @@ export function parseManaged(raw: unknown): ManagedConfig {
   return { ...NOTHING_MANAGED, ...out };
 }
 
-type StorageApi = Pick<WxtBrowser['storage'], 'onChanged'> & {
-  managed?: Pick<WxtBrowser['storage']['managed'], 'get'>;
-};
+type ChangeListener = (changes: unknown, area: string) => void;
 
 /** Reads the policy; "nothing managed" where the browser has no managed storage or it fails. */
-export async function readManaged(storage: StorageApi): Promise<ManagedConfig> {
+export async function readManaged(storage: {
+  managed?: Pick<WxtBrowser['storage']['managed'], 'get'>;
+}): Promise<ManagedConfig> {
   if (storage.managed === undefined) return NOTHING_MANAGED;
   try {
     return parseManaged(await storage.managed.get(null));
@@ -77,8 +77,16 @@ export async function readManaged(storage: StorageApi): Promise<ManagedConfig> {
 }
 
 /** Calls `onChange` when the policy changes; returns the disposer. */
-export function watchManaged(storage: StorageApi, onChange: () => void): () => void {
-  const listener = (_changes: unknown, area: string) => {
+export function watchManaged(
+  storage: {
+    onChanged: {
+      addListener(listener: ChangeListener): void;
+      removeListener(listener: ChangeListener): void;
+    };
+  },
+  onChange: () => void,
+): () => void {
+  const listener: ChangeListener = (_changes, area) => {
     if (area === 'managed') onChange();
   };
   storage.onChanged.addListener(listener);

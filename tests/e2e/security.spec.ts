@@ -253,6 +253,11 @@ test('plain http to a remote server is refused with a clear error', async ({
       email: 'demo@frostline.test',
       password: 'frostline',
       keepSignedIn: false,
+      stack: {
+        projectId: 'p',
+        publishableClientKey: 'pck_p',
+        apiUrl: 'https://api.stack-auth.com',
+      },
     }),
   );
   expect(answer).toMatchObject({ ok: false, error: { code: 'insecure-url' } });

@@ -209,3 +209,38 @@ describe('a client bound to a session (issue #11)', () => {
     });
   });
 });
+
+describe('a 401 (issue #10)', () => {
+  const answering = (status: number, body: unknown) =>
+    vi.fn(async () => new Response(JSON.stringify(body), { status }));
+
+  it('shows the body\'s message, not "Unauthorized", in both error shapes', async () => {
+    const real = createApiClient({
+      origin: 'https://monitor.example',
+      fetch: answering(401, { error: 'Unauthorized', message: 'Token expired' }),
+    });
+    expect(await real.me('t')).toEqual({
+      ok: false,
+      error: { kind: 'unauthorized', message: 'Token expired' },
+    });
+    const nested = createApiClient({
+      origin: 'https://monitor.example',
+      fetch: answering(401, { error: { code: 'token_expired', message: 'Token expired' } }),
+    });
+    expect(await nested.me('t')).toMatchObject({ error: { message: 'Token expired' } });
+  });
+
+  it("tells the session of the client, and only a session's client", async () => {
+    const onUnauthorized = vi.fn();
+    const session = { epoch: 1, signal: new AbortController().signal };
+    const fetch = answering(401, { error: 'Unauthorized', message: 'Token expired' });
+    await createApiClient({ origin: 'https://m.example', fetch, session, onUnauthorized }).sites(
+      't',
+      'o',
+    );
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    // A sign-in's client (no session yet) has nothing to renew.
+    await createApiClient({ origin: 'https://m.example', fetch, onUnauthorized }).me('t');
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+});

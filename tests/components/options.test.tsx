@@ -274,6 +274,37 @@ describe('options: sign in', () => {
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(bridge.sentOfType('sign-out')).toEqual([{ type: 'sign-out' }]);
   });
+
+  it('says when a pasted access token expires, and that it cannot be renewed (issue #10)', async () => {
+    const { bridge } = renderWithRealtime(<Options />);
+    const expiresAt = new Date(2026, 11, 2, 14, 35).getTime();
+    await bridge.snapshot(
+      snapshot({
+        session: session({ method: 'token', keepSignedIn: false, tokenExpiresAt: expiresAt }),
+      }),
+    );
+    const facts = screen.getByText('Token expires').nextElementSibling;
+    expect(facts).toHaveTextContent(/14:35/);
+    expect(facts).toHaveTextContent(/cannot be renewed/);
+  });
+
+  it('names the Stack Auth project of a password session (issue #10)', async () => {
+    const { bridge } = renderWithRealtime(<Options />);
+    await bridge.snapshot(
+      snapshot({
+        session: session({
+          stack: {
+            projectId: 'proj-9',
+            publishableClientKey: 'pck_9',
+            apiUrl: 'https://a.example',
+          },
+        }),
+      }),
+    );
+    expect(screen.getByText('Stack Auth password')).toBeInTheDocument();
+    expect(screen.getByText('proj-9')).toBeInTheDocument();
+    expect(screen.queryByText('Token expires')).not.toBeInTheDocument();
+  });
 });
 
 describe('options: scope', () => {

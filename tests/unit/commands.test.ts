@@ -280,3 +280,150 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
     }
   });
 });
+
+describe('Stack Auth sign-in (issue #10)', () => {
+  const ME = {
+    userId: 'u-1',
+    email: 'sam@example.com',
+    displayName: 'Sam',
+    primaryOrganizationId: 'org-1',
+    organizations: [{ organizationId: 'org-1', role: 'supervisor' }],
+  };
+
+  function run(options: {
+    signIn?: () => Promise<unknown>;
+    managed?: Record<string, unknown>;
+    me?: () => Promise<unknown>;
+  }) {
+    const used: { origin: string[]; stack: unknown[]; signOuts: number } = {
+      origin: [],
+      stack: [],
+      signOuts: 0,
+    };
+    const saved: unknown[] = [];
+    const handle = createCommandHandler({
+      ready: Promise.resolve(),
+      now: () => Date.now(),
+      snapshot: () => {
+        throw new Error('not used');
+      },
+      api: (origin) => {
+        used.origin.push(origin);
+        return {
+          me: options.me ?? (async () => ({ ok: true, value: ME })),
+        } as unknown as ApiClient;
+      },
+      stackAuth: (config) => {
+        used.stack.push(config);
+        return {
+          signIn: (options.signIn ??
+            (async () => ({
+              ok: true,
+              value: { accessToken: 'a.b.c', refreshToken: 'rt', userId: 'u-1' },
+            }))) as never,
+          signOut: async () => {
+            used.signOuts += 1;
+            return { ok: true, value: null };
+          },
+        };
+      },
+      managed: () => ({ lockConfiguration: false, ...options.managed }),
+      tokens: {
+        save: async (tokens) => {
+          saved.push(tokens);
+          return 1;
+        },
+      },
+      session: {
+        begin: async () => undefined,
+        end: async () => undefined,
+        acknowledge: async () => ({ ok: true, data: null }),
+        directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
+      },
+      preferences: () => DEFAULT_PREFERENCES,
+      setPreferences: async () => undefined,
+      setScope: async () => undefined,
+      snooze: async () => undefined,
+      testNotification: async () => undefined,
+      diagnosticsText: () => '',
+    });
+    const signIn = () =>
+      handle({
+        type: 'sign-in',
+        serverUrl: 'https://typed.example.com',
+        email: 'sam@example.com',
+        password: 'pw',
+        keepSignedIn: true,
+        stack: { projectId: 'typed-project', publishableClientKey: 'pck_typed', apiUrl: '' },
+      });
+    return { signIn, used, saved, handle };
+  }
+
+  it('signs in with the typed project and keeps it with the session', async () => {
+    const { signIn, used, saved } = run({});
+    const result = await signIn();
+    expect(result).toMatchObject({
+      ok: true,
+      data: {
+        method: 'password',
+        stack: {
+          projectId: 'typed-project',
+          publishableClientKey: 'pck_typed',
+          apiUrl: 'https://api.stack-auth.com',
+        },
+      },
+    });
+    expect(used.origin).toEqual(['https://typed.example.com']);
+    expect(saved).toEqual([{ accessToken: 'a.b.c', refreshToken: 'rt', expiresAt: 0 }]);
+  });
+
+  it('a locked policy wins over what the page sent', async () => {
+    const { signIn, used } = run({
+      managed: {
+        serverUrl: 'https://managed.example.com',
+        stackProjectId: 'managed-project',
+        stackPublishableClientKey: 'pck_managed',
+        lockConfiguration: true,
+      },
+    });
+    expect(await signIn()).toMatchObject({ ok: true });
+    expect(used.origin).toEqual(['https://managed.example.com']);
+    expect(used.stack).toEqual([
+      {
+        projectId: 'managed-project',
+        publishableClientKey: 'pck_managed',
+        apiUrl: 'https://api.stack-auth.com',
+      },
+    ]);
+  });
+
+  it('an unlocked policy only prefills: the typed values are used', async () => {
+    const { signIn, used } = run({ managed: { stackProjectId: 'managed-project' } });
+    await signIn();
+    expect(used.stack).toEqual([expect.objectContaining({ projectId: 'typed-project' })]);
+  });
+
+  it.each([
+    ['wrong-credentials', 'wrong-credentials'],
+    ['bad-project', 'auth-config'],
+    ['unreachable', 'auth-unreachable'],
+  ] as const)('a Stack %s failure answers %s', async (kind, code) => {
+    const { signIn, saved } = run({
+      signIn: async () => ({ ok: false, error: { kind, message: 'what to do' } }),
+    });
+    expect(await signIn()).toMatchObject({ ok: false, error: { code } });
+    expect(saved).toEqual([]);
+  });
+
+  it('revokes the new Stack session when the backend refuses it', async () => {
+    const { signIn, used, saved } = run({
+      me: async () => ({
+        ok: false,
+        error: { kind: 'unauthorized', message: 'Invalid token claims' },
+      }),
+    });
+    expect(await signIn()).toMatchObject({ ok: false, error: { code: 'auth-config' } });
+    expect(used.signOuts).toBe(1);
+    expect(saved).toEqual([]);
+  });
+});

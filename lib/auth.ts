@@ -80,6 +80,8 @@ export interface TokenStore {
   held(): Promise<{ accessToken: string | null; refreshToken: string | null }>;
   /** Schedules the renewal from the stored token (after a worker restart). */
   resume(): Promise<void>;
+  /** Cancels the scheduled renewal (the worker instance stops); storage is left as it is. */
+  dispose(): void;
 }
 
 /** What renews the access token: the Stack Auth client of the session (lib/session.ts). */
@@ -266,6 +268,7 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
       ]);
       return { accessToken: access?.token ?? null, refreshToken };
     },
+    dispose: cancelSchedule,
     async resume() {
       const started = epoch;
       const [access, refreshToken] = await Promise.all([readAccess(started), readRefreshToken()]);

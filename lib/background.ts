@@ -245,6 +245,7 @@ export function createBackground(env: BackgroundEnv) {
     store.close();
     for (const dispose of disposers.splice(0)) dispose();
     monitoring.stop();
+    tokens.dispose();
     badge.dispose();
     persistence.dispose();
   }

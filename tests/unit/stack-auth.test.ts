@@ -291,6 +291,14 @@ describe('renewal scheduled from exp (fake timers)', () => {
     expect(calls).not.toHaveBeenCalled();
   });
 
+  it('a stopped worker instance renews nothing (dispose)', async () => {
+    const { tokens, calls } = storeWith(async () => ({ ok: true, value: {} }));
+    await tokens.save({ accessToken: 'a0', refreshToken: 'rt', expiresAt: T0 + 60_000 }, true);
+    tokens.dispose();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(calls).not.toHaveBeenCalled();
+  });
+
   it('resumes the schedule from the stored token after a worker restart', async () => {
     const first = storeWith(async () => ({ ok: true, value: {} }));
     await first.tokens.save(

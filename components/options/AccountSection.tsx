@@ -116,6 +116,8 @@ function ConfigField(props: {
   invalid?: boolean;
 }) {
   const fixed = props.locked && props.managed !== undefined;
+  // Unlocked, a managed value is only a preset: say where it came from while it is unchanged.
+  const preset = !fixed && props.managed !== undefined && props.value === props.managed;
   const hintId = props.hintId ?? `${props.id}-hint`;
   return (
     <div className="field">
@@ -130,12 +132,16 @@ function ConfigField(props: {
         readOnly={fixed}
         aria-readonly={fixed}
         aria-invalid={props.invalid === true}
-        aria-describedby={fixed || props.hint ? hintId : undefined}
+        aria-describedby={fixed || preset || props.hint ? hintId : undefined}
         onChange={(e) => props.onChange(e.target.value)}
       />
       {fixed ? (
         <p id={hintId} className="hint">
           Set by your organization.
+        </p>
+      ) : preset && !props.hint ? (
+        <p id={hintId} className="hint">
+          Suggested by your organization.
         </p>
       ) : (
         props.hint

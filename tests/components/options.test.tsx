@@ -106,6 +106,22 @@ describe('options: sign in', () => {
     );
   });
 
+  it('shows an unlocked policy value as a suggestion the supervisor may change', async () => {
+    const { user } = await renderSignedOut((b) =>
+      b.on('managed-config', () => ({
+        ok: true,
+        data: { stackProjectId: 'org-project', lockConfiguration: false },
+      })),
+    );
+    const field = screen.getByLabelText('Project ID');
+    await waitFor(() => expect(field).toHaveValue('org-project'));
+    expect(field).not.toHaveAttribute('readonly');
+    expect(field).toHaveAccessibleDescription('Suggested by your organization.');
+    await user.clear(field);
+    await user.type(field, 'mine');
+    expect(field).toHaveValue('mine');
+  });
+
   it('asks for the Stack Auth project before sending anything', async () => {
     const { user, bridge } = await renderSignedOut();
     await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');

@@ -90,6 +90,11 @@ export default defineConfig({
           // half as often as designed (issue #11). Chrome 120 shipped in
           // December 2023; older builds no longer get security fixes.
           minimum_chrome_version: '120',
+          // What an administrator may preset by policy (issue #10): server URL,
+          // Stack Auth project and key, Auth API URL, lock. Firefox reads the
+          // same keys from its enterprise policies ("3rdparty"), with no schema
+          // in the manifest (docs/managed-policy.md).
+          storage: { managed_schema: 'managed-schema.json' },
         }),
     action: { default_title: 'Frostline' },
   }),

@@ -33,9 +33,17 @@ export function apiFailure(error: ApiError, action: ApiAction): CommandError {
       );
     case 'unauthorized':
       if (action === 'sign-in') return commandError('wrong-credentials', 'Wrong email or password');
+      // The server's own words first ("Token expired", not "Unauthorized", #10); the
+      // session renews itself on a 401, so a retry usually works.
       if (action === 'acknowledge' || action === 'resolve')
-        return commandError('token-expired', 'The session expired; try again');
-      return commandError('token-expired', 'The session has expired; sign in again');
+        return commandError(
+          'token-expired',
+          `${error.message}. The session is being renewed; try again.`,
+        );
+      return commandError(
+        'token-expired',
+        `${error.message}. Sign in again if this keeps happening.`,
+      );
     case 'invalid-body':
       return action === 'sign-in' || action === 'account'
         ? notOurApi()

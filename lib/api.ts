@@ -7,8 +7,9 @@
  *
  * Redirects are never followed (issue #11). Every call carries a credential
  * (the password, a refresh token or the access token), and a redirect would
- * hand it, or the answer, to wherever the `Location` points: a 307/308 on
- * login re-posts the password, a 302 on `/me` names another origin's account.
+ * hand it, or the answer, to wherever the `Location` points: a 302 on `/me`
+ * names another origin's account. (Sign-in and renewal go to Stack Auth, through
+ * `lib/stack-auth.ts`, issue #10; the backend has no login of its own.)
  * Fetch runs with `redirect: 'manual'`; in a browser that yields an opaque
  * response whose target cannot even be read, so a same-origin check is
  * impossible there and every redirect is refused with a typed error (an https
@@ -41,13 +42,16 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** The session this client serves; `undefined` for sign-in calls made before one exists. */
   session?: SessionRef;
+  /**
+   * Called on every 401 of this session's client (issue #10): the token is no
+   * longer good, even while the socket looks live; the session renews it.
+   */
+  onUnauthorized?: () => void;
 }
 
 export interface ApiClient {
   /** The session this client serves (see `ApiClientOptions.session`). */
   readonly session: SessionRef | undefined;
-  login(email: string, password: string): Promise<ApiResult<unknown>>;
-  refresh(refreshToken: string): Promise<ApiResult<unknown>>;
   me(token: string): Promise<ApiResult<unknown>>;
   sites(token: string, org: string): Promise<ApiResult<unknown>>;
   areas(token: string, org: string, site: string): Promise<ApiResult<unknown>>;
@@ -152,14 +156,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return { ok: true, value: json };
     }
     const { code, message } = errorOf(json, response.status);
-    if (response.status === 401) return { ok: false, error: { kind: 'unauthorized', message } };
+    if (response.status === 401) {
+      if (session !== undefined) options.onUnauthorized?.();
+      return { ok: false, error: { kind: 'unauthorized', message } };
+    }
     return { ok: false, error: { kind: 'http', status: response.status, code, message } };
   }
 
   return {
     session,
-    login: (email, password) => request('POST', api.login, null, { email, password }),
-    refresh: (refreshToken) => request('POST', api.refresh, null, { refreshToken }),
     me: (token) => request('GET', api.me, token),
     sites: (token, org) => request('GET', api.sites(org), token),
     areas: (token, org, site) => request('GET', api.areas(org, site), token),
@@ -204,12 +209,22 @@ async function readBody(response: Response): Promise<string | null> {
   }
 }
 
-/** Both error shapes of the contract: `{ error: { code, message } }` or `{ error: string }`. */
+/**
+ * Both error shapes of the contract: `{ error: { code, message } }` or
+ * `{ error: string, message? }`. In the second, `message` says what happened
+ * (`{ error: 'Unauthorized', message: 'Token expired' }`, issue #10).
+ */
 function errorOf(json: unknown, status: number): { code: string; message: string } {
   const fallback = { code: `http_${status}`, message: `The server answered ${status}` };
   if (typeof json !== 'object' || json === null || !('error' in json)) return fallback;
   const error = (json as WireErrorBody).error;
-  if (typeof error === 'string') return { code: fallback.code, message: clip(error) };
+  if (typeof error === 'string') {
+    const detail = (json as { message?: unknown }).message;
+    return {
+      code: fallback.code,
+      message: clip(typeof detail === 'string' && detail.trim() ? detail : error),
+    };
+  }
   if (typeof error === 'object' && error !== null) {
     const code = typeof error.code === 'string' ? clip(error.code) : fallback.code;
     const message = typeof error.message === 'string' ? clip(error.message) : fallback.message;

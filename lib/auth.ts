@@ -19,8 +19,13 @@
  * serialised, so a refresh already writing when the session ends is followed
  * by the removal, never the other way round. Signing in removes every token of
  * the previous session first, including a refresh token of another server.
+ *
+ * Stack Auth (issue #10): access tokens live minutes, so a renewal is also
+ * scheduled from the token's `exp` (`REFRESH_AHEAD_MS` before it), besides
+ * the renewal on any rejection (a refused handshake, a REST 401). A scheduled
+ * renewal the identity server refuses ends the session (`onRejected`).
  */
-import type { ApiClient } from './api';
+import type { ApiResult } from './api';
 import {
   accessTokenItem,
   refreshTokenItem,
@@ -71,14 +76,38 @@ export interface TokenStore {
   epoch(): number;
   /** The current session: its epoch and the signal that aborts when it ends. */
   current(): SessionRef;
+  /** The tokens held now (to revoke the session at sign-out); never logged. */
+  held(): Promise<{ accessToken: string | null; refreshToken: string | null }>;
+  /** Schedules the renewal from the stored token (after a worker restart). */
+  resume(): Promise<void>;
+  /** Cancels the scheduled renewal (the worker instance stops); storage is left as it is. */
+  dispose(): void;
+}
+
+/** What renews the access token: the Stack Auth client of the session (lib/session.ts). */
+export interface TokenRefresher {
+  /** The session the client serves; a refresh through another session's client is refused. */
+  readonly session: SessionRef | undefined;
+  /** The renewal's raw answer, parsed by `parseTokens`. */
+  refresh(refreshToken: string): Promise<ApiResult<unknown>>;
+}
+
+/** Timers of the scheduled renewal; tests pass fake ones. */
+export interface RefreshTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export interface TokenStoreDeps {
-  /** The API client of the current session (its `session.epoch` is checked). */
-  api: () => ApiClient | null;
+  /** The token refresher of the current session (its `session.epoch` is checked). */
+  api: () => TokenRefresher | null;
   keepSignedIn: () => boolean;
   parseTokens: (raw: unknown) => TokenSet | null;
   now: () => number;
+  /** Timers for the renewal scheduled from `exp`; none is scheduled without them. */
+  timers?: RefreshTimers;
+  /** A scheduled renewal was refused: the session is over (the caller signs out). */
+  onRejected?: (epoch: number) => void;
 }
 
 export function createTokenStore(deps: TokenStoreDeps): TokenStore {
@@ -87,6 +116,29 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   let inflight: { epoch: number; promise: Promise<RefreshOutcome> } | null = null;
   /** Every storage write, in call order (see the module comment). */
   let writes: Promise<unknown> = Promise.resolve();
+  let timer: { handle: unknown } | null = null;
+
+  function cancelSchedule(): void {
+    if (timer !== null) deps.timers?.clearTimeout(timer.handle);
+    timer = null;
+  }
+
+  /** Renews `REFRESH_AHEAD_MS` before `expiresAt` (at once when that is past). */
+  function schedule(expiresAt: number, forEpoch: number): void {
+    cancelSchedule();
+    const timers = deps.timers;
+    if (timers === undefined || expiresAt <= 0 || forEpoch !== epoch) return;
+    const delay = Math.max(0, expiresAt - REFRESH_AHEAD_MS - deps.now());
+    const entry = {
+      handle: timers.setTimeout(() => {
+        if (timer === entry) timer = null;
+        void refresh(forEpoch).then((outcome) => {
+          if (outcome === 'rejected' && forEpoch === epoch) deps.onRejected?.(forEpoch);
+        });
+      }, delay),
+    };
+    timer = entry;
+  }
 
   function serial<T>(task: () => Promise<T>): Promise<T> {
     const run = writes.then(task, task);
@@ -96,6 +148,7 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
 
   /** Ends the current session synchronously: later writes of it are dropped. */
   function nextEpoch(): number {
+    cancelSchedule();
     controller.abort();
     controller = new AbortController();
     epoch += 1;
@@ -121,6 +174,7 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     const access: AccessToken = { token: tokens.accessToken, expiresAt: tokens.expiresAt };
     await accessTokenItem.setValue(access);
     if (tokens.refreshToken === null) return;
+    schedule(tokens.expiresAt, epoch);
     if (keepSignedIn) {
       await refreshTokenItem.setValue(tokens.refreshToken);
       await sessionRefreshItem.removeValue();
@@ -206,6 +260,22 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     },
     epoch: () => epoch,
     current: () => ({ epoch, signal: controller.signal }),
+    async held() {
+      await writes;
+      const [access, refreshToken] = await Promise.all([
+        accessTokenItem.getValue(),
+        readRefreshToken(),
+      ]);
+      return { accessToken: access?.token ?? null, refreshToken };
+    },
+    dispose: cancelSchedule,
+    async resume() {
+      const started = epoch;
+      const [access, refreshToken] = await Promise.all([readAccess(started), readRefreshToken()]);
+      if (access !== null && refreshToken !== null && started === epoch) {
+        schedule(access.expiresAt, started);
+      }
+    },
   };
 }
 

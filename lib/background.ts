@@ -22,6 +22,7 @@ import { createSoundEffect } from './effects/sound';
 import { createDashboardOpener, openPopup } from './dashboard';
 import { ensureAlarms, hydrate, listen as listenAll, ownPageCheck } from './lifecycle';
 import type { LiveConnection } from './live-connection';
+import { NOTHING_MANAGED, readManaged, watchManaged, type ManagedConfig } from './managed';
 import type { Snapshot } from './messages';
 import type { SessionInfo } from './model';
 import { createMonitoring } from './monitoring';
@@ -29,6 +30,7 @@ import type { PortHub } from './port-hub';
 import { createSession, createSessionClients, type Session } from './session';
 import type { State, StateEvent } from './state';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from './storage';
+import { createStackAuthClient } from './stack-auth';
 import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
 import { soundPlayerFor, type SoundPlayer } from './sound-player';
@@ -81,7 +83,19 @@ export function createBackground(env: BackgroundEnv) {
     session: () => getState().session,
     fetch: env.fetch,
     now,
+    // Stack Auth tokens live minutes: renew from `exp`, and on any REST 401 (#10).
+    timers: {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+    onUnauthorized: () => void session.unauthorized(),
+    onRejected: () => void session.unauthorized(),
   });
+  /** The administrator's policy (#10), read at start and whenever it changes. */
+  let managed: ManagedConfig = NOTHING_MANAGED;
+  const loadManaged = async () => {
+    managed = await readManaged(browser.storage);
+  };
   const view = createWorkerView();
   const isOwnPage = ownPageCheck(browser.runtime);
 
@@ -115,6 +129,11 @@ export function createBackground(env: BackgroundEnv) {
     serverNow: monitoring.serverNow,
     dropped: monitoring.dropped,
     refreshAlerts: () => void monitoring.sync.refreshAlerts(),
+    revoke: (config, accessToken, refreshToken) =>
+      createStackAuthClient({ config, fetch: env.fetch, timeoutMs: 5_000 }).signOut(
+        accessToken,
+        refreshToken,
+      ),
   });
   // Firefox's MV2 build has `browserAction`, the same surface under its old name (#12).
   const action = browser.action ?? browser.browserAction;
@@ -150,6 +169,8 @@ export function createBackground(env: BackgroundEnv) {
     now,
     snapshot: pages.snapshot,
     api: (origin) => createApiClient({ origin, fetch: env.fetch }),
+    stackAuth: (config) => createStackAuthClient({ config, fetch: env.fetch }),
+    managed: () => managed,
     tokens,
     session,
     preferences: () => getState().preferences,
@@ -193,6 +214,7 @@ export function createBackground(env: BackgroundEnv) {
 
   /** Registers every listener; synchronous, first thing in `main()`. */
   function listen(): void {
+    disposers.push(watchManaged(browser.storage, () => void loadManaged()));
     disposers.push(
       ...listenAll({
         browser,
@@ -241,6 +263,9 @@ export function createBackground(env: BackgroundEnv) {
       });
       excursions.restore(await savedExcursions);
       eventLog.restore(await savedEventLog);
+      await loadManaged();
+      // Its renewal is scheduled again from the stored token's `exp` (#10).
+      await tokens.resume();
     } finally {
       resolveReady();
     }
@@ -260,6 +285,7 @@ export function createBackground(env: BackgroundEnv) {
     store.close();
     for (const dispose of disposers.splice(0)) dispose();
     monitoring.stop();
+    tokens.dispose();
     badge.dispose();
     persistence.dispose();
     excursions.dispose();

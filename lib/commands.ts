@@ -5,7 +5,7 @@
  * no answer ever contains a token.
  */
 import type { ApiClient } from './api';
-import { apiFailure, NO_ORGANIZATION } from './api-errors';
+import { apiFailure, commandError, NO_ORGANIZATION } from './api-errors';
 import { jwtExpiry, type TokenStore } from './auth';
 import * as v from 'valibot';
 import {
@@ -15,11 +15,18 @@ import {
   type Result,
   type Snapshot,
 } from './messages';
+import type { ManagedConfig } from './managed';
 import type { Preferences, Scope, SessionInfo } from './model';
-import { normalizeMe, normalizeTokens } from './normalize';
+import { normalizeMe } from './normalize';
 import { parseServerUrl } from './server-url';
 import type { SinceLastLooked } from './event-log';
 import type { Session } from './session';
+import {
+  parseStackConfig,
+  type StackAuthClient,
+  type StackAuthError,
+  type StackConfig,
+} from './stack-auth';
 
 /**
  * What the commands need, and nothing more (issue #9: the commands and the
@@ -32,6 +39,10 @@ export interface CommandDeps {
   snapshot(): Snapshot;
   /** A client for a server the user is signing in to. */
   api(origin: string): ApiClient | null;
+  /** A Stack Auth client for the project the user is signing in with (issue #10). */
+  stackAuth(config: StackConfig): Pick<StackAuthClient, 'signIn' | 'signOut'>;
+  /** What the administrator's policy presets (issue #10). */
+  managed(): ManagedConfig;
   tokens: Pick<TokenStore, 'save'>;
   session: Pick<
     Session,
@@ -68,8 +79,14 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
       return ok<Snapshot>(app.snapshot());
     case 'sign-in':
       return signIn(app, request);
-    case 'sign-in-token':
-      return signInWithToken(app, request.serverUrl, request.accessToken);
+    case 'sign-in-token': {
+      const managed = app.managed();
+      const serverUrl =
+        managed.lockConfiguration && managed.serverUrl ? managed.serverUrl : request.serverUrl;
+      return signInWithToken(app, serverUrl, request.accessToken);
+    }
+    case 'managed-config':
+      return ok(app.managed());
     case 'sign-out':
       await app.session.end();
       return ok(null);
@@ -117,22 +134,58 @@ async function signIn(
   app: CommandDeps,
   request: Extract<CommandRequest, { type: 'sign-in' }>,
 ): Promise<Result<SessionInfo>> {
-  const server = parseServerUrl(request.serverUrl);
+  // A locked policy wins over whatever the page sent (issue #10).
+  const managed = app.managed();
+  const locked = (own: string, preset: string | undefined) =>
+    managed.lockConfiguration && preset !== undefined ? preset : own;
+  const server = parseServerUrl(locked(request.serverUrl, managed.serverUrl));
   if (!server.ok) return { ok: false, error: server.error };
-  const api = app.api(server.origin);
-  if (api === null) return fail('invalid-url', 'Enter the server URL');
-  const login = await api.login(request.email.trim(), request.password);
-  if (!login.ok) return { ok: false, error: apiFailure(login.error, 'sign-in') };
-  const tokens = normalizeTokens(login.value, { now: app.now() });
-  if (!tokens.ok) return fail('server-error', 'The server sent an unreadable sign-in answer');
-  const session = await sessionFor(app, server.origin, tokens.value.accessToken, {
+  const stack = parseStackConfig({
+    projectId: locked(request.stack.projectId, managed.stackProjectId),
+    publishableClientKey: locked(
+      request.stack.publishableClientKey,
+      managed.stackPublishableClientKey,
+    ),
+    apiUrl: locked(request.stack.apiUrl, managed.stackApiUrl),
+  });
+  if (!stack.ok) return fail('auth-config', stack.message);
+  const auth = app.stackAuth(stack.config);
+  const signedIn = await auth.signIn(request.email.trim(), request.password);
+  if (!signedIn.ok) return { ok: false, error: stackFailure(signedIn.error) };
+  const { accessToken, refreshToken } = signedIn.value;
+  const session = await sessionFor(app, server.origin, accessToken, {
     keepSignedIn: request.keepSignedIn,
     method: 'password',
+    stack: stack.config,
   });
-  if (!session.ok) return session;
-  await app.tokens.save(tokens.value, request.keepSignedIn);
+  if (!session.ok) {
+    // The Stack session is of no use: do not leave it open behind the supervisor's back.
+    void auth.signOut(accessToken, refreshToken);
+    return session;
+  }
+  const expiresAt = jwtExpiry(accessToken);
+  await app.tokens.save({ accessToken, refreshToken, expiresAt }, request.keepSignedIn);
   await app.session.begin(session.data);
   return session;
+}
+
+/** What a failed Stack Auth sign-in says, in terms of what to do (issue #10). */
+export function stackFailure(error: StackAuthError): CommandError {
+  switch (error.kind) {
+    case 'wrong-credentials':
+      return commandError('wrong-credentials', 'Check your email and password and try again.');
+    case 'bad-project':
+      return commandError('auth-config', error.message);
+    case 'unreachable':
+      return commandError('auth-unreachable', error.message);
+    case 'session-ended':
+    case 'http':
+    case 'invalid-body':
+    case 'redirected':
+      return commandError('server-error', error.message);
+    case 'superseded':
+      return commandError('not-signed-in', error.message);
+  }
 }
 
 async function signInWithToken(
@@ -150,6 +203,7 @@ async function signInWithToken(
   const session = await sessionFor(app, server.origin, token, {
     keepSignedIn: false,
     method: 'token',
+    tokenExpiresAt: expiresAt,
   });
   if (!session.ok) return session;
   await app.tokens.save({ accessToken: token, refreshToken: null, expiresAt }, false);
@@ -161,7 +215,7 @@ async function sessionFor(
   app: CommandDeps,
   origin: string,
   token: string,
-  how: Pick<SessionInfo, 'keepSignedIn' | 'method'>,
+  how: Pick<SessionInfo, 'keepSignedIn' | 'method' | 'stack' | 'tokenExpiresAt'>,
 ): Promise<Result<SessionInfo>> {
   const api = app.api(origin);
   if (api === null) return fail('invalid-url', 'Enter the server URL');
@@ -170,7 +224,10 @@ async function sessionFor(
     if (me.error.kind === 'unauthorized') {
       return how.method === 'token'
         ? fail('token-invalid', 'The server did not accept this access token')
-        : fail('wrong-credentials', 'The server did not accept the sign-in');
+        : fail(
+            'auth-config',
+            'The server did not accept the Stack Auth sign-in. Check that the Project ID is the one of this server.',
+          );
     }
     return { ok: false, error: apiFailure(me.error, 'account') };
   }

@@ -10,6 +10,7 @@ import * as v from 'valibot';
 import { ACK_NOTES_MAX, RESOLUTION_MAX } from './protocol';
 import type { SinceLastLooked } from './event-log';
 import type { DeliveryNotice } from './delivery';
+import type { ManagedConfig } from './managed';
 import type { UnitView } from './state/unit-view';
 import type {
   Alert,
@@ -99,6 +100,10 @@ export type PortIn =
 export type CommandErrorCode =
   | 'wrong-credentials'
   | 'server-unreachable'
+  /** The Stack Auth project id, key or API URL is wrong (issue #10). */
+  | 'auth-config'
+  /** The Stack Auth API cannot be reached (issue #10). */
+  | 'auth-unreachable'
   | 'token-expired'
   | 'token-invalid'
   | 'insecure-url'
@@ -128,9 +133,13 @@ export interface Commands {
       email: string;
       password: string;
       keepSignedIn: boolean;
+      /** The Stack Auth project to sign in with, as typed (issue #10). */
+      stack: { projectId: string; publishableClientKey: string; apiUrl: string };
     };
     response: SessionInfo;
   };
+  /** What the administrator's policy presets (issue #10). */
+  'managed-config': { request: { type: 'managed-config' }; response: ManagedConfig };
   'sign-in-token': {
     request: { type: 'sign-in-token'; serverUrl: string; accessToken: string };
     response: SessionInfo;
@@ -228,7 +237,13 @@ export const CommandRequestSchema = v.variant('type', [
     email: text(320),
     password: text(),
     keepSignedIn: v.boolean(),
+    stack: v.object({
+      projectId: text(128),
+      publishableClientKey: text(256),
+      apiUrl: text(2048),
+    }),
   }),
+  v.object({ type: v.literal('managed-config') }),
   v.object({ type: v.literal('sign-in-token'), serverUrl: text(), accessToken: text(16_384) }),
   v.object({ type: v.literal('sign-out') }),
   v.object({ type: v.literal('set-scope'), scope: ScopeSchema }),

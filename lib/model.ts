@@ -5,6 +5,7 @@
  * scale (`UnitInfo.tempUnit`) and are converted only for display.
  */
 import type { TempUnit, ThresholdSide, WireAlertType, WireSeverity } from './protocol';
+import type { StackConfig } from './stack-auth';
 
 /** The protocol's severities plus `unknown` for values a newer server may send. */
 export type Severity = WireSeverity | 'unknown';
@@ -188,6 +189,14 @@ export interface SessionInfo {
   role: string;
   keepSignedIn: boolean;
   method: 'password' | 'token';
+  /**
+   * The Stack Auth project the password session belongs to (issue #10): its
+   * access token is renewed and its session revoked there. Absent for a
+   * pasted access token, which cannot be renewed.
+   */
+  stack?: StackConfig | null;
+  /** When a pasted access token expires (its `exp`, epoch ms); 0 when it does not say. */
+  tokenExpiresAt?: number;
 }
 
 /** Counters for the diagnostics panel. */

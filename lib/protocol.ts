@@ -314,7 +314,8 @@ export interface WireTokens {
 }
 
 /** REST error bodies come in two shapes. */
-export type WireErrorBody = { error: { code: string; message: string } } | { error: string };
+export type WireErrorBody =
+  { error: { code: string; message: string } } | { error: string; message?: string };
 
 /** PROTOCOL.md: an acknowledge's `notes`, at most this many characters (issue #10). */
 export const ACK_NOTES_MAX = 1000;

@@ -5,15 +5,22 @@
  * `directory` are the REST calls a signed-in supervisor makes. Failures are
  * mapped by the one error map (`lib/api-errors.ts`) the commands use too.
  */
-import { createApiClient, type ApiClient } from './api';
+import { createApiClient, type ApiClient, type ApiResult } from './api';
 import { apiFailure, commandError } from './api-errors';
-import { createTokenStore, type TokenStore } from './auth';
+import {
+  createTokenStore,
+  jwtExpiry,
+  type RefreshTimers,
+  type TokenRefresher,
+  type TokenSet,
+  type TokenStore,
+} from './auth';
 import { loadDirectory } from './directory-loader';
 import type { LiveConnection } from './live-connection';
-import type { ApiClient as Client, ApiResult } from './api';
 import type { Result } from './messages';
 import type { Directory, SessionInfo } from './model';
-import { normalizeAlertChange, normalizeTokens, type DiagnosticKind } from './normalize';
+import { normalizeAlertChange, type DiagnosticKind } from './normalize';
+import { createStackAuthClient, type StackAuthClient, type StackConfig } from './stack-auth';
 import {
   directoryItem,
   readsWholeDegreeLimits,
@@ -42,6 +49,8 @@ export interface SessionDeps {
   dropped(kind: DiagnosticKind, count?: number): void;
   /** Reconciles the open alerts through REST (after a 409: who did it, and when). */
   refreshAlerts?(): void;
+  /** Revokes a Stack Auth session (sign-out, issue #10). */
+  revoke(config: StackConfig, accessToken: string | null, refreshToken: string): Promise<unknown>;
 }
 
 /** What a resolve records (PROTOCOL.md): what was done, and what will keep it from recurring. */
@@ -49,6 +58,9 @@ export interface ResolveDetails {
   resolution: string;
   correctiveAction?: string;
 }
+
+/** What the signed-out state says when the session could not be renewed (#10). */
+export const SESSION_ENDED_MESSAGE = 'The session has ended; sign in again to resume monitoring';
 
 export interface Session {
   begin(session: SessionInfo): Promise<void>;
@@ -72,6 +84,12 @@ export interface Session {
   setWholeDegreeLimits(enabled: boolean): Promise<Result<Directory>>;
   /** The server refused the session for good: stay stopped, also after a restart. */
   stopped(): void;
+  /**
+   * A REST call answered 401 (issue #10): the token is no longer good, even
+   * while the socket, verified only at its handshake, still looks live.
+   * Renew it; if that fails, the signed-out state, never "Live".
+   */
+  unauthorized(): Promise<void>;
 }
 
 export function createSession(deps: SessionDeps): Session {
@@ -119,7 +137,7 @@ export function createSession(deps: SessionDeps): Session {
    */
   async function alertCall(
     notSignedIn: string,
-    call: (client: Client, token: string, org: string) => Promise<ApiResult<unknown>>,
+    call: (client: ApiClient, token: string, org: string) => Promise<ApiResult<unknown>>,
   ): Promise<Result<ApiResult<unknown>>> {
     const client = deps.api();
     const session = store.getState().session;
@@ -137,7 +155,7 @@ export function createSession(deps: SessionDeps): Session {
     if (store.getState().session !== session) {
       return { ok: false, error: commandError('not-signed-in', 'The session changed') };
     }
-    if (!result.ok && result.error.kind === 'unauthorized') void deps.sessionTokens.refresh();
+    // A 401 renews the token through the client's `onUnauthorized` (#10).
     return { ok: true, data: result };
   }
 
@@ -230,7 +248,21 @@ export function createSession(deps: SessionDeps): Session {
     return { ok: true, data: null };
   }
 
-  return {
+  let unauthorizedInflight: Promise<void> | null = null;
+
+  /** Signed out with the reason shown, as when the live connection's renewal is refused. */
+  function expired(): void {
+    deps.connection.stop();
+    const at = deps.now();
+    store.dispatch({
+      type: 'connection/signed-out',
+      at,
+      error: { code: 'refresh-failed', message: SESSION_ENDED_MESSAGE, at },
+    });
+    session.stopped();
+  }
+
+  const session: Session = {
     async begin(next) {
       // The tokens were saved just before (a new epoch): this session is theirs (#11).
       deps.sessionTokens.adopt();
@@ -253,6 +285,8 @@ export function createSession(deps: SessionDeps): Session {
     async end() {
       deps.connection.stop();
       deps.resetApi();
+      const stack = store.getState().session?.stack ?? null;
+      const held = await tokens.held();
       await Promise.all([
         tokens.clear(),
         sessionItem.removeValue(),
@@ -264,6 +298,11 @@ export function createSession(deps: SessionDeps): Session {
       store.dispatch({ type: 'connection/signed-out', at: deps.now() });
       // The notifications effect clears what it showed: nothing of it is true any more.
       store.dispatch({ type: 'session/ended' });
+      // Signing out revokes the Stack Auth session (#10): its refresh token is dead
+      // everywhere, not only forgotten here. The tokens are already gone locally.
+      if (stack !== null && held.refreshToken !== null) {
+        await deps.revoke(stack, held.accessToken, held.refreshToken).catch(() => undefined);
+      }
     },
 
     refresh: () => deps.sessionTokens.refresh(),
@@ -288,7 +327,21 @@ export function createSession(deps: SessionDeps): Session {
       store.dispatch({ type: 'monitoring/stopped', stopped: true });
       void stoppedNotifiedItem.setValue(true);
     },
+
+    unauthorized() {
+      unauthorizedInflight ??= (async () => {
+        const current = store.getState().session;
+        if (current === null) return;
+        const outcome = await deps.sessionTokens.refresh();
+        if (store.getState().session !== current) return;
+        if (outcome === 'rejected' || outcome === 'no-refresh-token') expired();
+      })().finally(() => {
+        unauthorizedInflight = null;
+      });
+      return unauthorizedInflight;
+    },
   };
+  return session;
 }
 
 /**
@@ -303,11 +356,66 @@ export interface SessionTokens {
   adopt(): void;
 }
 
+/**
+ * The Stack Auth client as the token store's refresher (#10): a refused
+ * renewal (revoked or expired session, wrong project or key) reads as a 401,
+ * an unreadable answer as a server fault to retry, never as a sign-out.
+ */
+export function stackRefresher(client: StackAuthClient): TokenRefresher {
+  return {
+    session: client.session,
+    async refresh(refreshToken): Promise<ApiResult<unknown>> {
+      const result = await client.refresh(refreshToken);
+      if (result.ok) {
+        const token = result.value.accessToken;
+        const tokens: TokenSet = { accessToken: token, refreshToken, expiresAt: jwtExpiry(token) };
+        return { ok: true, value: tokens };
+      }
+      const { error } = result;
+      switch (error.kind) {
+        case 'session-ended':
+        case 'wrong-credentials':
+        case 'bad-project':
+          return { ok: false, error: { kind: 'unauthorized', message: error.message } };
+        case 'unreachable':
+        case 'superseded':
+          return { ok: false, error };
+        case 'http':
+          return { ok: false, error };
+        case 'invalid-body':
+        case 'redirected':
+          return {
+            ok: false,
+            error: { kind: 'http', status: 502, code: error.kind, message: error.message },
+          };
+      }
+    },
+  };
+}
+
+/** A refresher's answer, as `stackRefresher` makes it. */
+function parseRefreshed(raw: unknown): TokenSet | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { accessToken, refreshToken, expiresAt } = raw as Partial<TokenSet>;
+  if (typeof accessToken !== 'string' || typeof expiresAt !== 'number') return null;
+  return {
+    accessToken,
+    refreshToken: typeof refreshToken === 'string' ? refreshToken : null,
+    expiresAt,
+  };
+}
+
 /** The signed-in server's API client (one per session epoch) and the token store. */
 export function createSessionClients(deps: {
   session(): SessionInfo | null;
   fetch?: typeof fetch;
   now(): number;
+  /** Timers of the renewal scheduled from the token's `exp` (#10). */
+  timers?: RefreshTimers;
+  /** A REST call of the session answered 401 (#10). */
+  onUnauthorized?(): void;
+  /** A scheduled renewal was refused: the session is over (#10). */
+  onRejected?(): void;
 }): {
   api(): ApiClient | null;
   resetApi(): void;
@@ -315,6 +423,7 @@ export function createSessionClients(deps: {
   sessionTokens: SessionTokens;
 } {
   let client: ApiClient | null = null;
+  let auth: TokenRefresher | null = null;
   /** The token-store epoch the signed-in session belongs to (#11). */
   let sessionEpoch = -1;
   const api = (): ApiClient | null => {
@@ -323,18 +432,36 @@ export function createSessionClients(deps: {
     // Between a sign-in's token save and `begin()`, the session is still the old one (#11).
     if (sessionEpoch !== tokens.epoch()) return null;
     if (client?.session?.epoch !== sessionEpoch) {
-      client = createApiClient({ origin, fetch: deps.fetch, session: tokens.current() });
+      client = createApiClient({
+        origin,
+        fetch: deps.fetch,
+        session: tokens.current(),
+        onUnauthorized: deps.onUnauthorized,
+      });
     }
     return client;
   };
+  /** The Stack Auth client of the signed-in session; none for a pasted token (#10). */
+  const refresher = (): TokenRefresher | null => {
+    const config = deps.session()?.stack;
+    if (config === undefined || config === null) return null;
+    if (sessionEpoch !== tokens.epoch()) return null;
+    if (auth?.session?.epoch !== sessionEpoch) {
+      auth = stackRefresher(
+        createStackAuthClient({ config, fetch: deps.fetch, session: tokens.current() }),
+      );
+    }
+    return auth;
+  };
   const tokens = createTokenStore({
-    api,
+    api: refresher,
     keepSignedIn: () => deps.session()?.keepSignedIn ?? false,
-    parseTokens: (raw) => {
-      const result = normalizeTokens(raw, { now: deps.now() });
-      return result.ok ? result.value : null;
-    },
+    parseTokens: parseRefreshed,
     now: deps.now,
+    timers: deps.timers,
+    onRejected: (epoch) => {
+      if (epoch === sessionEpoch) deps.onRejected?.();
+    },
   });
   const sessionTokens: SessionTokens = {
     accessToken: () => tokens.accessToken(sessionEpoch),
@@ -343,5 +470,13 @@ export function createSessionClients(deps: {
       sessionEpoch = tokens.epoch();
     },
   };
-  return { api, resetApi: () => (client = null), tokens, sessionTokens };
+  return {
+    api,
+    resetApi: () => {
+      client = null;
+      auth = null;
+    },
+    tokens,
+    sessionTokens,
+  };
 }

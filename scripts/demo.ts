@@ -3,7 +3,8 @@
  *
  * Starts the reference backend with a simulated organization, builds the
  * extension, opens Chromium (or Firefox, `--browser firefox`) with it loaded,
- * and signs in through the options page exactly as a supervisor would. With a
+ * and signs in through the options page exactly as a supervisor would, with
+ * the reference server's Stack Auth project (issue #10). With a
  * display it stays open until Ctrl-C; without one (or with `--headless`) it
  * runs for `--seconds`, then prints what a person would have seen and writes
  * screenshots. Every step is printed as it happens, and so is every alert
@@ -21,7 +22,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { startServer, type RunningServer } from '../server/app';
+import type { StackConfig } from '../lib/stack-auth';
 import { ExtensionTab, signIn } from '../tests/support/firefox-extension';
+import { stackSignIn } from '../tests/support/stack';
 import { CHROMIUM, extensionArgs, serviceWorkerOf } from './chromium';
 import { launchFirefox, type RunningFirefox } from './firefox';
 
@@ -56,7 +59,8 @@ function step(text: string): void {
 /** What the demo needs from a browser with the extension, whichever it is. */
 interface DemoBrowser {
   readonly name: string;
-  signIn(serverUrl: string): Promise<void>;
+  /** Signs in through the options page with the server's Stack Auth project (#10). */
+  signIn(serverUrl: string, stack: StackConfig): Promise<void>;
   /** Opens the popup (as a page) and returns its status line's text. */
   openPopup(): Promise<void>;
   popupStatus(): Promise<string>;
@@ -80,9 +84,14 @@ async function chromiumDemo(extensionDir: string): Promise<DemoBrowser> {
   let popup: Page | null = null;
   return {
     name: 'Chromium',
-    async signIn(serverUrl) {
+    async signIn(serverUrl, stack) {
       await options.goto(`${base}/options.html`);
       await options.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
+      await options.getByRole('textbox', { name: 'Project ID' }).fill(stack.projectId);
+      await options
+        .getByRole('textbox', { name: 'Publishable client key' })
+        .fill(stack.publishableClientKey);
+      await options.getByRole('textbox', { name: 'Auth API URL' }).fill(stack.apiUrl);
       await options.getByRole('textbox', { name: 'Email' }).fill(EMAIL);
       await options.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await options.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -126,9 +135,9 @@ async function firefoxDemo(extensionDir: string): Promise<DemoBrowser> {
   const page = () => popup ?? options;
   return {
     name: 'Firefox',
-    async signIn(serverUrl) {
+    async signIn(serverUrl, stack) {
       options = await ExtensionTab.open(firefox, 'options');
-      await signIn(options, serverUrl, EMAIL, PASSWORD);
+      await signIn(options, serverUrl, EMAIL, PASSWORD, { stack });
       await options.waitFor('button', 'Sign out', { timeoutMs: 15_000 });
     },
     async openPopup() {
@@ -185,6 +194,9 @@ async function main(): Promise<void> {
     throw error;
   }
   step(`Reference backend up on ${server.url} (sign in as ${EMAIL} / ${PASSWORD})`);
+  step(
+    `Stack Auth: Project ID ${server.stack.projectId}, publishable client key ${server.stack.publishableClientKey}, Auth API URL ${server.stack.apiUrl}`,
+  );
 
   const target = browserName === 'firefox' ? 'firefox-mv2' : 'chrome-mv3';
   const extensionDir = path.resolve('.output', target);
@@ -199,8 +211,8 @@ async function main(): Promise<void> {
     browserName === 'firefox' ? await firefoxDemo(extensionDir) : await chromiumDemo(extensionDir);
   try {
     step(`${browser.name} launched${headless ? ' (headless)' : ''} with Frostline loaded`);
-    await browser.signIn(server.url);
-    step('Signed in through the options page');
+    await browser.signIn(server.url, server.stack);
+    step('Signed in through Stack Auth on the options page');
     await browser.openPopup();
     const live = await waitUntil(async () => {
       const status = await browser.popupStatus();
@@ -262,13 +274,7 @@ async function watchAlerts(server: RunningServer, browser: DemoBrowser, ms: numb
 
 /** Unit and alert names for the progress lines, read through REST as any client would. */
 async function alertNames(base: string) {
-  const login = (await (
-    await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    })
-  ).json()) as { accessToken: string };
+  const login = await stackSignIn(base, EMAIL, PASSWORD);
   const get = async <T>(url: string): Promise<T> =>
     (await (
       await fetch(base + url, { headers: { Authorization: `Bearer ${login.accessToken}` } })

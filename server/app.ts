@@ -25,7 +25,8 @@ import { createSimulator } from './simulator';
 import { createSocketAuth } from './socket-auth';
 import { attachSocketHandlers } from './socket-handlers';
 import type { AppServer } from './socket-types';
-import { createTokenAuthority } from './tokens';
+import { registerStackAuthRoutes, STACK_PREFIX } from './stack-auth-routes';
+import { createSigningKey, createTokenAuthority } from './tokens';
 
 export type { ServerOptions } from './options';
 export type { ControlApi } from './control-api';
@@ -38,6 +39,12 @@ export interface RunningServer {
   close(): Promise<void>;
   /** The control capability in-process, whether or not `/control/*` is mounted. */
   control: ControlApi;
+  /**
+   * The Stack Auth project this server's identity API serves (issue #10):
+   * what the extension's "Project ID", "Publishable client key" and "Auth API
+   * URL" fields take. `apiUrl` is `{url}/stack`.
+   */
+  stack: { projectId: string; publishableClientKey: string; apiUrl: string };
 }
 
 // Matches production; see PROTOCOL.md "Transport and authentication".
@@ -71,11 +78,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     neverReported: config.neverReportedUnits,
   });
   const accounts = createAccounts(USERS, directory.organizations);
-  const tokens = createTokenAuthority({
-    secret: config.jwtSecret,
+  // Set once listening: the tokens' `iss` is the project's URL on this server's identity API.
+  let issuer = '';
+  const tokens = await createTokenAuthority({
+    key: config.signingKey ?? (await createSigningKey()),
+    projectId: config.stackProjectId,
+    issuer: () => issuer,
     accessTtlSeconds: config.tokenTtlSeconds,
     refreshTtlSeconds: config.refreshTtlSeconds,
-    userExists: (userId) => accounts.byId(userId) !== undefined,
+    user: (userId) => accounts.byId(userId),
     now,
   });
   const alerts = createAlertStore(bootId);
@@ -171,6 +182,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   registerAuthRoutes(router, { tokens, accounts, maxBodyBytes: config.maxBodyBytes });
+  registerStackAuthRoutes(router, {
+    tokens,
+    accounts,
+    project: {
+      projectId: config.stackProjectId,
+      publishableClientKey: config.stackPublishableClientKey,
+    },
+    maxBodyBytes: config.maxBodyBytes,
+  });
   registerOrgRoutes(router, {
     tokens,
     accounts,
@@ -230,11 +250,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  issuer = `${url}${STACK_PREFIX}/api/v1/projects/${config.stackProjectId}`;
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     close: () => (closing ??= close()),
     control: control.api,
+    stack: {
+      projectId: config.stackProjectId,
+      publishableClientKey: config.stackPublishableClientKey,
+      apiUrl: `${url}${STACK_PREFIX}`,
+    },
   };
 }
 

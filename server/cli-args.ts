@@ -13,7 +13,7 @@ Usage: tsx server/cli.ts [options]
   --units-per-site <n>  units per site (default 8)
   --never-reported <n>  units on the first site that have never reported (default 2)
   --rate <n>            readings per unit per second, fractional allowed (default 1)
-  --token-ttl <s>       access token lifetime in seconds (default 900)
+  --token-ttl <s>       access token lifetime in seconds (default 600)
   --control             mount the loopback-only /control/* interface
   --paused              start with the simulator paused
   --help                show this text

@@ -24,8 +24,16 @@ async function main(): Promise<void> {
   console.info(
     `Frostline reference backend on ${server.url} (Socket.IO path /socket.io/, WebSocket only)`,
   );
+  // What the extension's options page asks for (issue #10): sign-in goes through Stack Auth.
+  console.info('Stack Auth (enter these on the options page, with the server URL):');
+  console.info(`  Project ID:             ${server.stack.projectId}`);
+  console.info(`  Publishable client key: ${server.stack.publishableClientKey}`);
+  console.info(`  Auth API URL:           ${server.stack.apiUrl}`);
   console.info(
     `Users (password "${DEMO_PASSWORD}"): ${USERS.map((user) => user.email).join(', ')}`,
+  );
+  console.info(
+    `Development shortcut (not used by the extension): POST ${server.url}/api/auth/login`,
   );
   if (command.options.control)
     console.info(`Control interface: ${server.url}/control/* (loopback only)`);

@@ -1,5 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { SERVER_PING_INTERVAL_MS, SERVER_PING_TIMEOUT_MS } from '../lib/protocol';
+import type { SigningKey } from './tokens';
+
+/**
+ * The reference identity API's Stack Auth project (issue #10): fixed defaults
+ * so that the demo, the docs and the tests can name them; public values, like
+ * a real project's.
+ */
+export const DEFAULT_STACK_PROJECT_ID = '5f0c1a2e-7d1b-4c8e-9a3f-2b6e8d4c1f07';
+export const DEFAULT_STACK_PUBLISHABLE_KEY = 'pck_frostline_reference_4f7d2c9b1e6a';
 
 /** Options of `startServer`; every field has a production-like default. */
 export interface ServerOptions {
@@ -21,12 +29,16 @@ export interface ServerOptions {
   neverReportedUnits?: number;
   /** Readings per unit per second; fractional values allowed. Default 1. */
   rate?: number;
-  /** Access token lifetime. Default 900. */
+  /** Access token lifetime (Stack Auth's are minutes). Default 600. */
   tokenTtlSeconds?: number;
-  /** Refresh token lifetime. Default 7 days. */
+  /** Refresh token (Stack session) lifetime. Default 30 days. */
   refreshTtlSeconds?: number;
-  /** HS256 secret; random per start unless given (tests sign their own tokens). */
-  jwtSecret?: string;
+  /** ES256 key the identity API signs with; a fresh one per start unless given (tests sign their own tokens). */
+  signingKey?: SigningKey | null;
+  /** The Stack Auth project id served under `/stack` (the tokens' `aud`). */
+  stackProjectId?: string;
+  /** The project's publishable client key. */
+  stackPublishableClientKey?: string;
   /** Mounts `/control/*` (loopback only). Default false. */
   control?: boolean;
   /** Starts the simulator running; false starts it paused. Default true. */
@@ -58,9 +70,11 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     unitsPerSite: options.unitsPerSite ?? 8,
     neverReportedUnits: options.neverReportedUnits ?? 0,
     rate: options.rate ?? 1,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
-    refreshTtlSeconds: options.refreshTtlSeconds ?? 7 * 24 * 3600,
-    jwtSecret: options.jwtSecret ?? randomBytes(32).toString('base64url'),
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 600,
+    refreshTtlSeconds: options.refreshTtlSeconds ?? 30 * 24 * 3600,
+    signingKey: options.signingKey ?? null,
+    stackProjectId: options.stackProjectId ?? DEFAULT_STACK_PROJECT_ID,
+    stackPublishableClientKey: options.stackPublishableClientKey ?? DEFAULT_STACK_PUBLISHABLE_KEY,
     control: options.control ?? false,
     simulate: options.simulate ?? true,
     alertDelayReadings: options.alertDelayReadings ?? 10,
@@ -81,6 +95,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   assertPositive('refreshTtlSeconds', resolved.refreshTtlSeconds);
   assertPositive('silentAfterSeconds', resolved.silentAfterSeconds);
   assertPositive('tickMs', resolved.tickMs);
+  if (!/^[\w-]{1,128}$/.test(resolved.stackProjectId)) {
+    throw new RangeError('stackProjectId must be 1-128 letters, digits, - or _');
+  }
+  if (!/^[\x21-\x7E]{1,256}$/.test(resolved.stackPublishableClientKey)) {
+    throw new RangeError('stackPublishableClientKey must be printable ASCII');
+  }
   if (!Number.isFinite(resolved.seed)) throw new RangeError('seed must be a number');
   return resolved;
 }

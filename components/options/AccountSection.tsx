@@ -1,19 +1,27 @@
 /**
- * Server URL and sign-in (password or access token), or who is signed in.
- * The host permission for a remote server is requested from the click
- * handler itself, before any other `await`, so the browser still sees the
- * user's gesture.
+ * Server URL and sign-in, or who is signed in. Sign-in goes through the
+ * deployment's Stack Auth project (issue #10): Project ID, Publishable client
+ * key and Auth API URL, then email and password; a pasted access token is the
+ * other way in. Values the administrator's policy sets are shown read-only
+ * when it locks them. The host permissions for a remote server and a remote
+ * Auth API are requested from the click handler itself, before any other
+ * `await`, so the browser still sees the user's gesture.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { formatClock } from '../../lib/format';
+import type { ManagedConfig } from '../../lib/managed';
 import type { CommandError, CommandErrorCode } from '../../lib/messages';
 import type { SessionInfo } from '../../lib/model';
+import { DEFAULT_STACK_API_URL, parseStackConfig } from '../../lib/stack-auth';
 import { useBridge } from '../bridge';
 import { useSession } from '../live-data';
-import { checkServerUrl } from './server-url';
+import { checkServerUrl, isPreGranted } from './server-url';
 
 const ERROR_TITLES: Partial<Record<CommandErrorCode, string>> = {
   'wrong-credentials': 'Wrong email or password.',
   'server-unreachable': 'The server could not be reached.',
+  'auth-config': 'Check the Stack Auth settings.',
+  'auth-unreachable': 'The sign-in server could not be reached.',
   'token-expired': 'That access token has expired.',
   'token-invalid': 'That access token is not valid.',
   'insecure-url': 'The server URL is not secure.',
@@ -59,7 +67,19 @@ function SignedIn({ session }: { session: SessionInfo }) {
         <dt>Server</dt>
         <dd>{session.serverUrl}</dd>
         <dt>Method</dt>
-        <dd>{session.method === 'token' ? 'Access token' : 'Password'}</dd>
+        <dd>{session.method === 'token' ? 'Access token' : 'Stack Auth password'}</dd>
+        {session.stack && (
+          <>
+            <dt>Stack Auth project</dt>
+            <dd>{session.stack.projectId}</dd>
+          </>
+        )}
+        {session.method === 'token' && (
+          <>
+            <dt>Token expires</dt>
+            <dd>{tokenExpiry(session.tokenExpiresAt)}</dd>
+          </>
+        )}
       </dl>
       <button type="button" className="button" disabled={busy} onClick={() => void signOut()}>
         Sign out
@@ -73,17 +93,81 @@ function SignedIn({ session }: { session: SessionInfo }) {
   );
 }
 
+/** When a pasted token stops working, from its `exp` (issue #10). */
+function tokenExpiry(expiresAt: number | undefined): string {
+  if (!expiresAt) return 'Unknown (the token does not say); sign in again when it stops working';
+  const date = new Date(expiresAt);
+  const day = date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  return `${day} at ${formatClock(expiresAt)}; sign in again then (a pasted token cannot be renewed)`;
+}
+
+/** A text field, or the administrator's value shown read-only when the policy locks it. */
+function ConfigField(props: {
+  id: string;
+  label: string;
+  value: string;
+  managed: string | undefined;
+  locked: boolean;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  type?: 'url' | 'text';
+  hint?: ReactNode;
+  hintId?: string;
+  invalid?: boolean;
+}) {
+  const fixed = props.locked && props.managed !== undefined;
+  // Unlocked, a managed value is only a preset: say where it came from while it is unchanged.
+  const preset = !fixed && props.managed !== undefined && props.value === props.managed;
+  const hintId = props.hintId ?? `${props.id}-hint`;
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type={props.type ?? 'text'}
+        spellCheck={false}
+        autoComplete="off"
+        placeholder={props.placeholder}
+        value={fixed ? props.managed : props.value}
+        readOnly={fixed}
+        aria-readonly={fixed}
+        aria-invalid={props.invalid === true}
+        aria-describedby={fixed || preset || props.hint ? hintId : undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {fixed ? (
+        <p id={hintId} className="hint">
+          Set by your organization.
+        </p>
+      ) : preset && !props.hint ? (
+        <p id={hintId} className="hint">
+          Suggested by your organization.
+        </p>
+      ) : (
+        props.hint
+      )}
+    </div>
+  );
+}
+
 function SignInForms() {
   const bridge = useBridge();
   const ids = {
     url: useId(),
+    project: useId(),
+    key: useId(),
+    authUrl: useId(),
     email: useId(),
     password: useId(),
     keep: useId(),
     token: useId(),
     urlHelp: useId(),
   };
+  const [managed, setManaged] = useState<ManagedConfig>({ lockConfiguration: false });
   const [serverUrl, setServerUrl] = useState('');
+  const [projectId, setProjectId] = useState('');
+  const [publishableKey, setPublishableKey] = useState('');
+  const [authUrl, setAuthUrl] = useState(DEFAULT_STACK_API_URL);
   const [urlError, setUrlError] = useState<string | null>(null);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -92,11 +176,38 @@ function SignInForms() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  /** Validates, asks for the host permission (first await, inside the gesture), then signs in. */
+  // The administrator's policy prefills (or locks) the connection settings (#10).
+  useEffect(() => {
+    let live = true;
+    void bridge.send<'managed-config'>({ type: 'managed-config' }).then((result) => {
+      // An older worker may not know the command: nothing is managed then.
+      if (!live || !result.ok || typeof result.data !== 'object' || result.data === null) return;
+      const preset = result.data;
+      setManaged(preset);
+      if (preset.serverUrl) setServerUrl(preset.serverUrl);
+      if (preset.stackProjectId) setProjectId(preset.stackProjectId);
+      if (preset.stackPublishableClientKey) setPublishableKey(preset.stackPublishableClientKey);
+      if (preset.stackApiUrl) setAuthUrl(preset.stackApiUrl);
+    });
+    return () => {
+      live = false;
+    };
+  }, [bridge]);
+  const locked = managed.lockConfiguration;
+  const pick = (own: string, preset: string | undefined) =>
+    locked && preset !== undefined ? preset : own;
+  const effectiveUrl = pick(serverUrl, managed.serverUrl);
+
+  /**
+   * Validates, asks for the host permissions (first await, inside the
+   * gesture: the server's and, for a password sign-in, the Auth API's), then
+   * signs in.
+   */
   const submit = async (
     send: (url: string) => Promise<{ ok: true } | { ok: false; error: CommandError }>,
+    extraOrigins: string[] = [],
   ): Promise<boolean> => {
-    const check = checkServerUrl(serverUrl);
+    const check = checkServerUrl(effectiveUrl);
     if (!check.ok) {
       setUrlError(check.message);
       return false;
@@ -105,11 +216,14 @@ function SignInForms() {
     setError(null);
     setBusy(true);
     try {
-      if (!check.preGranted) {
-        const granted = await bridge.requestOrigins([`${check.origin}/*`]);
+      const origins = [check.origin, ...extraOrigins].filter(
+        (origin, index, all) => all.indexOf(origin) === index && !isPreGranted(origin),
+      );
+      if (origins.length > 0) {
+        const granted = await bridge.requestOrigins(origins.map((origin) => `${origin}/*`));
         if (!granted) {
           setError(
-            `Frostline needs permission to reach ${check.origin}. Allow it when the browser asks.`,
+            `Frostline needs permission to reach ${origins.join(' and ')}. Allow it when the browser asks.`,
           );
           return false;
         }
@@ -127,14 +241,34 @@ function SignInForms() {
 
   const onPasswordSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await submit((url) =>
-      bridge.send<'sign-in'>({
-        type: 'sign-in',
-        serverUrl: url,
-        email: email.trim(),
-        password,
-        keepSignedIn,
-      }),
+    const stack = {
+      projectId: pick(projectId, managed.stackProjectId),
+      publishableClientKey: pick(publishableKey, managed.stackPublishableClientKey),
+      apiUrl: pick(authUrl, managed.stackApiUrl),
+    };
+    // The server URL is checked first: its problem is shown on its field.
+    const server = checkServerUrl(effectiveUrl);
+    if (!server.ok) {
+      setUrlError(server.message);
+      return;
+    }
+    const config = parseStackConfig(stack);
+    if (!config.ok) {
+      setUrlError(null);
+      setError(config.message);
+      return;
+    }
+    const ok = await submit(
+      (url) =>
+        bridge.send<'sign-in'>({
+          type: 'sign-in',
+          serverUrl: url,
+          email: email.trim(),
+          password,
+          keepSignedIn,
+          stack,
+        }),
+      [new URL(config.config.apiUrl).origin],
     );
     if (ok) setPassword('');
   };
@@ -155,33 +289,63 @@ function SignInForms() {
 
   return (
     <div className="sign-in">
-      <div className="field">
-        <label htmlFor={ids.url}>Server URL</label>
-        <input
-          id={ids.url}
-          type="url"
-          inputMode="url"
-          autoComplete="url"
-          placeholder="https://monitor.example.com"
-          value={serverUrl}
-          aria-invalid={urlError !== null}
-          aria-describedby={ids.urlHelp}
-          onChange={(e) => setServerUrl(e.target.value)}
-          onBlur={() => {
-            if (urlError && checkServerUrl(serverUrl).ok) setUrlError(null);
-          }}
-        />
-        <p id={ids.urlHelp} className={urlError ? 'field-error' : 'hint'}>
-          {urlError ??
-            'https:// is required, except for http://localhost, http://127.0.0.1 and http://[::1].'}
-        </p>
-      </div>
+      <ConfigField
+        id={ids.url}
+        label="Server URL"
+        type="url"
+        placeholder="https://monitor.example.com"
+        value={serverUrl}
+        managed={managed.serverUrl}
+        locked={locked}
+        invalid={urlError !== null}
+        hintId={ids.urlHelp}
+        onChange={(value) => {
+          setServerUrl(value);
+          if (urlError && checkServerUrl(value).ok) setUrlError(null);
+        }}
+        hint={
+          <p id={ids.urlHelp} className={urlError ? 'field-error' : 'hint'}>
+            {urlError ??
+              'https:// is required, except for http://localhost, http://127.0.0.1 and http://[::1].'}
+          </p>
+        }
+      />
 
       <form
         className="form"
         aria-label="Sign in with email and password"
         onSubmit={(e) => void onPasswordSubmit(e)}
       >
+        <fieldset className="fieldset">
+          <legend>Stack Auth</legend>
+          <ConfigField
+            id={ids.project}
+            label="Project ID"
+            value={projectId}
+            managed={managed.stackProjectId}
+            locked={locked}
+            onChange={setProjectId}
+          />
+          <ConfigField
+            id={ids.key}
+            label="Publishable client key"
+            placeholder="pck_…"
+            value={publishableKey}
+            managed={managed.stackPublishableClientKey}
+            locked={locked}
+            onChange={setPublishableKey}
+          />
+          <ConfigField
+            id={ids.authUrl}
+            label="Auth API URL"
+            type="url"
+            placeholder={DEFAULT_STACK_API_URL}
+            value={authUrl}
+            managed={managed.stackApiUrl}
+            locked={locked}
+            onChange={setAuthUrl}
+          />
+        </fieldset>
         <div className="field">
           <label htmlFor={ids.email}>Email</label>
           <input

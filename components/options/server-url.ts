@@ -19,6 +19,12 @@ export type ServerUrlCheck =
 /** Loopback hosts the manifest's `host_permissions` list (wxt.config.ts). */
 const MANIFEST_HOSTS = new Set(['localhost', '127.0.0.1']);
 
+/** Whether the manifest already grants `origin` (loopback over http): no prompt needed. */
+export function isPreGranted(origin: string): boolean {
+  const url = new URL(origin);
+  return url.protocol === 'http:' && MANIFEST_HOSTS.has(url.hostname);
+}
+
 export function checkServerUrl(input: string): ServerUrlCheck {
   if (!input.trim()) {
     return { ok: false, message: 'Enter the server URL, for example https://monitor.example.com.' };
@@ -30,6 +36,6 @@ export function checkServerUrl(input: string): ServerUrlCheck {
     ok: true,
     serverUrl: parsed.origin,
     origin: parsed.origin,
-    preGranted: url.protocol === 'http:' && MANIFEST_HOSTS.has(url.hostname),
+    preGranted: isPreGranted(url.origin),
   };
 }

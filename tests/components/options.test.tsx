@@ -11,9 +11,11 @@ function signedOut() {
   return snapshot({ session: null, connection: connection({ status: 'signed-out', rtt: null }) });
 }
 
-async function renderSignedOut() {
+async function renderSignedOut(configure?: (bridge: FakeBridge) => void) {
   const user = userEvent.setup();
-  const utils = renderWithRealtime(<Options />);
+  const bridge = new FakeBridge();
+  configure?.(bridge);
+  const utils = renderWithRealtime(<Options />, bridge);
   await utils.bridge.snapshot(signedOut());
   return { user, ...utils };
 }
@@ -40,12 +42,96 @@ describe('server URL check', () => {
   });
 });
 
+/** The Stack Auth project fields (issue #10); the Auth API URL keeps its default unless given. */
+async function fillStack(user: ReturnType<typeof userEvent.setup>, apiUrl?: string) {
+  await user.type(screen.getByLabelText('Project ID'), 'proj-1');
+  await user.type(screen.getByLabelText('Publishable client key'), 'pck_abc');
+  if (apiUrl !== undefined) {
+    await user.clear(screen.getByLabelText('Auth API URL'));
+    await user.type(screen.getByLabelText('Auth API URL'), apiUrl);
+  }
+}
+
 describe('options: sign in', () => {
   it('gives every field a visible label', async () => {
     await renderSignedOut();
-    for (const name of ['Server URL', 'Email', 'Password', 'Keep me signed in', 'Access token']) {
+    for (const name of [
+      'Server URL',
+      'Project ID',
+      'Publishable client key',
+      'Auth API URL',
+      'Email',
+      'Password',
+      'Keep me signed in',
+      'Access token',
+    ]) {
       expect(screen.getByLabelText(name)).toBeVisible();
     }
+    expect(screen.getByLabelText('Auth API URL')).toHaveValue('https://api.stack-auth.com');
+  });
+
+  it('shows values the policy locks as set by the organization, and signs in with them', async () => {
+    const { user, bridge } = await renderSignedOut((b) =>
+      b.on('managed-config', () => ({
+        ok: true,
+        data: {
+          serverUrl: 'https://monitor.example.com',
+          stackProjectId: 'org-project',
+          stackPublishableClientKey: 'pck_org',
+          lockConfiguration: true,
+        },
+      })),
+    );
+    await waitFor(() => expect(screen.getByLabelText('Project ID')).toHaveValue('org-project'));
+    for (const name of ['Server URL', 'Project ID', 'Publishable client key']) {
+      expect(screen.getByLabelText(name)).toHaveAttribute('readonly');
+      expect(screen.getByLabelText(name)).toHaveAccessibleDescription('Set by your organization.');
+    }
+    expect(screen.getByLabelText('Auth API URL')).not.toHaveAttribute('readonly');
+    bridge.on('sign-in', () => ({ ok: true, data: session() }));
+    await user.type(screen.getByLabelText('Email'), 'sam@example.com');
+    await user.type(screen.getByLabelText('Password'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() =>
+      expect(bridge.sentOfType('sign-in')).toEqual([
+        expect.objectContaining({
+          serverUrl: 'https://monitor.example.com',
+          stack: {
+            projectId: 'org-project',
+            publishableClientKey: 'pck_org',
+            apiUrl: 'https://api.stack-auth.com',
+          },
+        }),
+      ]),
+    );
+  });
+
+  it('shows an unlocked policy value as a suggestion the supervisor may change', async () => {
+    const { user } = await renderSignedOut((b) =>
+      b.on('managed-config', () => ({
+        ok: true,
+        data: { stackProjectId: 'org-project', lockConfiguration: false },
+      })),
+    );
+    const field = screen.getByLabelText('Project ID');
+    await waitFor(() => expect(field).toHaveValue('org-project'));
+    expect(field).not.toHaveAttribute('readonly');
+    expect(field).toHaveAccessibleDescription('Suggested by your organization.');
+    await user.clear(field);
+    await user.type(field, 'mine');
+    expect(field).toHaveValue('mine');
+  });
+
+  it('asks for the Stack Auth project before sending anything', async () => {
+    const { user, bridge } = await renderSignedOut();
+    await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');
+    await user.type(screen.getByLabelText('Email'), 'sam@example.com');
+    await user.type(screen.getByLabelText('Password'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Enter the Stack Auth Project ID your administrator gave you.',
+    );
+    expect(bridge.sentOfType('sign-in')).toEqual([]);
   });
 
   it('refuses plain http to a remote server with a clear message and sends nothing', async () => {
@@ -58,7 +144,7 @@ describe('options: sign in', () => {
     expect(screen.getByLabelText('Server URL')).toHaveAccessibleDescription(
       /Use https:\/\/ for this server/,
     );
-    expect(bridge.sent).toEqual([]);
+    expect(bridge.sentOfType('sign-in')).toEqual([]);
     expect(bridge.originRequests).toEqual([]);
   });
 
@@ -66,11 +152,15 @@ describe('options: sign in', () => {
     const { user, bridge } = await renderSignedOut();
     bridge.on('sign-in', () => ({ ok: true, data: session() }));
     await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com/');
+    await fillStack(user);
     await user.type(screen.getByLabelText('Email'), 'sam@example.com');
     await user.type(screen.getByLabelText('Password'), 'hunter22');
     await user.click(screen.getByLabelText('Keep me signed in'));
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(bridge.originRequests).toEqual([['https://cold.example.com/*']]);
+    // Both origins at once, inside the click: the server's and the Auth API's (#10).
+    expect(bridge.originRequests).toEqual([
+      ['https://cold.example.com/*', 'https://api.stack-auth.com/*'],
+    ]);
     await waitFor(() =>
       expect(bridge.sentOfType('sign-in')).toEqual([
         {
@@ -79,6 +169,11 @@ describe('options: sign in', () => {
           email: 'sam@example.com',
           password: 'hunter22',
           keepSignedIn: false,
+          stack: {
+            projectId: 'proj-1',
+            publishableClientKey: 'pck_abc',
+            apiUrl: 'https://api.stack-auth.com',
+          },
         },
       ]),
     );
@@ -94,6 +189,7 @@ describe('options: sign in', () => {
   it('does not prompt for a loopback server the manifest already allows', async () => {
     const { user, bridge } = await renderSignedOut();
     await user.type(screen.getByLabelText('Server URL'), 'http://127.0.0.1:3000');
+    await fillStack(user, 'http://127.0.0.1:3000/stack');
     await user.type(screen.getByLabelText('Email'), 'sam@example.com');
     await user.type(screen.getByLabelText('Password'), 'pw');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -105,6 +201,7 @@ describe('options: sign in', () => {
     const { user, bridge } = await renderSignedOut();
     bridge.grantOrigins = false;
     await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');
+    await fillStack(user);
     await user.type(screen.getByLabelText('Email'), 'sam@example.com');
     await user.type(screen.getByLabelText('Password'), 'pw');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -121,6 +218,7 @@ describe('options: sign in', () => {
       error: { code: 'wrong-credentials', message: 'Invalid email or password' },
     }));
     await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');
+    await fillStack(user);
     await user.type(screen.getByLabelText('Email'), 'sam@example.com');
     await user.type(screen.getByLabelText('Password'), 'wrong');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -138,6 +236,7 @@ describe('options: sign in', () => {
       error: { code: 'wrong-credentials', message: 'Wrong email or password' },
     }));
     await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');
+    await fillStack(user);
     await user.type(screen.getByLabelText('Email'), 'sam@example.com');
     await user.type(screen.getByLabelText('Password'), 'wrong');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -151,6 +250,7 @@ describe('options: sign in', () => {
       error: { code: 'server-unreachable', message: 'Connection refused' },
     }));
     await user.type(screen.getByLabelText('Server URL'), 'https://cold.example.com');
+    await fillStack(user);
     await user.type(screen.getByLabelText('Email'), 'sam@example.com');
     await user.type(screen.getByLabelText('Password'), 'pw');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -189,6 +289,37 @@ describe('options: sign in', () => {
     await bridge.snapshot(snapshot());
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(bridge.sentOfType('sign-out')).toEqual([{ type: 'sign-out' }]);
+  });
+
+  it('says when a pasted access token expires, and that it cannot be renewed (issue #10)', async () => {
+    const { bridge } = renderWithRealtime(<Options />);
+    const expiresAt = new Date(2026, 11, 2, 14, 35).getTime();
+    await bridge.snapshot(
+      snapshot({
+        session: session({ method: 'token', keepSignedIn: false, tokenExpiresAt: expiresAt }),
+      }),
+    );
+    const facts = screen.getByText('Token expires').nextElementSibling;
+    expect(facts).toHaveTextContent(/14:35/);
+    expect(facts).toHaveTextContent(/cannot be renewed/);
+  });
+
+  it('names the Stack Auth project of a password session (issue #10)', async () => {
+    const { bridge } = renderWithRealtime(<Options />);
+    await bridge.snapshot(
+      snapshot({
+        session: session({
+          stack: {
+            projectId: 'proj-9',
+            publishableClientKey: 'pck_9',
+            apiUrl: 'https://a.example',
+          },
+        }),
+      }),
+    );
+    expect(screen.getByText('Stack Auth password')).toBeInTheDocument();
+    expect(screen.getByText('proj-9')).toBeInTheDocument();
+    expect(screen.queryByText('Token expires')).not.toBeInTheDocument();
   });
 });
 

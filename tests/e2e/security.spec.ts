@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { test, expect, DEMO, EXTENSION_DIR, CHROMIUM } from './support/fixtures';
 import { chromium, type BrowserContext, type Worker } from '@playwright/test';
 import { OptionsPage } from './support/pages';
+import { STACK_REFRESH_PATH } from '../support/stack';
 
 const JWT = /eyJ[\w-]{5,}\.[\w-]{5,}/;
 
@@ -191,13 +192,13 @@ test.describe('tokens stay where they belong', () => {
     // a refresh, and a reconnect that handshakes with the renewed token.
     const refreshesBefore = server.control
       .requests()
-      .filter((r) => r.url.includes('/api/auth/refresh')).length;
+      .filter((r) => r.url.includes(STACK_REFRESH_PATH)).length;
     server.control.injectAlert({ unitId: 'unit-nw-1-01', message: 'token check' });
     server.control.expireTokens({ email: DEMO.email });
     await server.control.dropSockets('server-disconnect');
     await expect
       .poll(
-        () => server.control.requests().filter((r) => r.url.includes('/api/auth/refresh')).length,
+        () => server.control.requests().filter((r) => r.url.includes(STACK_REFRESH_PATH)).length,
         { timeout: 30_000 },
       )
       .toBeGreaterThan(refreshesBefore);
@@ -252,6 +253,11 @@ test('plain http to a remote server is refused with a clear error', async ({
       email: 'demo@frostline.test',
       password: 'frostline',
       keepSignedIn: false,
+      stack: {
+        projectId: 'p',
+        publishableClientKey: 'pck_p',
+        apiUrl: 'https://api.stack-auth.com',
+      },
     }),
   );
   expect(answer).toMatchObject({ ok: false, error: { code: 'insecure-url' } });

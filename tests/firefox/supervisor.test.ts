@@ -23,6 +23,7 @@ import { startServer, type RunningServer } from '../../server/app';
 import { launchFirefox, type RunningFirefox } from '../../scripts/firefox';
 import { poll } from '../support/bidi';
 import { ExtensionTab, signIn } from '../support/firefox-extension';
+import { stackSignIn } from '../support/stack';
 
 /** `FROSTLINE_FIREFOX_DIR` runs the suite on another build (e.g. `wxt build -b firefox --mv3`). */
 const EXTENSION_DIR =
@@ -37,12 +38,7 @@ let units: { id: string; name: string; site: string }[] = [];
 
 /** A REST client of the demo user, as any other tool of the supervisor's would be. */
 async function restAs(baseUrl: string): Promise<<T>(p: string) => Promise<T>> {
-  const login = await fetch(new URL(api.login, baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const { accessToken } = await stackSignIn(baseUrl, EMAIL, PASSWORD);
   return async <T>(p: string): Promise<T> => {
     const res = await fetch(new URL(p, baseUrl), {
       headers: { authorization: `Bearer ${accessToken}` },

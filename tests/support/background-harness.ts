@@ -16,6 +16,7 @@ import type { BackgroundApi } from '../../lib/background';
 import { NOTIFICATION_IDS } from '../../lib/notification-policy';
 import type { Result } from '../../lib/messages';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
+import { stackConfig } from '../integration/server/helpers';
 import { OWN_PAGE, bootBackground, prepareFakeBrowser } from './fake-extension';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -189,12 +190,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app,
     command,
     async signIn({ keepSignedIn = false } = {}) {
+      // Through Stack Auth (#10): the identity API is reached through the proxy too.
       const result = await command({
         type: 'sign-in',
         serverUrl: url,
         email: DEMO_EMAIL,
         password: DEMO_PASSWORD,
         keepSignedIn,
+        stack: stackConfig(server, url),
       });
       if (!result.ok) throw new Error(`sign-in failed: ${result.error.code}`);
       await waitLive();

@@ -9,6 +9,8 @@
  */
 import type { RunningFirefox } from '../../scripts/firefox';
 import { poll, type NodeRef } from './bidi';
+import type { StackConfig } from '../../lib/stack-auth';
+import { referenceStack } from './stack';
 
 export interface Badge {
   text: string;
@@ -166,9 +168,16 @@ export async function signIn(
   serverUrl: string,
   email: string,
   password: string,
-  { keepSignedIn = false }: { keepSignedIn?: boolean } = {},
+  {
+    keepSignedIn = false,
+    stack = referenceStack(serverUrl),
+  }: { keepSignedIn?: boolean; stack?: StackConfig } = {},
 ): Promise<void> {
+  // Through Stack Auth (issue #10): the reference server's project unless told otherwise.
   await options.fill('textbox', 'Server URL', serverUrl);
+  await options.fill('textbox', 'Project ID', stack.projectId);
+  await options.fill('textbox', 'Publishable client key', stack.publishableClientKey);
+  await options.fill('textbox', 'Auth API URL', stack.apiUrl);
   await options.fill('textbox', 'Email', email);
   await options.firefox.bidi.fill(options.context, await options.field('Password'), password);
   const keep = await options.waitFor('checkbox', 'Keep me signed in');

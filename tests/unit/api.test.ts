@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createStackAuthClient } from '../../lib/stack-auth';
 import { createApiClient, type ApiClient } from '../../lib/api';
 
 interface Seen {
@@ -70,16 +71,19 @@ const TOKENS = JSON.stringify({
 });
 
 describe('redirects are never followed with a credential (issue #11)', () => {
-  it.each([307, 308])('a %i on login does not re-post the password elsewhere', async (status) => {
+  it.each([307, 308])('a %i on sign-in does not re-post the password elsewhere', async (status) => {
     const elsewhere = await serve(() => ({ status: 200, body: TOKENS }));
     const server = await serve(() => ({
       status,
-      headers: { location: `${elsewhere.origin}/api/auth/login` },
+      headers: { location: `${elsewhere.origin}/api/v1/auth/password/sign-in` },
     }));
-    const result = await createApiClient({ origin: server.origin }).login('me@x.test', 'secret');
+    // Sign-in goes to Stack Auth (#10): its client follows no redirect either.
+    const result = await createStackAuthClient({
+      config: { projectId: 'p', publishableClientKey: 'pck_k', apiUrl: server.origin },
+    }).signIn('me@x.test', 'secret');
     expect(result).toEqual({
       ok: false,
-      error: expect.objectContaining({ kind: 'redirected', status }),
+      error: expect.objectContaining({ kind: 'redirected' }),
     });
     expect(server.seen).toHaveLength(1);
     expect(elsewhere.seen).toEqual([]);
@@ -115,15 +119,13 @@ describe('redirects are never followed with a credential (issue #11)', () => {
       return new Response('[]', { status: 200 });
     });
     const api = createApiClient({ origin: 'https://monitor.example', fetch });
-    await api.login('e', 'p');
-    await api.refresh('r');
     await api.me('t');
     await api.sites('t', 'o');
     await api.areas('t', 'o', 's');
     await api.units('t', 'o', 's', 'a');
     await api.alerts('t', 'o', 'active', 10, 0);
     await api.acknowledge('t', 'o', 'al');
-    expect(inits).toHaveLength(8);
+    expect(inits).toHaveLength(6);
     expect(inits.map((init) => init.redirect)).toEqual(inits.map(() => 'manual'));
   });
 
@@ -205,5 +207,40 @@ describe('a client bound to a session (issue #11)', () => {
       ok: false,
       error: expect.objectContaining({ kind: 'superseded' }),
     });
+  });
+});
+
+describe('a 401 (issue #10)', () => {
+  const answering = (status: number, body: unknown) =>
+    vi.fn(async () => new Response(JSON.stringify(body), { status }));
+
+  it('shows the body\'s message, not "Unauthorized", in both error shapes', async () => {
+    const real = createApiClient({
+      origin: 'https://monitor.example',
+      fetch: answering(401, { error: 'Unauthorized', message: 'Token expired' }),
+    });
+    expect(await real.me('t')).toEqual({
+      ok: false,
+      error: { kind: 'unauthorized', message: 'Token expired' },
+    });
+    const nested = createApiClient({
+      origin: 'https://monitor.example',
+      fetch: answering(401, { error: { code: 'token_expired', message: 'Token expired' } }),
+    });
+    expect(await nested.me('t')).toMatchObject({ error: { message: 'Token expired' } });
+  });
+
+  it("tells the session of the client, and only a session's client", async () => {
+    const onUnauthorized = vi.fn();
+    const session = { epoch: 1, signal: new AbortController().signal };
+    const fetch = answering(401, { error: 'Unauthorized', message: 'Token expired' });
+    await createApiClient({ origin: 'https://m.example', fetch, session, onUnauthorized }).sites(
+      't',
+      'o',
+    );
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    // A sign-in's client (no session yet) has nothing to renew.
+    await createApiClient({ origin: 'https://m.example', fetch, onUnauthorized }).me('t');
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 });

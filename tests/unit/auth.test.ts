@@ -4,38 +4,27 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createApiClient, type ApiClient, type ApiResult } from '../../lib/api';
+import type { ApiResult } from '../../lib/api';
 import {
   REFRESH_AHEAD_MS,
   createTokenStore,
   jwtExpiry,
   type SessionRef,
+  type TokenRefresher,
   type TokenSet,
   type TokenStore,
 } from '../../lib/auth';
+import { stackRefresher } from '../../lib/session';
+import { createStackAuthClient } from '../../lib/stack-auth';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-/** An API client of `session` whose `refresh` is the only call the store makes. */
+/** A refresher of `session`: `refresh` is the only call the store makes. */
 function client(
   refresh: (token: string) => Promise<ApiResult<unknown>>,
   session: SessionRef,
-): ApiClient {
-  const unused = async (): Promise<ApiResult<unknown>> => {
-    throw new Error('not used by the token store');
-  };
-  return {
-    session,
-    login: unused,
-    refresh,
-    me: unused,
-    sites: unused,
-    areas: unused,
-    units: unused,
-    alerts: unused,
-    acknowledge: unused,
-    resolve: unused,
-  };
+): TokenRefresher {
+  return { session, refresh };
 }
 
 function store(options: {
@@ -322,7 +311,14 @@ describe('token store sessions (issue #11)', () => {
         }),
     );
     const tokens: TokenStore = createTokenStore({
-      api: () => createApiClient({ origin: 'https://a.example', fetch, session: tokens.current() }),
+      api: () =>
+        stackRefresher(
+          createStackAuthClient({
+            config: { projectId: 'p', publishableClientKey: 'pck_k', apiUrl: 'https://a.example' },
+            fetch,
+            session: tokens.current(),
+          }),
+        ),
       keepSignedIn: () => true,
       parseTokens: (raw) => raw as TokenSet,
       now: () => T0,

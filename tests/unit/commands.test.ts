@@ -42,6 +42,21 @@ describe('parseRequest', () => {
       },
     ],
     [
+      'sign-in without the Stack Auth project (issue #10)',
+      { type: 'sign-in', serverUrl: 'https://a', email: 'a@b', password: 'p', keepSignedIn: true },
+    ],
+    [
+      'sign-in with a numeric project id',
+      {
+        type: 'sign-in',
+        serverUrl: 'https://a',
+        email: 'a@b',
+        password: 'p',
+        keepSignedIn: true,
+        stack: { projectId: 1, publishableClientKey: 'k', apiUrl: '' },
+      },
+    ],
+    [
       'sign-in with a huge server URL',
       { type: 'sign-in', serverUrl: long(4097), email: 'a@b', password: 'p', keepSignedIn: true },
     ],
@@ -118,6 +133,7 @@ describe('parseRequest', () => {
         email: 'a@b',
         password: 'p',
         keepSignedIn: false,
+        stack: { projectId: 'p1', publishableClientKey: 'pck_1', apiUrl: '', extra: 1 },
         admin: true,
       },
       {
@@ -126,6 +142,7 @@ describe('parseRequest', () => {
         email: 'a@b',
         password: 'p',
         keepSignedIn: false,
+        stack: { projectId: 'p1', publishableClientKey: 'pck_1', apiUrl: '' },
       },
     ],
     [
@@ -177,11 +194,7 @@ describe('parseRequest', () => {
 
 describe('sign-in errors say what is wrong (issue #9)', () => {
   const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
-  const TOKENS = {
-    accessToken: 'a.b.c',
-    refreshToken: 'r',
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-  };
+  const SIGNED_IN = { accessToken: 'a.b.c', refreshToken: 'r', userId: 'u-1' };
 
   function handler(api: Partial<ApiClient>) {
     const begun: unknown[] = [];
@@ -192,6 +205,12 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         throw new Error('not used');
       },
       api: () => api as ApiClient,
+      // Stack Auth accepts the password (#10); what the backend says is under test.
+      stackAuth: () => ({
+        signIn: () => ok(SIGNED_IN),
+        signOut: () => ok(null),
+      }),
+      managed: () => ({ lockConfiguration: false }),
       tokens: { save: async () => 1 },
       session: {
         begin: async (s) => void begun.push(s),
@@ -220,13 +239,13 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         email: 'sam@example.com',
         password: 'pw',
         keepSignedIn: false,
+        stack: { projectId: 'p1', publishableClientKey: 'pck_1', apiUrl: '' },
       });
     return { signIn, begun };
   }
 
   it('a user without an organization is told so, not "unreadable account"', async () => {
     const { signIn, begun } = handler({
-      login: () => ok(TOKENS),
       me: () =>
         ok({
           userId: 'u-1',
@@ -248,9 +267,9 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
     expect(begun).toEqual([]);
   });
 
-  it('a server that answers 501 to sign-in does not look like a Frostline backend', async () => {
+  it('a server that answers 501 to /me does not look like a Frostline backend', async () => {
     const { signIn } = handler({
-      login: () =>
+      me: () =>
         Promise.resolve({
           ok: false as const,
           error: {
@@ -268,5 +287,159 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
         'This server does not look like a Frostline backend (it answered 501). Check the server URL.',
       );
     }
+  });
+});
+
+describe('Stack Auth sign-in (issue #10)', () => {
+  const ME = {
+    userId: 'u-1',
+    email: 'sam@example.com',
+    displayName: 'Sam',
+    primaryOrganizationId: 'org-1',
+    organizations: [{ organizationId: 'org-1', role: 'supervisor' }],
+  };
+
+  function run(options: {
+    signIn?: () => Promise<unknown>;
+    managed?: Record<string, unknown>;
+    me?: () => Promise<unknown>;
+  }) {
+    const used: { origin: string[]; stack: unknown[]; signOuts: number } = {
+      origin: [],
+      stack: [],
+      signOuts: 0,
+    };
+    const saved: unknown[] = [];
+    const handle = createCommandHandler({
+      ready: Promise.resolve(),
+      now: () => Date.now(),
+      snapshot: () => {
+        throw new Error('not used');
+      },
+      api: (origin) => {
+        used.origin.push(origin);
+        return {
+          me: options.me ?? (async () => ({ ok: true, value: ME })),
+        } as unknown as ApiClient;
+      },
+      stackAuth: (config) => {
+        used.stack.push(config);
+        return {
+          signIn: (options.signIn ??
+            (async () => ({
+              ok: true,
+              value: { accessToken: 'a.b.c', refreshToken: 'rt', userId: 'u-1' },
+            }))) as never,
+          signOut: async () => {
+            used.signOuts += 1;
+            return { ok: true, value: null };
+          },
+        };
+      },
+      managed: () => ({ lockConfiguration: false, ...options.managed }),
+      tokens: {
+        save: async (tokens) => {
+          saved.push(tokens);
+          return 1;
+        },
+      },
+      session: {
+        begin: async () => undefined,
+        end: async () => undefined,
+        acknowledge: async () => ({ ok: true, data: null }),
+        resolve: async () => ({ ok: true, data: null }),
+        directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
+        setWholeDegreeLimits: async () => ({
+          ok: false,
+          error: { code: 'not-signed-in', message: '' },
+        }),
+      },
+      preferences: () => DEFAULT_PREFERENCES,
+      sinceLastLooked: () => ({ since: null, events: [] }),
+      setPreferences: async () => undefined,
+      setScope: async () => undefined,
+      snooze: async () => undefined,
+      testNotification: async () => undefined,
+      testSound: async () => undefined,
+      diagnosticsText: () => '',
+    });
+    const signIn = () =>
+      handle({
+        type: 'sign-in',
+        serverUrl: 'https://typed.example.com',
+        email: 'sam@example.com',
+        password: 'pw',
+        keepSignedIn: true,
+        stack: { projectId: 'typed-project', publishableClientKey: 'pck_typed', apiUrl: '' },
+      });
+    return { signIn, used, saved, handle };
+  }
+
+  it('signs in with the typed project and keeps it with the session', async () => {
+    const { signIn, used, saved } = run({});
+    const result = await signIn();
+    expect(result).toMatchObject({
+      ok: true,
+      data: {
+        method: 'password',
+        stack: {
+          projectId: 'typed-project',
+          publishableClientKey: 'pck_typed',
+          apiUrl: 'https://api.stack-auth.com',
+        },
+      },
+    });
+    expect(used.origin).toEqual(['https://typed.example.com']);
+    expect(saved).toEqual([{ accessToken: 'a.b.c', refreshToken: 'rt', expiresAt: 0 }]);
+  });
+
+  it('a locked policy wins over what the page sent', async () => {
+    const { signIn, used } = run({
+      managed: {
+        serverUrl: 'https://managed.example.com',
+        stackProjectId: 'managed-project',
+        stackPublishableClientKey: 'pck_managed',
+        lockConfiguration: true,
+      },
+    });
+    expect(await signIn()).toMatchObject({ ok: true });
+    expect(used.origin).toEqual(['https://managed.example.com']);
+    expect(used.stack).toEqual([
+      {
+        projectId: 'managed-project',
+        publishableClientKey: 'pck_managed',
+        apiUrl: 'https://api.stack-auth.com',
+      },
+    ]);
+  });
+
+  it('an unlocked policy only prefills: the typed values are used', async () => {
+    const { signIn, used } = run({ managed: { stackProjectId: 'managed-project' } });
+    await signIn();
+    expect(used.stack).toEqual([expect.objectContaining({ projectId: 'typed-project' })]);
+  });
+
+  it.each([
+    ['wrong-credentials', 'wrong-credentials'],
+    ['bad-project', 'auth-config'],
+    ['unreachable', 'auth-unreachable'],
+  ] as const)('a Stack %s failure answers %s', async (kind, code) => {
+    const { signIn, saved } = run({
+      signIn: async () => ({ ok: false, error: { kind, message: 'what to do' } }),
+    });
+    expect(await signIn()).toMatchObject({ ok: false, error: { code } });
+    expect(saved).toEqual([]);
+  });
+
+  it('revokes the new Stack session when the backend refuses it', async () => {
+    const { signIn, used, saved } = run({
+      me: async () => ({
+        ok: false,
+        error: { kind: 'unauthorized', message: 'Invalid token claims' },
+      }),
+    });
+    expect(await signIn()).toMatchObject({ ok: false, error: { code: 'auth-config' } });
+    expect(used.signOuts).toBe(1);
+    expect(saved).toEqual([]);
   });
 });

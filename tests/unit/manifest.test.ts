@@ -158,6 +158,21 @@ describe('Chrome build', () => {
     // Chrome before 120 clamps alarm periods under 1 min to 1 min.
     expect(Number(m.minimum_chrome_version) >= 120 || WATCHDOG_PERIOD_MIN >= 1).toBe(true);
   });
+
+  it('declares the managed-storage schema an administrator presets through (issue #10)', async () => {
+    const m = await manifestOf(chromeDir);
+    expect(m.storage).toEqual({ managed_schema: 'managed-schema.json' });
+    const schema = JSON.parse(
+      await readFile(path.join(chromeDir, 'managed-schema.json'), 'utf8'),
+    ) as { properties: Record<string, { type: string }> };
+    expect(Object.keys(schema.properties).sort()).toEqual([
+      'lockConfiguration',
+      'serverUrl',
+      'stackApiUrl',
+      'stackProjectId',
+      'stackPublishableClientKey',
+    ]);
+  });
 });
 
 describe('Firefox build', () => {

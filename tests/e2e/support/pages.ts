@@ -3,18 +3,31 @@
  * role and accessible name only.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { StackConfig } from '../../../lib/stack-auth';
+import { referenceStack } from '../../support/stack';
 
 export class OptionsPage {
   constructor(readonly page: Page) {}
 
+  /**
+   * Signs in through Stack Auth (issue #10): the server URL, the project's
+   * three fields (the reference server's own project unless `stack` is
+   * given), email, password.
+   */
   async signIn(
     serverUrl: string,
     email: string,
     password: string,
     keepSignedIn = false,
+    stack: StackConfig = referenceStack(serverUrl),
   ): Promise<void> {
     const p = this.page;
     await p.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
+    await p.getByRole('textbox', { name: 'Project ID' }).fill(stack.projectId);
+    await p
+      .getByRole('textbox', { name: 'Publishable client key' })
+      .fill(stack.publishableClientKey);
+    await p.getByRole('textbox', { name: 'Auth API URL' }).fill(stack.apiUrl);
     await p.getByRole('textbox', { name: 'Email' }).fill(email);
     await p.getByLabel('Password', { exact: true }).fill(password);
     const keep = p.getByRole('checkbox', { name: 'Keep me signed in' });

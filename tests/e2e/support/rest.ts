@@ -1,6 +1,6 @@
 /**
  * A small REST client for the reference server, used the way the extension's
- * users' other tools would: log in, learn the organization, walk sites ->
+ * users' other tools would: sign in through Stack Auth, learn the organization, walk sites ->
  * areas -> units, read and acknowledge alerts. Tests use it to learn ids and
  * names instead of hard-coding the seeded world.
  */
@@ -11,6 +11,7 @@ import {
   type WireSite,
   type WireUnit,
 } from '../../../lib/protocol';
+import { stackSignIn } from '../../support/stack';
 import { DEMO } from './fixtures';
 
 export interface OrgDirectory {
@@ -31,14 +32,9 @@ export class RestClient {
     return this.accessToken;
   }
 
+  /** Signs in through the server's Stack Auth identity API (issue #10). */
   static async login(baseUrl: string, email = DEMO.email, password = DEMO.password) {
-    const res = await fetch(new URL(api.login, baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    if (!res.ok) throw new Error(`login failed: ${res.status}`);
-    const { accessToken } = (await res.json()) as { accessToken: string };
+    const { accessToken } = await stackSignIn(baseUrl, email, password);
     return new RestClient(baseUrl, accessToken);
   }
 

@@ -20,6 +20,8 @@ import {
   resetBrowser,
   signIn,
   sleep,
+  STACK_REFRESH,
+  stackConfig,
   startBackground,
   startServer,
   stopBackgrounds,
@@ -53,7 +55,7 @@ describe('tokens during a session', () => {
   it.each(['server-disconnect', 'crash'] as const)(
     'renews an access token that expired mid-session on the reconnect (%s)',
     async (mode) => {
-      const refreshesBefore = requestsTo(server, '/api/auth/refresh');
+      const refreshesBefore = requestsTo(server, STACK_REFRESH);
       const before = handshakes(server);
       expect(server.control.expireTokens({ email: 'demo@frostline.test' })).toBeGreaterThan(0);
       // The open socket keeps working: production checks tokens only at the handshake.
@@ -65,7 +67,7 @@ describe('tokens during a session', () => {
       expect(after.rejected - before.rejected).toBe(1);
       expect(server.control.counters().handshakes.rejected['Token expired']).toBe(1);
       expect(after.accepted - before.accepted).toBe(1);
-      expect(requestsTo(server, '/api/auth/refresh') - refreshesBefore).toBe(1);
+      expect(requestsTo(server, STACK_REFRESH) - refreshesBefore).toBe(1);
       expect(bg.app.connection.stats().authRejections).toBe(1);
       expect(await notificationIds()).toEqual([]);
       // The renewed token works for REST too (the resync after connecting used it).
@@ -106,7 +108,7 @@ describe('tokens during a session', () => {
     expect(await badgeText()).toBe('!');
     expect(created.get(NOTIFICATION_IDS.monitoringStopped)).toBe(1);
     expect(await notificationIds()).toEqual([NOTIFICATION_IDS.monitoringStopped]);
-    expect(requestsTo(server, '/api/auth/refresh')).toBe(1);
+    expect(requestsTo(server, STACK_REFRESH)).toBe(1);
 
     // A restarted worker stays stopped too: no handshake, no second notice.
     stopBackgrounds();
@@ -126,6 +128,7 @@ describe('tokens during a session', () => {
       email: 'demo@frostline.test',
       password: 'frostline',
       keepSignedIn: false,
+      stack: stackConfig(server),
     });
     await until(() => next.app.state().connection.status === 'live', 'live after sign-in');
     await until(

@@ -8,7 +8,9 @@ import type { Browser } from 'wxt/browser';
 import type { CommandRequest, Result } from '../../../lib/messages';
 import type { SessionInfo } from '../../../lib/model';
 import type { RunningServer, ServerOptions } from '../../../server/app';
-import { startTestServer } from '../server/helpers';
+import { stackPaths } from '../../../lib/stack-auth';
+import { STACK_PREFIX } from '../../../server/stack-auth-routes';
+import { stackConfig, startTestServer } from '../server/helpers';
 import {
   OWN_PAGE,
   bootBackground,
@@ -16,7 +18,7 @@ import {
   type Background,
 } from '../../support/fake-extension';
 
-export { DEMO, DEMO_ORG, OTHER, PASSWORD, cleanup, sleep } from '../server/helpers';
+export { DEMO, DEMO_ORG, OTHER, PASSWORD, cleanup, sleep, stackConfig } from '../server/helpers';
 
 /** A unit of the demo organization (site 1, °C). */
 export const UNIT = 'unit-nw-1-01';
@@ -63,6 +65,10 @@ export async function command<T = unknown>(
   return answers.find((answer) => answer !== undefined) as Result<T> | undefined;
 }
 
+/** Where the background renews its access token: the Stack Auth refresh (#10). */
+export const STACK_REFRESH = `${STACK_PREFIX}${stackPaths.refresh}`;
+
+/** Signs in through the server's Stack Auth identity API, as the options page does (#10). */
 export async function signIn(server: RunningServer, email = 'demo@frostline.test') {
   const result = await command<SessionInfo>({
     type: 'sign-in',
@@ -70,6 +76,7 @@ export async function signIn(server: RunningServer, email = 'demo@frostline.test
     email,
     password: 'frostline',
     keepSignedIn: true,
+    stack: stackConfig(server),
   });
   if (result === undefined || !result.ok) {
     throw new Error(`sign-in failed: ${JSON.stringify(result)}`);

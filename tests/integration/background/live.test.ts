@@ -19,6 +19,7 @@ import {
   resetBrowser,
   serverRooms,
   signIn,
+  stackConfig,
   startBackground,
   startServer,
   stopBackgrounds,
@@ -59,6 +60,7 @@ describe('background against the reference server', () => {
         email: 'demo@frostline.test',
         password: 'frostline',
         keepSignedIn: true,
+        stack: stackConfig(server),
       },
       { id: 'another-extension', url: 'chrome-extension://another-extension/popup.html' },
     );
@@ -82,6 +84,7 @@ describe('background against the reference server', () => {
       email: 'demo@frostline.test',
       password: 'nope',
       keepSignedIn: false,
+      stack: stackConfig(server),
     });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'wrong-credentials' } });
 

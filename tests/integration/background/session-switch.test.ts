@@ -12,11 +12,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { SessionInfo } from '../../../lib/model';
 import type { RunningServer } from '../../../server/app';
+import { stackPaths } from '../../../lib/stack-auth';
+import { STACK_PREFIX } from '../../../server/stack-auth-routes';
+import { createSigningKey } from '../../../server/tokens';
 import {
   cleanup,
   command,
   resetBrowser,
   startBackground,
+  STACK_REFRESH,
+  stackConfig,
   startServer,
   stopBackgrounds,
   until,
@@ -27,8 +32,12 @@ interface Sent {
   origin: string;
   path: string;
   authorization: string | null;
+  /** The Stack Auth token headers (refresh, sign-out), issue #10. */
+  stackTokens: string[];
   body: string;
 }
+
+const STACK_SIGN_IN = `${STACK_PREFIX}${stackPaths.signIn}`;
 
 function recordingFetch() {
   const sent: Sent[] = [];
@@ -43,6 +52,9 @@ function recordingFetch() {
       origin: url.origin,
       path: url.pathname,
       authorization: headers.get('authorization'),
+      stackTokens: ['x-stack-refresh-token', 'x-stack-access-token']
+        .map((name) => headers.get(name))
+        .filter((value): value is string => value !== null),
       body: typeof init?.body === 'string' ? init.body : '',
     });
     if (hold !== null && url.origin === hold.origin && url.pathname === hold.path) {
@@ -53,13 +65,13 @@ function recordingFetch() {
       });
     }
     const response = await globalThis.fetch(input, init);
-    if (url.pathname === '/api/auth/login' || url.pathname === '/api/auth/refresh') {
+    if (url.pathname === STACK_SIGN_IN || url.pathname === STACK_REFRESH) {
       const body = (await response.clone().json()) as {
-        accessToken?: string;
-        refreshToken?: string;
+        access_token?: string;
+        refresh_token?: string;
       };
       const list = issued.get(url.origin) ?? [];
-      for (const token of [body.accessToken, body.refreshToken]) if (token) list.push(token);
+      for (const token of [body.access_token, body.refresh_token]) if (token) list.push(token);
       issued.set(url.origin, list);
     }
     return response;
@@ -86,7 +98,7 @@ describe('sign out of A and into B while A refreshes (issue #11)', () => {
     resetBrowser();
     a = await startServer();
     // Another deployment: its own signing key, so A's tokens mean nothing to it.
-    b = await startServer({ jwtSecret: 'server-b-secret-with-enough-entropy-987654' });
+    b = await startServer({ signingKey: await createSigningKey('server-b') });
     net = recordingFetch();
     bg = await startBackground({ fetch: net.fetch });
   });
@@ -103,6 +115,7 @@ describe('sign out of A and into B while A refreshes (issue #11)', () => {
       email: 'demo@frostline.test',
       password: 'frostline',
       keepSignedIn: true,
+      stack: stackConfig(server),
     });
     if (result === undefined || !result.ok) throw new Error(`sign-in: ${JSON.stringify(result)}`);
     return result.data;
@@ -114,7 +127,7 @@ describe('sign out of A and into B while A refreshes (issue #11)', () => {
     await until(() => bg.app.state().directory !== null, 'A directory');
 
     // A refresh starts (what a 401 or an expiring token starts) and is held on the wire.
-    net.holdNext(a.url, '/api/auth/refresh');
+    net.holdNext(a.url, STACK_REFRESH);
     const refreshing = bg.app.tokens.refresh();
     await until(() => net.isHeld(), "A's refresh on the wire");
 
@@ -153,14 +166,16 @@ describe('sign out of A and into B while A refreshes (issue #11)', () => {
       if (request.authorization !== null) {
         expect(fromB).toContain(request.authorization.replace(/^Bearer /, ''));
       }
+      for (const token of request.stackTokens) expect(fromB).toContain(token);
       for (const token of fromA) expect(request.body).not.toContain(token);
     }
     expect(toB.some((r) => r.path.endsWith('/sites'))).toBe(true);
-    expect(toB.filter((r) => r.path === '/api/auth/refresh')).toEqual([]);
+    expect(toB.filter((r) => r.path === STACK_REFRESH)).toEqual([]);
     // And nothing of B's went to A.
     for (const request of toA) {
       for (const token of fromB) {
         expect(request.authorization ?? '').not.toContain(token);
+        expect(request.stackTokens).not.toContain(token);
         expect(request.body).not.toContain(token);
       }
     }
@@ -171,7 +186,7 @@ describe('sign out of A and into B while A refreshes (issue #11)', () => {
   it('sign-out while the refresh is on the wire leaves no token behind', async () => {
     await signIn(a);
     await until(() => bg.app.state().connection.status === 'live', 'live on A');
-    net.holdNext(a.url, '/api/auth/refresh');
+    net.holdNext(a.url, STACK_REFRESH);
     const refreshing = bg.app.tokens.refresh();
     await until(() => net.isHeld(), "A's refresh on the wire");
     await command({ type: 'sign-out' });

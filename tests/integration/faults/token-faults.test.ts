@@ -12,6 +12,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep, startHarness, waitFor, type Harness } from '../../support/background-harness';
 import { MAX_AUTH_REJECTIONS } from '../../../lib/live-connection';
+import { STACK_REFRESH_PATH } from '../../support/stack';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -31,7 +32,7 @@ describe('tokens going bad mid-session', () => {
       const before = server.control.counters();
       const refreshesBefore = server.control
         .requests()
-        .filter((r) => r.url.startsWith('/api/auth/refresh')).length;
+        .filter((r) => r.url.startsWith(STACK_REFRESH_PATH)).length;
       expect(server.control.expireTokens({ email: 'demo@frostline.test' })).toBeGreaterThan(0);
       // Still connected: only the next handshake notices.
       await sleep(200);
@@ -51,8 +52,7 @@ describe('tokens going bad mid-session', () => {
       // by a REST call of the last resync answered 401. Never more than the one
       // refused handshake that still carried the old token.
       const refreshes = (from: number) =>
-        server.control.requests().filter((r) => r.url.startsWith('/api/auth/refresh')).length -
-        from;
+        server.control.requests().filter((r) => r.url.startsWith(STACK_REFRESH_PATH)).length - from;
       expect(refreshes(refreshesBefore)).toBeGreaterThanOrEqual(1);
       expect(expiredRejections).toBeLessThanOrEqual(1);
       // A live alert proves the new connection is the real thing.

@@ -1,4 +1,6 @@
 import { SignJWT } from 'jose';
+import { createSigningKey, type SigningKey } from '../../../server/tokens';
+import type { RunningServer } from '../../../server/app';
 import { io as connectClient } from 'socket.io-client';
 import { AUTH_ERRORS } from '../../../lib/protocol';
 import {
@@ -11,21 +13,26 @@ import {
   NOORG,
   once,
   startTestServer,
-  TEST_SECRET,
+  testSigningKey,
 } from './helpers';
 
-const key = new TextEncoder().encode(TEST_SECRET);
-
-function signed(claims: Record<string, unknown>, secret = key) {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+/** A token signed like the identity API's (ES256, the JWKS key id), or with another key. */
+async function signed(claims: Record<string, unknown>, key?: SigningKey) {
+  const signer = key ?? (await testSigningKey());
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: 'frostline-test-key' })
+    .sign(signer.privateKey);
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+let server: RunningServer;
+/** Stack Auth's claims (issue #10): `aud` is the project id, `iss` the project's URL. */
 const goodClaims = () => ({
   sub: 'user-demo',
-  iss: 'frostline-reference',
-  aud: 'frostline',
-  jti: 'test-jti',
+  iss: `${server.stack.apiUrl}/api/v1/projects/${server.stack.projectId}`,
+  aud: server.stack.projectId,
+  email: 'demo@frostline.test',
+  name: 'Dana Demo',
   iat: now(),
   exp: now() + 600,
 });
@@ -33,6 +40,13 @@ const goodClaims = () => ({
 afterEach(cleanup);
 
 describe('handshake authentication', () => {
+  it('accepts a Stack-signed token of its own and a Stack sign-in token', async () => {
+    server = await startTestServer();
+    await connected(server.url, await signed(goodClaims()));
+    await connected(server.url, (await login(server.url)).accessToken);
+    expect(server.control.counters().handshakes.accepted).toBe(2);
+  });
+
   it('accepts a login token and sends connection:ack with the socket id and an ISO time', async () => {
     const server = await startTestServer();
     const { accessToken } = await login(server.url);
@@ -43,7 +57,7 @@ describe('handshake authentication', () => {
   });
 
   it('answers every rejection with the exact contract message', async () => {
-    const server = await startTestServer();
+    server = await startTestServer();
     const cases: [Record<string, unknown>, string][] = [
       [{}, AUTH_ERRORS.missing],
       [{ token: '' }, AUTH_ERRORS.missing],
@@ -53,13 +67,21 @@ describe('handshake authentication', () => {
         AUTH_ERRORS.expired,
       ],
       [
+        { token: await signed(goodClaims(), await createSigningKey('frostline-test-key')) },
+        AUTH_ERRORS.signature,
+      ],
+      [
         {
-          token: await signed(
-            goodClaims(),
-            new TextEncoder().encode('another-secret-entirely-0123456789'),
-          ),
+          // A symmetric token is not what the JWKS verifies: refused like a bad signature.
+          token: await new SignJWT(goodClaims())
+            .setProtectedHeader({ alg: 'HS256' })
+            .sign(new TextEncoder().encode('a-shared-secret-of-enough-length-0123')),
         },
         AUTH_ERRORS.signature,
+      ],
+      [
+        { token: await signed({ ...goodClaims(), iss: 'https://elsewhere.example' }) },
+        AUTH_ERRORS.claims,
       ],
       [{ token: 'not-a-jwt' }, AUTH_ERRORS.malformed],
       [{ token: 'aaa.bbb.ccc' }, AUTH_ERRORS.malformed],

@@ -1,6 +1,10 @@
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, WireTokens } from '../../../lib/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../../../server/app';
+import { DEFAULT_STACK_PROJECT_ID, DEFAULT_STACK_PUBLISHABLE_KEY } from '../../../server/options';
+import { STACK_PREFIX } from '../../../server/stack-auth-routes';
+import { createSigningKey, type SigningKey } from '../../../server/tokens';
+import { STACK_HEADERS, stackPaths } from '../../../lib/stack-auth';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -10,19 +14,24 @@ export const NOORG = 'noorg@frostline.test';
 export const PASSWORD = 'frostline';
 export const DEMO_ORG = 'org-northwind';
 export const OTHER_ORG = 'org-harbor';
-export const TEST_SECRET = 'test-secret-with-enough-entropy-0123456789';
+/** The identity API's signing key in tests (issue #10): tests sign tokens of their own with it. */
+let testKey: Promise<SigningKey> | null = null;
+export function testSigningKey(): Promise<SigningKey> {
+  testKey ??= createSigningKey('frostline-test-key');
+  return testKey;
+}
 
 const servers: RunningServer[] = [];
 const sockets: ClientSocket[] = [];
 
-/** In-process server on 127.0.0.1, random port, simulator paused, known secret. */
+/** In-process server on 127.0.0.1, random port, simulator paused, known signing key. */
 export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     seed: 7,
     simulate: false,
-    jwtSecret: TEST_SECRET,
+    signingKey: await testSigningKey(),
     ...options,
   });
   servers.push(server);
@@ -35,14 +44,47 @@ export async function cleanup(): Promise<void> {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 }
 
+/**
+ * What the options page's Stack Auth fields take for `server` (issue #10),
+ * reached through `baseUrl` (a proxy in front of it) when given.
+ */
+export function stackConfig(
+  server: RunningServer,
+  baseUrl: string = server.url,
+): { projectId: string; publishableClientKey: string; apiUrl: string } {
+  return {
+    projectId: server.stack.projectId,
+    publishableClientKey: server.stack.publishableClientKey,
+    apiUrl: `${baseUrl}${STACK_PREFIX}`,
+  };
+}
+
+/** The client headers of the server's default Stack Auth project. */
+export function stackHeaders(): Record<string, string> {
+  return {
+    [STACK_HEADERS.accessType]: 'client',
+    [STACK_HEADERS.projectId]: DEFAULT_STACK_PROJECT_ID,
+    [STACK_HEADERS.publishableClientKey]: DEFAULT_STACK_PUBLISHABLE_KEY,
+  };
+}
+
+/** Signs in through the server's Stack Auth identity API (issue #10), as the extension does. */
 export async function login(url: string, email = DEMO): Promise<WireTokens> {
-  const res = await fetch(`${url}/api/auth/login`, {
+  const res = await fetch(`${url}${STACK_PREFIX}${stackPaths.signIn}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...stackHeaders() },
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  return (await res.json()) as WireTokens;
+  const body = (await res.json()) as { access_token: string; refresh_token: string };
+  const payload = JSON.parse(
+    Buffer.from(body.access_token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+  ) as { exp: number };
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expiresAt: new Date(payload.exp * 1000).toISOString(),
+  };
 }
 
 /** A client the way the extension makes it: WebSocket only, token in `auth`. */

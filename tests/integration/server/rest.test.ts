@@ -29,7 +29,7 @@ describe('REST', () => {
     ).toBe(400);
 
     const tokens = await login(server.url);
-    expect(new Date(tokens.expiresAt).getTime()).toBeGreaterThan(Date.now() + 800_000);
+    expect(new Date(tokens.expiresAt).getTime()).toBeGreaterThan(Date.now() + 500_000);
     const me = await api(server.url, '/api/auth/me', { token: tokens.accessToken });
     expect(me.body).toEqual({
       userId: 'user-demo',

@@ -73,6 +73,9 @@ describe('tokens going bad mid-session', () => {
     await harness.signIn();
     const { app, server } = harness;
     const before = server.control.counters();
+    const refreshRequests = () =>
+      server.control.requests().filter((r) => r.url.startsWith(STACK_REFRESH_PATH)).length;
+    const refreshesBefore = refreshRequests();
     expect(server.control.revokeTokens({ email: 'demo@frostline.test' })).toBeGreaterThan(0);
     await server.control.dropSockets('server-disconnect');
     await waitFor('signed out', () => app.state().connection.status === 'signed-out', 20_000);
@@ -88,7 +91,10 @@ describe('tokens going bad mid-session', () => {
       `[faults] revoked: ${rejected} handshakes rejected, ${accepted} accepted after revocation`,
     );
     expect(accepted).toBe(0);
-    expect(rejected).toBeGreaterThanOrEqual(1);
+    // The refusal may come from a handshake or from a REST call (the alerts
+    // reconcile after the reconnect answers 401, #10): either way the worker
+    // tried to renew through Stack Auth before it gave up.
+    expect(refreshRequests() - refreshesBefore).toBeGreaterThanOrEqual(1);
     expect(rejected).toBeLessThanOrEqual(MAX_AUTH_REJECTIONS + 1);
     expect(app.state().connection.status).toBe('signed-out');
     expect(harness.log.filter((r) => r.op === 'create' && r.id === STOPPED_ID)).toHaveLength(1);

@@ -92,9 +92,9 @@ export function createBackground(env: BackgroundEnv) {
     onRejected: () => void session.unauthorized(),
   });
   /** The administrator's policy (#10), read at start and whenever it changes. */
-  let managed: ManagedConfig = NOTHING_MANAGED;
-  const loadManaged = async () => {
-    managed = await readManaged(browser.storage);
+  let managed: Promise<ManagedConfig> = Promise.resolve(NOTHING_MANAGED);
+  const loadManaged = () => {
+    managed = readManaged(browser.storage);
   };
   const view = createWorkerView();
   const isOwnPage = ownPageCheck(browser.runtime);
@@ -214,7 +214,7 @@ export function createBackground(env: BackgroundEnv) {
 
   /** Registers every listener; synchronous, first thing in `main()`. */
   function listen(): void {
-    disposers.push(watchManaged(browser.storage, () => void loadManaged()));
+    disposers.push(watchManaged(browser.storage, loadManaged));
     disposers.push(
       ...listenAll({
         browser,
@@ -251,27 +251,33 @@ export function createBackground(env: BackgroundEnv) {
       const { session: current, monitoringStopped } = getState();
       if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
     };
+    // Read beside the rest, never waited for by the start (#10, #14):
+    // Chromium's managed storage can take seconds to answer.
+    loadManaged();
     try {
       // Read beside the rest, restored once the session is known (issue #13).
       const savedExcursions = excursions.load();
       const savedEventLog = eventLog.load();
       // What was announced first: the restored alerts must not be announced
-      // (or sounded) again, so the effects' memory is in before any alert.
+      // (or sounded) again, so the effects' memory is in before any alert;
+      // and whether notifications can show at all (#13), so the first
+      // snapshot a page gets says it.
       await hydrate(store, now, {
-        before: Promise.all([notifications.hydrate(), sound.hydrate()]),
+        before: Promise.all([
+          notifications.hydrate(),
+          sound.hydrate(),
+          notifications.checkPermission(),
+        ]),
         onSettings: connect,
       });
       excursions.restore(await savedExcursions);
       eventLog.restore(await savedEventLog);
-      await loadManaged();
       // Its renewal is scheduled again from the stored token's `exp` (#10).
       await tokens.resume();
     } finally {
       resolveReady();
     }
     connect();
-    // After the connection is under way (#14): whether notifications can show (#13).
-    void notifications.checkPermission();
     badge.render();
     await ensureAlarms(browser.alarms);
   }

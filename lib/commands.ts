@@ -42,7 +42,12 @@ export interface CommandDeps {
   /** A Stack Auth client for the project the user is signing in with (issue #10). */
   stackAuth(config: StackConfig): Pick<StackAuthClient, 'signIn' | 'signOut'>;
   /** What the administrator's policy presets (issue #10). */
-  managed(): ManagedConfig;
+  /**
+   * The administrator's policy (#10). A promise while the browser reads it
+   * (Chromium's managed storage can take seconds at start), so only the
+   * commands that need it wait for it, not the worker's start.
+   */
+  managed(): ManagedConfig | Promise<ManagedConfig>;
   tokens: Pick<TokenStore, 'save'>;
   session: Pick<
     Session,
@@ -80,13 +85,13 @@ async function run(app: CommandDeps, request: CommandRequest): Promise<Result<un
     case 'sign-in':
       return signIn(app, request);
     case 'sign-in-token': {
-      const managed = app.managed();
+      const managed = await app.managed();
       const serverUrl =
         managed.lockConfiguration && managed.serverUrl ? managed.serverUrl : request.serverUrl;
       return signInWithToken(app, serverUrl, request.accessToken);
     }
     case 'managed-config':
-      return ok(app.managed());
+      return ok(await app.managed());
     case 'sign-out':
       await app.session.end();
       return ok(null);
@@ -135,7 +140,7 @@ async function signIn(
   request: Extract<CommandRequest, { type: 'sign-in' }>,
 ): Promise<Result<SessionInfo>> {
   // A locked policy wins over whatever the page sent (issue #10).
-  const managed = app.managed();
+  const managed = await app.managed();
   const locked = (own: string, preset: string | undefined) =>
     managed.lockConfiguration && preset !== undefined ? preset : own;
   const server = parseServerUrl(locked(request.serverUrl, managed.serverUrl));

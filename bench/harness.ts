@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../server/app';
 import { OptionsPage } from '../tests/e2e/support/pages';
+import { stackSignIn } from '../tests/support/stack';
 import { sleep } from './clock';
 
 import { CHROMIUM, extensionArgs, serviceWorkerOf } from '../scripts/chromium';
@@ -121,15 +122,11 @@ export async function openPopup(session: ExtensionSession): Promise<Page> {
   return page;
 }
 
-/** Access token for the demo user (the baseline page signs its own socket with it). */
+/**
+ * Access token for the demo user (the baseline page signs its own socket
+ * with it), through the server's Stack Auth identity API as the web
+ * dashboard would (issue #10).
+ */
 export async function login(serverUrl: string): Promise<string> {
-  const res = await fetch(`${serverUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(DEMO),
-  });
-  if (!res.ok) throw new Error(`login failed: ${res.status}`);
-  const body = (await res.json()) as { accessToken?: string };
-  if (typeof body.accessToken !== 'string') throw new Error('login answered no accessToken');
-  return body.accessToken;
+  return (await stackSignIn(serverUrl, DEMO.email, DEMO.password)).accessToken;
 }

@@ -29,14 +29,20 @@ export interface CpuCounters {
   others: Map<number, number>;
 }
 
-/** utime + stime + cutime + cstime and the parent pid of one /proc/<pid>/stat. */
+/**
+ * utime + stime + cutime + cstime and the parent pid of one /proc/<pid>/stat.
+ * Init's reaped children are left out: orphans end there, the bench's own
+ * double-forked browser helpers among them (seen: 0.37 cores of "other"
+ * work on an idle machine, all of it pid 1's cutime).
+ */
 function procTimes(pid: string): { ppid: number; ticks: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The name in parentheses may contain spaces; fields follow the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
-    const ticks = [11, 12, 13, 14].reduce((a, i) => a + Number(fields[i] ?? 0), 0);
+    const counted = pid === '1' ? [11, 12] : [11, 12, 13, 14];
+    const ticks = counted.reduce((a, i) => a + Number(fields[i] ?? 0), 0);
     return { ppid: Number(fields[1]), ticks };
   } catch {
     return undefined;

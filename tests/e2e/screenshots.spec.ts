@@ -95,6 +95,48 @@ test('popup-alerts.png: three open alerts, worst first', async ({
   await page.screenshot({ path: path.join(OUT, 'popup-alerts.png') });
 });
 
+test('popup-since.png: what happened while the popup was closed, and time out of range', async ({
+  server,
+  worker,
+  openExtensionPage,
+}) => {
+  const rest = await RestClient.login(server.url);
+  const dir = await rest.directory();
+  const { page, steppedUntil } = await livePopup(server, openExtensionPage);
+  const [site1, site2] = dir.sites;
+  const freezer = dir.units.find((u) => u.siteId === site1!.id && u.unitType === 'freezer')!;
+  const fridge = dir.units.find((u) => u.siteId === site2!.id && u.unitType === 'fridge')!;
+  await page.close();
+  // The worker notes when the popup closed (saved within 2 s).
+  await expect
+    .poll(() =>
+      worker.evaluate(async () => {
+        const { eventLog } = await chrome.storage.local.get('eventLog');
+        return (eventLog as { lookedAt: number | null } | undefined)?.lookedAt ?? null;
+      }),
+    )
+    .not.toBeNull();
+  // While the popup is closed: a freezer warms into a critical alert, a fridge
+  // into a warning that a colleague acknowledges on the web dashboard.
+  server.control.injectReadings({
+    unitId: freezer.id,
+    readings: ramp(12, -14.6, -9.5, steppedUntil),
+  });
+  server.control.injectReadings({ unitId: fridge.id, readings: [{ temperature: 7.4 }] });
+  await expect.poll(async () => (await badgeOf(worker)).text).toBe('2');
+  const warning = (await rest.alerts('active')).find((a) => a.unitId === fridge.id)!;
+  server.control.acknowledgeAs({ alertId: warning.id, notes: 'Door closed, product moved' });
+
+  const again = await openExtensionPage('popup');
+  await again.setViewportSize(POPUP_VIEWPORT);
+  const section = again.getByRole('region', { name: /^Since you last looked \(\d+\)$/ });
+  await expect(section).toBeVisible();
+  await expect(section).toContainText(`Alert on ${freezer.name} escalated to critical`);
+  await expect(section).toContainText('acknowledged by a colleague');
+  await expect(again.getByText(/Out of range for (under )?\d+ min/).first()).toBeVisible();
+  await again.screenshot({ path: path.join(OUT, 'popup-since.png') });
+});
+
 test('popup-offline.png: the backend is down, data shown as last known', async ({
   server,
   openExtensionPage,

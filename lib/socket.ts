@@ -35,9 +35,30 @@ export interface SocketOptions {
 export const RECONNECT_DELAY_MS = 1_000;
 export const RECONNECT_DELAY_MAX_MS = 5_000;
 export const RECONNECT_JITTER = 0.5;
+/**
+ * How old a token read ahead of the first handshake may be when the handshake
+ * asks for it (#14). The handshake's own timeout: a read older than that
+ * belongs to an attempt that failed, and the handshake reads afresh.
+ */
+export const EARLY_TOKEN_MAX_AGE_MS = 5_000;
 
-/** Creates a socket without connecting it. */
-export function createSocket(options: SocketOptions): FrostlineSocket {
+/** A token read before the socket asked for it, and when the read started. */
+export interface EarlyToken {
+  token: Promise<string | null>;
+  at: number;
+}
+
+/**
+ * Creates a socket without connecting it. With `early`, the first handshake
+ * within `EARLY_TOKEN_MAX_AGE_MS` of that read uses it; every other handshake
+ * reads the token when it is made.
+ */
+export function createSocket(
+  options: SocketOptions,
+  early?: EarlyToken,
+  now: () => number = Date.now,
+): FrostlineSocket {
+  let ahead = early ?? null;
   const created: FrostlineSocket = io(options.origin, {
     path: SOCKET_PATH,
     transports: ['websocket'],
@@ -53,7 +74,10 @@ export function createSocket(options: SocketOptions): FrostlineSocket {
     // The handshake reads the token afresh each time; a failure to get one
     // sends none, which the server rejects with "Authentication token required".
     auth: (cb) => {
-      options.getToken().then(
+      const fresh = ahead !== null && now() - ahead.at <= EARLY_TOKEN_MAX_AGE_MS;
+      const token = fresh && ahead !== null ? ahead.token : options.getToken();
+      ahead = null;
+      token.then(
         (token) => cb(token === null ? {} : { token }),
         () => cb({}),
       );
@@ -69,7 +93,11 @@ export function createSocket(options: SocketOptions): FrostlineSocket {
  * closes it with `disconnectSocket` (#9: no shared, module-level socket).
  */
 export function connectSocket(options: SocketOptions): FrostlineSocket {
-  const created = createSocket(options);
+  // The token is read (from storage, #14) while the WebSocket opens, not
+  // after: Socket.IO asks for `auth` only once the transport is open, and a
+  // woken worker's first handshake waited 10-45 ms more for that read.
+  const early: EarlyToken = { token: options.getToken().catch(() => null), at: Date.now() };
+  const created = createSocket(options, early);
   created.connect();
   return created;
 }

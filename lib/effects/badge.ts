@@ -27,6 +27,13 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
   let lastBadgeAt = 0;
   let disposed = false;
+  /**
+   * Nothing is rendered from the store before the stored settings are in
+   * (#14): until then the state says "no session", and an early event (the
+   * notification permission read beside the start) drew the signed-out "!"
+   * on a woken, signed-in worker. `render()` itself is never held back.
+   */
+  let hydrated = false;
 
   function render(): void {
     if (disposed) return;
@@ -46,7 +53,8 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
   }
 
   const listener: Listener = (next, prev, event) => {
-    if (event.type !== 'readings' || deps.now() - lastBadgeAt > 1_000) render();
+    if (event.type === 'settings/hydrated') hydrated = true;
+    if (hydrated && (event.type !== 'readings' || deps.now() - lastBadgeAt > 1_000)) render();
     const status = next.live.connection.status;
     if (status !== prev.live.connection.status && status !== 'live') {
       // The badge turns "off" only after the grace period: check again then.

@@ -19,6 +19,7 @@ import {
   RECONNECT_DELAY_MAX_MS,
   RECONNECT_DELAY_MS,
   RECONNECT_JITTER,
+  EARLY_TOKEN_MAX_AGE_MS,
   createSocket,
   type FrostlineSocket,
   type SocketOptions,
@@ -186,6 +187,46 @@ describe('live connection: reconnects Socket.IO does not do', () => {
     expect(socket.io.reconnection()).toBe(true);
     expect(socket.io.opts.transports).toEqual(['websocket']);
     expect(socket.connected || socket.active).toBe(false); // created, not connected
+  });
+
+  it('the first handshake uses the token read while the socket opened; later ones read afresh (#14)', async () => {
+    const getToken = vi.fn<() => Promise<string | null>>().mockResolvedValue('later');
+    const socket = createSocket(
+      { origin: 'https://monitor.example.com', getToken, setup: () => undefined },
+      { token: Promise.resolve('early'), at: 1_000 },
+      () => 1_000 + EARLY_TOKEN_MAX_AGE_MS,
+    );
+    const auth = socket.auth as (cb: (data: object) => void) => void;
+    const handshake = () => new Promise<object>((resolve) => auth(resolve));
+    expect(await handshake()).toEqual({ token: 'early' });
+    expect(getToken).not.toHaveBeenCalled();
+    expect(await handshake()).toEqual({ token: 'later' });
+    expect(getToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('a token read ahead is not used once older than the handshake timeout (#14)', async () => {
+    const getToken = vi.fn<() => Promise<string | null>>().mockResolvedValue('fresh');
+    const socket = createSocket(
+      { origin: 'https://monitor.example.com', getToken, setup: () => undefined },
+      { token: Promise.resolve('early'), at: 1_000 },
+      () => 1_001 + EARLY_TOKEN_MAX_AGE_MS,
+    );
+    const auth = socket.auth as (cb: (data: object) => void) => void;
+    expect(await new Promise<object>((resolve) => auth(resolve))).toEqual({ token: 'fresh' });
+  });
+
+  it('a failed read ahead sends no token, as a failed read at the handshake does', async () => {
+    const socket = createSocket(
+      {
+        origin: 'https://monitor.example.com',
+        getToken: async () => 'unused',
+        setup: () => undefined,
+      },
+      { token: Promise.resolve(null), at: 0 },
+      () => 0,
+    );
+    const auth = socket.auth as (cb: (data: object) => void) => void;
+    expect(await new Promise<object>((resolve) => auth(resolve))).toEqual({});
   });
 
   it('reconnects after "io server disconnect": 1 s, 2 s, 4 s, then 5 s capped (no jitter)', async () => {

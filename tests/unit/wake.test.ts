@@ -45,6 +45,32 @@ describe('wake with a stored session', () => {
     expect(texts).not.toContain('!');
   });
 
+  it('an event before the settings are read draws no signed-out badge', async () => {
+    prepareFakeBrowser();
+    await sessionItem.setValue(SESSION);
+    // Chromium answers the notification permission (read beside the start)
+    // before the stored session is in the store; that event drew "!" (#14).
+    const notifications = fakeBrowser.notifications as unknown as {
+      getPermissionLevel?: () => Promise<string>;
+    };
+    const had = notifications.getPermissionLevel;
+    notifications.getPermissionLevel = () => Promise.resolve('granted');
+    const texts: string[] = [];
+    const set = fakeBrowser.action.setBadgeText.bind(fakeBrowser.action);
+    vi.spyOn(fakeBrowser.action, 'setBadgeText').mockImplementation(async (details) => {
+      texts.push(details.text ?? '');
+      await set(details);
+    });
+    try {
+      running = await bootBackground();
+    } finally {
+      notifications.getPermissionLevel = had;
+    }
+    expect(running.app.state().connection.status).toBe('connecting');
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts).not.toContain('!');
+  });
+
   it('without a session the badge says signed out', async () => {
     prepareFakeBrowser();
     running = await bootBackground();

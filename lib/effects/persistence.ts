@@ -32,6 +32,13 @@ export function createPersistenceEffect(deps: {
   let timer: ReturnType<typeof setTimeout> | null = null;
   /** When the pending write is due (local clock). */
   let dueAt = Infinity;
+  /**
+   * Whether this instance wrote a snapshot yet. Until it has, readings are
+   * written as soon as alert changes are: a worker stopped within 30 s of a
+   * sign-in (or of its own start) would otherwise leave nothing, and the
+   * next one would wake with an empty badge until REST answered (#14).
+   */
+  let written = false;
 
   async function persist(): Promise<void> {
     const { session, live: state } = deps.getState();
@@ -50,6 +57,7 @@ export function createPersistenceEffect(deps: {
     };
     // Bounded: a token save must always find room in storage.session (#11).
     await saveSnapshot(snapshot);
+    written = true;
   }
 
   function schedulePersist(delay: number): void {
@@ -68,7 +76,9 @@ export function createPersistenceEffect(deps: {
   return {
     listener(next, prev) {
       if (prev.live.alerts !== next.live.alerts) schedulePersist(PERSIST_INTERVAL_MS);
-      else if (prev.live.units !== next.live.units) schedulePersist(PERSIST_READINGS_INTERVAL_MS);
+      else if (prev.live.units !== next.live.units) {
+        schedulePersist(written ? PERSIST_READINGS_INTERVAL_MS : PERSIST_INTERVAL_MS);
+      }
     },
     dispose() {
       if (timer !== null) clearTimeout(timer);

@@ -53,31 +53,38 @@ describe('persistence effect', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('writes readings alone at most every PERSIST_READINGS_INTERVAL_MS', async () => {
+  it('writes the first readings within PERSIST_INTERVAL_MS, then at most every PERSIST_READINGS_INTERVAL_MS', async () => {
     const { store, effect, write } = setup();
-    for (let i = 0; i < 20; i += 1) {
-      store.dispatch(readingEvent(`r${i}`, T0 + i * 1_000));
+    // A worker stopped soon after it started must leave a snapshot behind.
+    store.dispatch(readingEvent('r0', T0));
+    await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    expect(write).toHaveBeenCalledTimes(1);
+    for (let i = 1; i <= 20; i += 1) {
+      store.dispatch(readingEvent(`r${i}`, T0 + PERSIST_INTERVAL_MS + i * 1_000));
       await vi.advanceTimersByTimeAsync(1_000);
     }
-    // 20 s of one reading a second: nothing written yet.
-    expect(write).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
+    // 20 s more of one reading a second: nothing written since.
     expect(write).toHaveBeenCalledTimes(1);
-    expect((await loadSnapshot())?.latest.find((l) => l.unitId === 'u1')?.reading?.id).toBe('r19');
+    await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
+    expect(write).toHaveBeenCalledTimes(2);
+    expect((await loadSnapshot())?.latest.find((l) => l.unitId === 'u1')?.reading?.id).toBe('r20');
     effect.dispose();
   });
 
   it('writes an alert change within PERSIST_INTERVAL_MS, also while a readings write waits', async () => {
     const { store, effect, write } = setup();
-    store.dispatch(readingEvent('r1', T0));
-    await vi.advanceTimersByTimeAsync(1_000);
-    store.dispatch(triggered(alert({ id: 'a-1', unitId: 'u1' }), T0 + 1_000));
+    store.dispatch(readingEvent('r0', T0));
     await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
     expect(write).toHaveBeenCalledTimes(1);
+    store.dispatch(readingEvent('r1', T0 + PERSIST_INTERVAL_MS));
+    await vi.advanceTimersByTimeAsync(1_000);
+    store.dispatch(triggered(alert({ id: 'a-1', unitId: 'u1' }), T0 + PERSIST_INTERVAL_MS + 1_000));
+    await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    expect(write).toHaveBeenCalledTimes(2);
     expect((await loadSnapshot())?.alerts.map((a) => a.id)).toEqual(['a-1']);
     // The earlier readings write was folded into that one: nothing more is due.
     await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
-    expect(write).toHaveBeenCalledTimes(1);
+    expect(write).toHaveBeenCalledTimes(2);
     effect.dispose();
   });
 });

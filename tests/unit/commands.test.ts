@@ -192,6 +192,37 @@ describe('parseRequest', () => {
   });
 });
 
+/**
+ * The command deps the sign-in tests do not look at: a session whose calls
+ * succeed or say "not signed in", default preferences, no-op settings.
+ */
+function idleDeps() {
+  return {
+    session: {
+      begin: async () => undefined,
+      end: async () => undefined,
+      acknowledge: async () => ({ ok: true as const, data: null }),
+      resolve: async () => ({ ok: true as const, data: null }),
+      directory: async () => ({
+        ok: false as const,
+        error: { code: 'not-signed-in' as const, message: '' },
+      }),
+      setWholeDegreeLimits: async () => ({
+        ok: false as const,
+        error: { code: 'not-signed-in' as const, message: '' },
+      }),
+    },
+    preferences: () => DEFAULT_PREFERENCES,
+    sinceLastLooked: () => ({ since: null, events: [] }),
+    setPreferences: async () => undefined,
+    setScope: async () => undefined,
+    snooze: async () => undefined,
+    testNotification: async () => undefined,
+    testSound: async () => undefined,
+    diagnosticsText: () => '',
+  };
+}
+
 describe('sign-in errors say what is wrong (issue #9)', () => {
   const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
   const SIGNED_IN = { accessToken: 'a.b.c', refreshToken: 'r', userId: 'u-1' };
@@ -212,25 +243,8 @@ describe('sign-in errors say what is wrong (issue #9)', () => {
       }),
       managed: () => ({ lockConfiguration: false }),
       tokens: { save: async () => 1 },
-      session: {
-        begin: async (s) => void begun.push(s),
-        end: async () => undefined,
-        acknowledge: async () => ({ ok: true, data: null }),
-        resolve: async () => ({ ok: true, data: null }),
-        directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
-        setWholeDegreeLimits: async () => ({
-          ok: false,
-          error: { code: 'not-signed-in', message: '' },
-        }),
-      },
-      preferences: () => DEFAULT_PREFERENCES,
-      sinceLastLooked: () => ({ since: null, events: [] }),
-      setPreferences: async () => undefined,
-      setScope: async () => undefined,
-      snooze: async () => undefined,
-      testNotification: async () => undefined,
-      testSound: async () => undefined,
-      diagnosticsText: () => '',
+      ...idleDeps(),
+      session: { ...idleDeps().session, begin: async (s) => void begun.push(s) },
     });
     const signIn = () =>
       handle({
@@ -343,25 +357,7 @@ describe('Stack Auth sign-in (issue #10)', () => {
           return 1;
         },
       },
-      session: {
-        begin: async () => undefined,
-        end: async () => undefined,
-        acknowledge: async () => ({ ok: true, data: null }),
-        resolve: async () => ({ ok: true, data: null }),
-        directory: async () => ({ ok: false, error: { code: 'not-signed-in', message: '' } }),
-        setWholeDegreeLimits: async () => ({
-          ok: false,
-          error: { code: 'not-signed-in', message: '' },
-        }),
-      },
-      preferences: () => DEFAULT_PREFERENCES,
-      sinceLastLooked: () => ({ since: null, events: [] }),
-      setPreferences: async () => undefined,
-      setScope: async () => undefined,
-      snooze: async () => undefined,
-      testNotification: async () => undefined,
-      testSound: async () => undefined,
-      diagnosticsText: () => '',
+      ...idleDeps(),
     });
     const signIn = () =>
       handle({

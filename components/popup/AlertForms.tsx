@@ -4,7 +4,7 @@
  * Checked here first so the supervisor sees what to fix before anything is
  * sent; the server's own refusal is shown as it says it.
  */
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ACK_NOTES_MAX, RESOLUTION_MAX } from '../../lib/protocol';
 import type { CommandError } from '../../lib/messages';
 
@@ -19,6 +19,78 @@ function tooLong(label: string, text: string, max: number): string | null {
   return text.length > max
     ? `${label} can be at most ${max} characters (it has ${text.length}).`
     : null;
+}
+
+/** One labelled text area with its hint, which turns into the error when there is one. */
+function NoteField({
+  id,
+  label,
+  value,
+  onChange,
+  field,
+  error,
+  hint,
+  required = false,
+  autoFocus = false,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  field: RefObject<HTMLTextAreaElement | null>;
+  error: string | null;
+  hint: string;
+  required?: boolean;
+  autoFocus?: boolean;
+}) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        ref={field}
+        rows={2}
+        value={value}
+        required={required}
+        // Focus lands on the first field when the form opens: the supervisor came to type.
+        autoFocus={autoFocus}
+        aria-invalid={error !== null}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <p id={`${id}-hint`} className={error ? 'field-error' : 'hint'}>
+        {error ?? hint}
+      </p>
+    </>
+  );
+}
+
+/** Submit and Cancel, and the server's refusal as it says it. */
+function FormActions({
+  pending,
+  error,
+  onCancel,
+  idle,
+  busy,
+  failed,
+}: Omit<FormProps, 'unitName'> & { idle: string; busy: string; failed: string }) {
+  return (
+    <>
+      <div className="alert-actions">
+        <button type="submit" className="button primary" disabled={pending}>
+          {pending ? busy : idle}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="inline-error">
+          {failed}: {error.message}
+        </p>
+      )}
+    </>
+  );
 }
 
 export function AcknowledgeNoteForm({
@@ -45,34 +117,24 @@ export function AcknowledgeNoteForm({
       aria-label={`Acknowledge with a note: ${unitName}`}
       onSubmit={submit}
     >
-      <label htmlFor={`${id}-notes`}>What did you do?</label>
-      <textarea
+      <NoteField
         id={`${id}-notes`}
-        ref={field}
-        rows={2}
+        label="What did you do?"
         value={notes}
-        // Focus lands here when the form opens: the supervisor came to type.
+        onChange={setNotes}
+        field={field}
+        error={invalid}
+        hint={`Optional, up to ${ACK_NOTES_MAX} characters.`}
         autoFocus
-        aria-invalid={invalid !== null}
-        aria-describedby={`${id}-notes-hint`}
-        onChange={(e) => setNotes(e.target.value)}
       />
-      <p id={`${id}-notes-hint`} className={invalid ? 'field-error' : 'hint'}>
-        {invalid ?? `Optional, up to ${ACK_NOTES_MAX} characters.`}
-      </p>
-      <div className="alert-actions">
-        <button type="submit" className="button primary" disabled={pending}>
-          {pending ? 'Acknowledging…' : 'Acknowledge with note'}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      {error && (
-        <p role="alert" className="inline-error">
-          Could not acknowledge: {error.message}
-        </p>
-      )}
+      <FormActions
+        pending={pending}
+        error={error}
+        onCancel={onCancel}
+        idle="Acknowledge with note"
+        busy="Acknowledging…"
+        failed="Could not acknowledge"
+      />
     </form>
   );
 }
@@ -110,48 +172,34 @@ export function ResolveForm({
       noValidate
       onSubmit={submit}
     >
-      <label htmlFor={`${id}-resolution`}>Resolution (what was done)</label>
-      <textarea
+      <NoteField
         id={`${id}-resolution`}
-        ref={resolutionField}
-        rows={2}
+        label="Resolution (what was done)"
         value={resolution}
+        onChange={setResolution}
+        field={resolutionField}
+        error={resolutionError}
+        hint={`Required, up to ${RESOLUTION_MAX} characters.`}
         required
         autoFocus
-        aria-invalid={resolutionError !== null}
-        aria-describedby={`${id}-resolution-hint`}
-        onChange={(e) => setResolution(e.target.value)}
       />
-      <p id={`${id}-resolution-hint`} className={resolutionError ? 'field-error' : 'hint'}>
-        {resolutionError ?? `Required, up to ${RESOLUTION_MAX} characters.`}
-      </p>
-      <label htmlFor={`${id}-action`}>Corrective action</label>
-      <textarea
+      <NoteField
         id={`${id}-action`}
-        ref={actionField}
-        rows={2}
+        label="Corrective action"
         value={action}
-        aria-invalid={actionError !== null}
-        aria-describedby={`${id}-action-hint`}
-        onChange={(e) => setAction(e.target.value)}
+        onChange={setAction}
+        field={actionField}
+        error={actionError}
+        hint={`Optional: what keeps it from happening again, up to ${RESOLUTION_MAX} characters.`}
       />
-      <p id={`${id}-action-hint`} className={actionError ? 'field-error' : 'hint'}>
-        {actionError ??
-          `Optional: what keeps it from happening again, up to ${RESOLUTION_MAX} characters.`}
-      </p>
-      <div className="alert-actions">
-        <button type="submit" className="button primary" disabled={pending}>
-          {pending ? 'Resolving…' : 'Resolve'}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      {error && (
-        <p role="alert" className="inline-error">
-          Could not resolve: {error.message}
-        </p>
-      )}
+      <FormActions
+        pending={pending}
+        error={error}
+        onCancel={onCancel}
+        idle="Resolve"
+        busy="Resolving…"
+        failed="Could not resolve"
+      />
     </form>
   );
 }

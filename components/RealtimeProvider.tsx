@@ -31,7 +31,7 @@ import {
   compareAlerts,
   logAlerts,
   mergeHistory,
-  newestReading,
+  patchedLatest,
   type AlertLogEntry,
 } from './realtime-merge';
 
@@ -122,7 +122,7 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
         }
         const prev = prevUnits[unitId];
         const explicit = units?.[unitId];
-        const latest = explicit ? explicit.latest : newestReading(prev?.latest, incoming);
+        const latest = patchedLatest(prev?.latest, incoming, explicit);
         const state = explicit?.state ?? prev?.status.state ?? 'unknown';
         const entry = unitData(prev, latest, state);
         if (entry !== prev) (nextUnits ??= { ...prevUnits })[unitId] = entry;

@@ -129,9 +129,13 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
       }
       if (nextHistory !== null) queryClient.setQueryData(queryKeys.readings(), nextHistory);
       if (nextUnits !== null) queryClient.setQueryData(queryKeys.units(), nextUnits);
+      // A unit the cache had is in the id list already (both are written
+      // together): the list of 1,000 ids is looked at only for a new one.
+      const fresh = [...touched].filter((id) => prevUnits[id] === undefined);
+      if (fresh.length === 0) return;
       const known = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
       const knownSet = new Set(known);
-      const added = [...touched].filter((id) => !knownSet.has(id));
+      const added = fresh.filter((id) => !knownSet.has(id));
       if (added.length > 0) queryClient.setQueryData(queryKeys.unitIds(), [...known, ...added]);
     },
   };

@@ -109,10 +109,24 @@ export const scopeItem = storage.defineItem<Scope>('local:scope', {
 });
 
 /** Cached unit directory (names, sites, thresholds), refreshed from REST. */
-export const directoryItem = storage.defineItem<Directory | null>('local:directory', {
+export const directoryItem = storage.defineItem<string | Directory | null>('local:directory', {
   fallback: null,
   version: 1,
 });
+
+/**
+ * The cached directory, or null (none, or unreadable). Stored as one JSON
+ * string (#14): 1,000 units as an object took the storage binding tens of
+ * ms of the worker's main thread at every directory refresh. An object
+ * stored by an earlier version is still read.
+ */
+export async function loadStoredDirectory(): Promise<Directory | null> {
+  return parseStored(await directoryItem.getValue());
+}
+
+export async function saveStoredDirectory(directory: Directory): Promise<void> {
+  await directoryItem.setValue(JSON.stringify(directory));
+}
 
 /**
  * Servers whose unit limits are stored in whole degrees, keyed by server

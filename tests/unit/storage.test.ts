@@ -10,6 +10,9 @@ import {
   SESSION_STORAGE_QUOTA_BYTES,
   SNAPSHOT_MAX_BYTES,
   boundSnapshot,
+  directoryItem,
+  loadStoredDirectory,
+  saveStoredDirectory,
   eventLogItem,
   excursionsItem,
   loadEventLog,
@@ -24,6 +27,7 @@ import {
   type PersistedExcursions,
   type PersistedSnapshot,
 } from '../../lib/storage';
+import type { Directory } from '../../lib/model';
 import { T0, alert, reading } from './fixtures';
 
 /** What 50,000 ghost units and a flood of long alerts would have saved. */
@@ -131,5 +135,14 @@ describe('the saved excursions and event log (#14)', () => {
     expect(await loadEventLog()).toEqual(log);
     await eventLogItem.setValue(null);
     expect(await loadEventLog()).toBeNull();
+  });
+
+  it('the cached directory too', async () => {
+    const directory = { sites: [], areas: [], units: [] } as unknown as Directory;
+    await saveStoredDirectory(directory);
+    expect(typeof (await directoryItem.getValue())).toBe('string');
+    expect(await loadStoredDirectory()).toEqual(directory);
+    await directoryItem.setValue(directory);
+    expect(await loadStoredDirectory()).toEqual(directory);
   });
 });

@@ -31,7 +31,7 @@ import {
   compareAlerts,
   logAlerts,
   mergeHistory,
-  newestReading,
+  patchedLatest,
   type AlertLogEntry,
 } from './realtime-merge';
 
@@ -122,16 +122,20 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
         }
         const prev = prevUnits[unitId];
         const explicit = units?.[unitId];
-        const latest = explicit ? explicit.latest : newestReading(prev?.latest, incoming);
+        const latest = patchedLatest(prev?.latest, incoming, explicit);
         const state = explicit?.state ?? prev?.status.state ?? 'unknown';
         const entry = unitData(prev, latest, state);
         if (entry !== prev) (nextUnits ??= { ...prevUnits })[unitId] = entry;
       }
       if (nextHistory !== null) queryClient.setQueryData(queryKeys.readings(), nextHistory);
       if (nextUnits !== null) queryClient.setQueryData(queryKeys.units(), nextUnits);
+      // A unit the cache had is in the id list already (both are written
+      // together): the list of 1,000 ids is looked at only for a new one.
+      const fresh = [...touched].filter((id) => prevUnits[id] === undefined);
+      if (fresh.length === 0) return;
       const known = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
       const knownSet = new Set(known);
-      const added = [...touched].filter((id) => !knownSet.has(id));
+      const added = fresh.filter((id) => !knownSet.has(id));
       if (added.length > 0) queryClient.setQueryData(queryKeys.unitIds(), [...known, ...added]);
     },
   };

@@ -3,6 +3,7 @@
  * previous value unchanged (same reference) when nothing changed, so React
  * Query observers do not re-render.
  */
+import type { UnitChange } from '../lib/messages';
 import type { Alert, Reading } from '../lib/model';
 import { compareAlerts } from '../lib/state/selectors';
 import { HISTORY_LIMIT } from '../lib/state/state';
@@ -54,6 +55,21 @@ export function newestReading(
   let newest = current ?? null;
   for (const r of incoming) if (!newest || r.at > newest.at) newest = r;
   return newest;
+}
+
+/**
+ * A unit's latest reading after a patch: the patch's word on it when it has
+ * one (in full, or as the id of one of its `incoming` readings), else the
+ * newest of what the page had and what came in.
+ */
+export function patchedLatest(
+  current: Reading | null | undefined,
+  incoming: readonly Reading[],
+  change: UnitChange | undefined,
+): Reading | null {
+  if (change === undefined) return newestReading(current, incoming);
+  if (!('latestId' in change)) return change.latest;
+  return incoming.find((r) => r.id === change.latestId) ?? newestReading(current, incoming);
 }
 
 export function applyAlertChanges(

@@ -3,17 +3,20 @@
  * validated by `lib/normalize.ts` and becomes a typed reducer event, or is
  * dropped and counted. Nothing here throws into the worker.
  *
- * Readings are coalesced: batches that arrive in the same burst are reduced
- * as one `readings` event on the next macrotask (the reducer copies its maps
- * once per event, so one event per reading would not keep up with 20,000
- * readings/s). The first batch after a quiet spell is reduced at once, right
- * after the message that brought it, so a lone reading reaches the screen
- * without waiting for a task. Alerts are never delayed: pending readings are flushed first,
- * so order is kept, then the alert is reduced at once.
+ * Readings are coalesced (`lib/pacer.ts`): a batch that finds the worker
+ * idle is reduced at once, right after the message that brought it, so a
+ * lone reading reaches the screen without waiting for a task; batches that
+ * arrive right after a flush are gathered for `MIN_GAP_MS`, and under a
+ * sustained stream at most `BURST_FLUSHES` readings events are reduced per
+ * `BURST_MS` (the reducer copies its maps once per event, so one event per
+ * message would not keep up with 20,000 readings/s). Alerts are never
+ * delayed: pending readings are flushed first, so order is kept, then the
+ * alert is reduced at once.
  */
 import type { ServerEventName } from './protocol';
 import type { StateEvent, ReadingsBatch } from './state';
 import type { TempUnit } from './protocol';
+import { createPacer } from './pacer';
 import {
   normalizeAlertAcknowledged,
   normalizeAlertEscalated,
@@ -29,11 +32,11 @@ import {
   type NormalizeContext,
 } from './normalize';
 
-/**
- * Readings flushed less than this long ago mean a stream: they are gathered
- * until this long after that flush (one frame, the pages' patch interval).
- */
+/** Under a stream, at most `BURST_FLUSHES` readings events per `BURST_MS` (one frame). */
 export const BURST_MS = 16;
+export const BURST_FLUSHES = 2;
+/** Batches arriving less than this after a flush are gathered until then. */
+export const MIN_GAP_MS = 2;
 
 export interface IngestDeps {
   dispatch: (event: StateEvent) => void;
@@ -61,7 +64,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   let pending: ReadingsBatch[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let microtask = false;
-  let lastFlushAt = -Infinity;
+  const pacer = createPacer({ minGapMs: MIN_GAP_MS, windowMs: BURST_MS, perWindow: BURST_FLUSHES });
   /** Values kept with a replacement while one event is handled, counted once after it. */
   const replaced = new Map<DiagnosticKind, number>();
   const ctx: NormalizeContext = {
@@ -87,27 +90,27 @@ export function createIngest(deps: IngestDeps): Ingest {
     if (pending.length === 0) return;
     const batches = pending;
     pending = [];
-    lastFlushAt = deps.now();
-    deps.dispatch({ type: 'readings', batches, receivedAt: lastFlushAt });
+    const at = deps.now();
+    pacer.flushed(at);
+    deps.dispatch({ type: 'readings', batches, receivedAt: at });
   }
 
   function queue(batch: ReadingsBatch): void {
     if (!deps.isKnownUnit(batch.unitId)) deps.onUnknownUnit(batch.unitId);
     pending.push(batch);
     if (timer !== null || microtask) return;
-    const since = deps.now() - lastFlushAt;
-    if (since > BURST_MS) {
-      // Quiet until now: reduce right after this message, no task hop.
+    const wait = pacer.delay(deps.now());
+    if (wait <= 0) {
+      // Idle: reduce right after this message, no task hop.
       microtask = true;
       queueMicrotask(() => {
         if (microtask) flush();
       });
     } else {
-      // In a stream: at most one readings event per BURST_MS (#14). Each
-      // event copies the units map, and at 1,000 units × 1/s one event per
-      // message was the worker's top cost. The pages get at most one patch
-      // per 16 ms anyway (PATCH_INTERVAL_MS), so a reading is not later there.
-      timer = setTimeout(flush, BURST_MS - since);
+      // Right after a flush, or in a stream (#14): gathered, so each event's
+      // copy of the units map is shared by many messages. The pages get at
+      // most one patch per flush, paced the same way (`lib/port-hub.ts`).
+      timer = setTimeout(flush, wait);
     }
   }
 

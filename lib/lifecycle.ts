@@ -7,7 +7,7 @@ import type { Browser as BrowserTypes, WxtBrowser } from 'wxt/browser';
 import type { LiveConnection } from './live-connection';
 import type { PortHub } from './port-hub';
 import {
-  directoryItem,
+  loadStoredDirectory,
   migratePreferencesV2,
   loadSnapshot,
   preferencesItem,
@@ -53,7 +53,7 @@ export async function hydrate(
   options: HydrateOptions = {},
 ): Promise<void> {
   // Every read is issued at once; the small ones are awaited first.
-  const large = Promise.all([directoryItem.getValue(), loadSnapshot()]);
+  const large = Promise.all([loadStoredDirectory(), loadSnapshot()]);
   const [session, prefs, scope, stopped] = await Promise.all([
     sessionItem.getValue(),
     preferencesItem.getValue(),

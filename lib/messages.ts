@@ -73,7 +73,7 @@ export interface Patch {
   /** New readings per unit since the last patch, oldest first. */
   readings?: Record<string, Reading[]>;
   /** Units whose `latest` or `state` changed. */
-  units?: Record<string, Pick<UnitLive, 'latest' | 'state'>>;
+  units?: Record<string, UnitChange>;
   alerts?: { upsert: Alert[]; remove: string[] };
   /** The whole unit view, when it changed. */
   view?: UnitView;
@@ -87,6 +87,16 @@ export interface Patch {
   backfill?: true;
   at: number;
 }
+
+/**
+ * A unit's new `latest` and `state` in a patch. When its latest reading is
+ * one of the patch's `readings` for the unit (nearly always), only its id is
+ * sent, as `latestId`, instead of the reading a second time (#14: the
+ * duplicate was half of every patch the worker serialised).
+ */
+export type UnitChange =
+  | Pick<UnitLive, 'latest' | 'state'>
+  | { state: UnitState; latestId: string };
 
 /** Background -> page, over the live port. */
 export type PortOut = { type: 'snapshot'; snapshot: Snapshot } | { type: 'patch'; patch: Patch };

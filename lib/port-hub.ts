@@ -2,9 +2,11 @@
  * Live updates to the extension's own pages over named ports (STYLE 8).
  *
  * A page connects to `LIVE_PORT`, gets a snapshot (then the reading history
- * in chunks), then coalesced patches: changes are merged while a flush is
- * pending and sent at most once per frame (16 ms); after a quiet spell the
- * first change goes out at once. Never per reading, never after a long delay.
+ * in chunks), then coalesced patches (`lib/pacer.ts`): changes are merged
+ * while a flush is pending; when idle the change goes out at once (right
+ * after the current event), right after a patch it waits `PATCH_GAP_MS`, and
+ * under a stream at most `PATCH_BURST` patches go out per frame (16 ms).
+ * Never per reading, never after a long delay.
  * Nothing is built or sent while no page is open. Pages may hold site or unit
  * rooms while a view is open; holds are reference-counted across pages and
  * released when a port closes.
@@ -20,8 +22,13 @@ import {
   type Snapshot,
   type UnitLive,
 } from './messages';
+import { createPacer } from './pacer';
 
+/** Under a stream, at most `PATCH_BURST` patches per `PATCH_INTERVAL_MS` (one frame). */
 export const PATCH_INTERVAL_MS = 16;
+export const PATCH_BURST = 2;
+/** A change less than this after a patch waits until then. */
+export const PATCH_GAP_MS = 2;
 
 export type Port = Pick<
   Browser.runtime.Port,
@@ -72,6 +79,23 @@ export interface PortHub {
   size(): number;
 }
 
+/**
+ * A unit's latest reading that the patch also carries in `readings` goes
+ * by its id only (`UnitChange`): the pages serialise it once, not twice.
+ */
+function shareLatest(patch: Patch): void {
+  const { units, readings } = patch;
+  if (units === undefined || readings === undefined) return;
+  for (const unitId in units) {
+    const unit = units[unitId];
+    if (unit === undefined || !('latest' in unit) || unit.latest === null) continue;
+    const latest = unit.latest;
+    if (readings[unitId]?.includes(latest) === true) {
+      units[unitId] = { state: unit.state, latestId: latest.id };
+    }
+  }
+}
+
 export function createPortHub(deps: PortHubDeps): PortHub {
   const ports = new Map<Port, Map<string, number>>();
   const holdCounts = new Map<string, number>();
@@ -79,7 +103,11 @@ export function createPortHub(deps: PortHubDeps): PortHub {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let microtask = false;
   let flushing = false;
-  let lastFlush = 0;
+  const pacer = createPacer({
+    minGapMs: PATCH_GAP_MS,
+    windowMs: PATCH_INTERVAL_MS,
+    perWindow: PATCH_BURST,
+  });
 
   const holdKey = (entity: 'site' | 'unit', id: string) => `${entity}\u0000${id}`;
 
@@ -140,14 +168,15 @@ export function createPortHub(deps: PortHubDeps): PortHub {
     if (patch === null || ports.size === 0) return;
     // Nothing but a wake-up for `beforeFlush`, which added nothing.
     if (Object.keys(patch).length === 1) return;
-    lastFlush = deps.now();
-    patch.at = lastFlush;
+    patch.at = deps.now();
+    pacer.flushed(patch.at);
+    shareLatest(patch);
     for (const port of [...ports.keys()]) post(port, { type: 'patch', patch });
   }
 
   function schedule(): void {
     if (timer !== null || microtask || flushing) return;
-    const wait = PATCH_INTERVAL_MS - (deps.now() - lastFlush);
+    const wait = pacer.delay(deps.now());
     if (wait <= 0) {
       // Idle: send as soon as the current event is fully handled (everything
       // it queues is merged), without waiting for another task.

@@ -23,6 +23,7 @@ import { normalizeAlertChange, type DiagnosticKind } from './normalize';
 import { createStackAuthClient, type StackAuthClient, type StackConfig } from './stack-auth';
 import {
   directoryItem,
+  saveStoredDirectory,
   readsWholeDegreeLimits,
   sessionItem,
   setWholeDegreeLimits,
@@ -123,7 +124,7 @@ export function createSession(deps: SessionDeps): Session {
       }
       if (store.getState().session !== current) return { ok: true, data: result.directory };
       store.dispatch({ type: 'directory/loaded', directory: result.directory });
-      await directoryItem.setValue(result.directory);
+      await saveStoredDirectory(result.directory);
       return { ok: true, data: result.directory };
     })().finally(() => {
       directoryInflight = null;

@@ -109,10 +109,24 @@ export const scopeItem = storage.defineItem<Scope>('local:scope', {
 });
 
 /** Cached unit directory (names, sites, thresholds), refreshed from REST. */
-export const directoryItem = storage.defineItem<Directory | null>('local:directory', {
+export const directoryItem = storage.defineItem<string | Directory | null>('local:directory', {
   fallback: null,
   version: 1,
 });
+
+/**
+ * The cached directory, or null (none, or unreadable). Stored as one JSON
+ * string (#14): 1,000 units as an object took the storage binding tens of
+ * ms of the worker's main thread at every directory refresh. An object
+ * stored by an earlier version is still read.
+ */
+export async function loadStoredDirectory(): Promise<Directory | null> {
+  return parseStored(await directoryItem.getValue());
+}
+
+export async function saveStoredDirectory(directory: Directory): Promise<void> {
+  await directoryItem.setValue(JSON.stringify(directory));
+}
 
 /**
  * Servers whose unit limits are stored in whole degrees, keyed by server
@@ -295,10 +309,35 @@ export interface PersistedExcursions {
  * hundred KB); written at most every 5 s by `lib/effects/excursions.ts`,
  * never per reading; removed at sign-out.
  */
-export const excursionsItem = storage.defineItem<PersistedExcursions | null>('local:excursions', {
-  fallback: null,
-  version: 1,
-});
+export const excursionsItem = storage.defineItem<string | PersistedExcursions | null>(
+  'local:excursions',
+  { fallback: null, version: 1 },
+);
+
+/**
+ * Stored as one JSON string, like the snapshot (#14): an object of a few
+ * hundred KB took the browser's storage binding tens of ms of the worker's
+ * main thread per write, every 5 s while units were out of range, and an
+ * alert arriving meanwhile waited. What an earlier version stored as an
+ * object is still read.
+ */
+function parseStored<T extends object>(raw: string | T | null): T | null {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** The saved excursions, or null (none, or unreadable). */
+export async function loadExcursions(): Promise<PersistedExcursions | null> {
+  return parseStored(await excursionsItem.getValue());
+}
+
+export async function saveExcursions(value: PersistedExcursions): Promise<void> {
+  await excursionsItem.setValue(JSON.stringify(value));
+}
 
 /** The "since you last looked" log as saved (issue #13), for one organization. */
 export interface PersistedEventLog {
@@ -317,7 +356,16 @@ export interface PersistedEventLog {
  * 200 entries of the last 7 days (a few tens of KB); written at most every
  * 2 s by `lib/effects/event-log.ts`.
  */
-export const eventLogItem = storage.defineItem<PersistedEventLog | null>('local:eventLog', {
-  fallback: null,
-  version: 1,
-});
+export const eventLogItem = storage.defineItem<string | PersistedEventLog | null>(
+  'local:eventLog',
+  { fallback: null, version: 1 },
+);
+
+/** The saved log, or null (none, or unreadable); one JSON string like the excursions. */
+export async function loadEventLog(): Promise<PersistedEventLog | null> {
+  return parseStored(await eventLogItem.getValue());
+}
+
+export async function saveEventLog(value: PersistedEventLog): Promise<void> {
+  await eventLogItem.setValue(JSON.stringify(value));
+}

@@ -20,7 +20,7 @@ import {
   type SinceLastLooked,
 } from '../event-log';
 import type { UnitView } from '../state';
-import { eventLogItem, type PersistedEventLog } from '../storage';
+import { loadEventLog, saveEventLog, type PersistedEventLog } from '../storage';
 import type { Listener, Store, WorkerState } from '../store';
 
 /** What `watchPort` needs of a `runtime.Port`. */
@@ -66,7 +66,7 @@ export function createEventLogEffect(deps: {
     const session = deps.store.getState().session;
     if (session === null) return;
     try {
-      await eventLogItem.setValue({
+      await saveEventLog({
         organizationId: session.organizationId,
         events: [...log],
         lookedAt,
@@ -139,7 +139,7 @@ export function createEventLogEffect(deps: {
     listener,
     async load() {
       try {
-        return await eventLogItem.getValue();
+        return await loadEventLog();
       } catch {
         return null;
       }

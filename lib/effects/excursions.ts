@@ -8,7 +8,12 @@
  * one per `EXCURSIONS_PERSIST_MS`, so a unit flapping across its limit
  * cannot turn into a storage write per reading.
  */
-import { excursionsItem, type PersistedExcursions } from '../storage';
+import {
+  excursionsItem,
+  loadExcursions,
+  saveExcursions,
+  type PersistedExcursions,
+} from '../storage';
 import type { Listener, Store, WorkerState } from '../store';
 
 /** A change of the excursions is in storage within this. */
@@ -37,7 +42,7 @@ export function createExcursionsEffect(deps: {
         await excursionsItem.removeValue();
         return;
       }
-      await excursionsItem.setValue({
+      await saveExcursions({
         organizationId: session.organizationId,
         savedAt: deps.now(),
         units: Object.fromEntries(excursions.units),
@@ -65,7 +70,7 @@ export function createExcursionsEffect(deps: {
     listener,
     async load() {
       try {
-        return await excursionsItem.getValue();
+        return await loadExcursions();
       } catch {
         return null;
       }

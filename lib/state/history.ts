@@ -274,8 +274,17 @@ function readEntry(history: PackedHistory, i: number, idOffset: number, idLength
   };
 }
 
+/** Reused by `readId` (ids are at most `MAX_ID_LENGTH` characters). */
+const idCodes: number[] = [];
+
 function readId(store: HistoryStore, offset: number, length: number): string {
-  return String.fromCharCode(...store.bytes.subarray(offset, offset + length));
+  // Not `String.fromCharCode(...subarray)`: spreading a typed array goes
+  // through its iterator, about 4 times slower, and the dedupe of a late or
+  // repeated batch reads every id of the unit's history (#14).
+  const { bytes } = store;
+  idCodes.length = length;
+  for (let c = 0; c < length; c += 1) idCodes[c] = bytes[offset + c] as number;
+  return String.fromCharCode.apply(null, idCodes);
 }
 
 /** Id bytes the readings need when every one packs exactly, else -1. */

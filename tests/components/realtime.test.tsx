@@ -94,6 +94,24 @@ describe('realtime patches', () => {
     });
   });
 
+  it('takes a unit’s latest reading by id from the patch’s readings (#14)', async () => {
+    const { bridge, queryClient } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    // Sent by id: the reading the id names, even when a newer one came in the same patch
+    // (the worker's word on `latest` wins, as when it is sent in full).
+    const named = reading('freezer-1', -17.5, Date.now() - 1_000);
+    const newer = reading('freezer-1', -17.0, Date.now());
+    await bridge.patch({
+      readings: { 'freezer-1': [named, newer] },
+      units: { 'freezer-1': { latestId: named.id, state: 'warning' } },
+    });
+    expect(latestOf(queryClient, 'freezer-1')).toEqual(named);
+    expect(statusOf(queryClient, 'freezer-1')).toMatchObject({
+      lastTemperature: -17.5,
+      state: 'warning',
+    });
+  });
+
   it('applies the history backfill after the snapshot’s rows, merged with live readings', async () => {
     const { bridge, queryClient } = renderWithRealtime(<Popup />);
     await bridge.snapshot(snapshot());

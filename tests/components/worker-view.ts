@@ -5,7 +5,7 @@
  * the pages display it, they never classify).
  */
 import type { Patch, Snapshot } from '../../lib/messages';
-import { applyAlertChanges, mergeHistory, newestReading } from '../../components/realtime-merge';
+import { applyAlertChanges, mergeHistory, patchedLatest } from '../../components/realtime-merge';
 import {
   EMPTY_EXCURSIONS,
   excursionsAfterReadings,
@@ -77,7 +77,7 @@ export function applyToSnapshot(
     units[unitId] = {
       unitId,
       history: mergeHistory(current.history, incoming),
-      latest: explicit ? explicit.latest : newestReading(current.latest, incoming),
+      latest: patchedLatest(current.latest, incoming, explicit),
       state: explicit?.state ?? current.state,
     };
   }

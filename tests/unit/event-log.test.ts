@@ -17,7 +17,7 @@ import {
   type LoggedEvent,
 } from '../../lib/event-log';
 import type { SessionInfo } from '../../lib/model';
-import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, eventLogItem } from '../../lib/storage';
+import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, loadEventLog } from '../../lib/storage';
 import { createStore, createWorkerView, initialWorkerState } from '../../lib/store';
 import { alert, directory, MINUTE, reading, T0, triggered } from './fixtures';
 
@@ -283,7 +283,7 @@ describe('across a worker restart', () => {
     });
     expect(second.effect.sinceLastLooked().events.map((e) => e.kind)).toEqual(['alert-resolved']);
     await vi.advanceTimersByTimeAsync(EVENT_LOG_PERSIST_MS);
-    const stored = await eventLogItem.getValue();
+    const stored = await loadEventLog();
     expect(stored?.events.map((e) => e.key)).toEqual(['triggered:a1', 'resolved:a1']);
   });
 });

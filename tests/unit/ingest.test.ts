@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BURST_MS, createIngest } from '../../lib/ingest';
+import { BURST_MS, BURST_FLUSHES, MIN_GAP_MS, createIngest } from '../../lib/ingest';
 import type { StateEvent } from '../../lib/state';
 
 const T0 = Date.parse('2026-01-10T12:00:00Z');
@@ -53,30 +53,53 @@ describe('ingest', () => {
     expect(events[0]).toMatchObject({ type: 'readings', batches: [{ unitId: 'u1' }] });
   });
 
-  it('coalesces a stream into one readings event per BURST_MS', async () => {
+  it('gathers the messages right after a flush for MIN_GAP_MS, and a stream into BURST_FLUSHES events per BURST_MS', async () => {
     const { ingest, events } = setup();
+    const sizes = () => events.map((e) => (e.type === 'readings' ? e.batches.length : -1));
     ingest.handle('sensor:readings:batch', batch('u1', 'r1'));
     await Promise.resolve();
-    // Within the burst window: the next messages are gathered, not reduced one by one.
+    expect(sizes()).toEqual([1]);
+    // Right after the flush: the next messages are gathered, not reduced one by one.
     for (let i = 0; i < 50; i += 1) {
       ingest.handle('sensor:readings:batch', batch(`u${i}`, `b${i}`));
       await Promise.resolve();
     }
-    expect(events).toHaveLength(1);
-    // Not on the next task: one frame after the last flush.
-    await vi.advanceTimersByTimeAsync(BURST_MS - 1);
-    expect(events).toHaveLength(1);
+    expect(sizes()).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(MIN_GAP_MS - 1);
+    expect(sizes()).toEqual([1]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(events).toHaveLength(2);
-    const second = events[1];
-    expect(second?.type === 'readings' && second.batches).toHaveLength(50);
-    // The stream goes on: the next messages wait for the next window, together.
+    expect(sizes()).toEqual([1, 50]);
+    // Two flushes in this frame: a stream, so the next messages wait for the frame's end, together.
     ingest.handle('sensor:readings:batch', batch('u1', 'c1'));
     ingest.handle('sensor:readings:batch', batch('u2', 'c2'));
+    await vi.advanceTimersByTimeAsync(BURST_MS - MIN_GAP_MS - 1);
+    expect(sizes()).toEqual([1, 50]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sizes()).toEqual([1, 50, 2]);
+    // A steady stream, one message per ms for 1 s: at most BURST_FLUSHES events per BURST_MS.
     await vi.advanceTimersByTimeAsync(BURST_MS);
-    expect(events).toHaveLength(3);
-    const third = events[2];
-    expect(third?.type === 'readings' && third.batches).toHaveLength(2);
+    const before = events.length;
+    for (let t = 0; t < 1_000; t += 1) {
+      ingest.handle('sensor:readings:batch', batch(`u${t % 7}`, `s${t}`));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(BURST_MS);
+    const stream = events.slice(before);
+    expect(stream.length).toBeLessThanOrEqual(Math.ceil(1_000 / BURST_MS) * BURST_FLUSHES + 1);
+    // Nothing lost or reduced twice.
+    expect(stream.reduce((n, e) => n + (e.type === 'readings' ? e.batches.length : 0), 0)).toBe(
+      1_000,
+    );
+  });
+
+  it('reduces a batch at once again after a quiet spell', async () => {
+    const { ingest, events } = setup();
+    ingest.handle('sensor:readings:batch', batch('u1', 'r1'));
+    await Promise.resolve();
+    await vi.advanceTimersByTimeAsync(MIN_GAP_MS);
+    ingest.handle('sensor:readings:batch', batch('u1', 'r2'));
+    await Promise.resolve();
+    expect(events).toHaveLength(2);
   });
 
   it('never delays an alert, and reduces the readings before it first', () => {

@@ -11,7 +11,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { LIVE_PORT, type PortOut, type Snapshot } from '../../lib/messages';
 import type { Reading } from '../../lib/model';
-import { PATCH_INTERVAL_MS, createPortHub, type Port } from '../../lib/port-hub';
+import {
+  PATCH_BURST,
+  PATCH_GAP_MS,
+  PATCH_INTERVAL_MS,
+  createPortHub,
+  type Port,
+} from '../../lib/port-hub';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -118,7 +124,7 @@ describe('port hub', () => {
     expect(h.size()).toBe(0);
   });
 
-  it('coalesces changes into at most one patch per 16 ms', async () => {
+  it('coalesces changes: at once when idle, then paced', async () => {
     const { hub: h } = hub();
     const popup = page();
     h.accept(popup.port);
@@ -137,17 +143,24 @@ describe('port hub', () => {
     expect(first?.readings?.u1).toHaveLength(50);
     expect(first?.alerts).toEqual({ upsert: [], remove: ['a1'] });
 
-    // A change right after a flush waits for the rest of the frame, not less.
+    // A change right after a patch waits PATCH_GAP_MS, gathered with what follows.
     const flushedAt = first?.at ?? 0;
-    await vi.advanceTimersByTimeAsync(Math.max(0, flushedAt + 4 - Date.now()));
     h.queue({ readings: [{ unitId: 'u1', readings: [reading('late')] }] });
-    await vi.advanceTimersByTimeAsync(PATCH_INTERVAL_MS - 4 - 1);
+    h.queue({ readings: [{ unitId: 'u1', readings: [reading('later')] }] });
+    await vi.advanceTimersByTimeAsync(PATCH_GAP_MS - 1);
     expect(popup.patches()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(popup.patches()).toHaveLength(2);
-    expect(popup.patches()[1]?.at).toBe(flushedAt + PATCH_INTERVAL_MS);
+    expect(popup.patches()[1]?.at).toBe(flushedAt + PATCH_GAP_MS);
+    expect(popup.patches()[1]?.readings?.u1).toHaveLength(2);
+    // Two patches in this frame: the next change waits for the frame's end.
+    h.queue({ readings: [{ unitId: 'u1', readings: [reading('next')] }] });
+    await vi.advanceTimersByTimeAsync(PATCH_INTERVAL_MS - PATCH_GAP_MS - 1);
+    expect(popup.patches()).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(popup.patches()[2]?.at).toBe(flushedAt + PATCH_INTERVAL_MS);
 
-    // Steady stream for 1 s: never more than one patch per 16 ms.
+    // Steady stream for 1 s: never more than PATCH_BURST patches per 16 ms.
     const before = popup.patches().length;
     for (let t = 0; t < 1_000; t += 2) {
       h.queue({ readings: [{ unitId: 'u1', readings: [reading(`s${t}`)] }] });
@@ -155,7 +168,34 @@ describe('port hub', () => {
     }
     const sent = popup.patches().length - before;
     expect(sent).toBeGreaterThan(50);
-    expect(sent).toBeLessThanOrEqual(Math.ceil(1_000 / PATCH_INTERVAL_MS) + 1);
+    expect(sent).toBeLessThanOrEqual(Math.ceil(1_000 / PATCH_INTERVAL_MS) * PATCH_BURST + 1);
+  });
+
+  it("sends a unit's latest reading once: by id when the patch carries it in its readings", async () => {
+    const { hub: h } = hub();
+    const popup = page();
+    h.accept(popup.port);
+    await vi.advanceTimersByTimeAsync(0);
+    const older = { id: 'r1', at: 1, temperature: 3 } as never;
+    const newest = { id: 'r2', at: 2, temperature: 4 } as never;
+    const elsewhere = { id: 'r0', at: 5, temperature: 5 } as never;
+    h.queue({
+      readings: [{ unitId: 'u1', readings: [older, newest] }],
+      units: [
+        { unitId: 'u1', latest: newest, state: 'normal' },
+        // A latest the patch does not carry (an earlier reading still newest) goes in full.
+        { unitId: 'u2', latest: elsewhere, state: 'warning' },
+        { unitId: 'u3', latest: null, state: 'offline' },
+      ],
+    });
+    await Promise.resolve();
+    const [patch] = popup.patches();
+    expect(patch?.units).toEqual({
+      u1: { state: 'normal', latestId: 'r2' },
+      u2: { state: 'warning', latest: elsewhere },
+      u3: { state: 'offline', latest: null },
+    });
+    expect(patch?.readings?.u1).toEqual([older, newest]);
   });
 
   it('sends the reading history after the snapshot, one chunk per task', async () => {

@@ -10,12 +10,24 @@ import {
   SESSION_STORAGE_QUOTA_BYTES,
   SNAPSHOT_MAX_BYTES,
   boundSnapshot,
+  directoryItem,
+  loadStoredDirectory,
+  saveStoredDirectory,
+  eventLogItem,
+  excursionsItem,
+  loadEventLog,
+  loadExcursions,
   loadSnapshot,
+  saveEventLog,
+  saveExcursions,
   saveSnapshot,
   snapshotItem,
   storedSize,
+  type PersistedEventLog,
+  type PersistedExcursions,
   type PersistedSnapshot,
 } from '../../lib/storage';
+import type { Directory } from '../../lib/model';
 import { T0, alert, reading } from './fixtures';
 
 /** What 50,000 ghost units and a flood of long alerts would have saved. */
@@ -93,5 +105,44 @@ describe('the saved snapshot (issue #11)', () => {
     );
     await expect(saveSnapshot(huge())).resolves.toBeUndefined();
     expect(await snapshotItem.getValue()).toBeNull();
+  });
+});
+
+describe('the saved excursions and event log (#14)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('are stored as one JSON string each and read back, and an older object is still read', async () => {
+    const excursions: PersistedExcursions = {
+      organizationId: 'org1',
+      savedAt: T0,
+      units: { u1: { openSince: T0, before: null, closed: [] } },
+    };
+    await saveExcursions(excursions);
+    expect(typeof (await excursionsItem.getValue())).toBe('string');
+    expect(await loadExcursions()).toEqual(excursions);
+    await excursionsItem.setValue(excursions);
+    expect(await loadExcursions()).toEqual(excursions);
+    await excursionsItem.setValue('{not json');
+    expect(await loadExcursions()).toBeNull();
+
+    const log: PersistedEventLog = { organizationId: 'org1', events: [], lookedAt: T0 };
+    await saveEventLog(log);
+    expect(typeof (await eventLogItem.getValue())).toBe('string');
+    expect(await loadEventLog()).toEqual(log);
+    await eventLogItem.setValue(log);
+    expect(await loadEventLog()).toEqual(log);
+    await eventLogItem.setValue(null);
+    expect(await loadEventLog()).toBeNull();
+  });
+
+  it('the cached directory too', async () => {
+    const directory = { sites: [], areas: [], units: [] } as unknown as Directory;
+    await saveStoredDirectory(directory);
+    expect(typeof (await directoryItem.getValue())).toBe('string');
+    expect(await loadStoredDirectory()).toEqual(directory);
+    await directoryItem.setValue(directory);
+    expect(await loadStoredDirectory()).toEqual(directory);
   });
 });

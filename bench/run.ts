@@ -151,7 +151,7 @@ class Collector {
 
 interface RunLoad extends LoadSample {
   run: number;
-  /** Cores other processes used since the previous sample (the bench's own browsers excluded). */
+  /** Cores other processes used since the previous sample (the bench's own processes excluded). */
   otherCores?: number;
 }
 

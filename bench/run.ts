@@ -563,7 +563,7 @@ async function runMain(
           of: r.samples.length,
           ...(missing.length ? { reason: missing.join('; ') } : {}),
         },
-        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; badge timeline in results.json`,
+        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; badge timeline in results.json${r.stopRetries ? `; ${r.stopRetries} stop request(s) sent again` : ''}`,
       );
     } catch (error) {
       collector.fail('wake', error);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { benchProcesses, busyVerdict, otherCores, type LoadRecord } from '../../bench/load';
+import {
+  benchProcesses,
+  busyVerdict,
+  otherCores,
+  othersOf,
+  type LoadRecord,
+} from '../../bench/load';
 import { busyBanner, fmtSpread, formatTable } from '../../bench/report';
 import { aggregateRow } from '../../bench/aggregate';
 import { rowSpec } from '../../bench/targets';
@@ -87,7 +93,12 @@ describe('machine load', () => {
 });
 
 describe("the bench's own processes", () => {
-  const proc = (ppid: number, cmdline: string) => ({ ppid, ticks: 0, cmdline });
+  const proc = (ppid: number, cmdline: string, state = 'S', ticks = 0) => ({
+    ppid,
+    state,
+    ticks,
+    cmdline,
+  });
   // The job's shell → npm exec → sh -c → tsx's parent → the bench → its browser and esbuild;
   // a crashpad handler the browser double-forked, now init's; another bench's browser beside it.
   const all = new Map([
@@ -114,5 +125,14 @@ describe("the bench's own processes", () => {
   it("leaves out the user's shell, init, and other processes, browsers included", () => {
     const ours = benchProcesses(all, 63, () => false);
     for (const pid of [1, 50, 80, 90, 91, 95]) expect(ours.has(pid)).toBe(false);
+  });
+
+  it('leaves zombies out (whose they were cannot be told) and counts every other process', () => {
+    const procs = new Map([
+      [63, proc(62, 'node bench/run.ts', 'S', 500)],
+      [90, proc(1, '', 'Z', 4_000)],
+      [95, proc(50, 'npx vitest run', 'R', 300)],
+    ]);
+    expect(othersOf(procs, new Set([63]))).toEqual(new Map([[95, 300]]));
   });
 });

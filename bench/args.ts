@@ -9,6 +9,7 @@ export const MEASUREMENTS = [
   'throughput',
   'wake',
   'memory',
+  'firefox',
 ] as const;
 export type MeasurementName = (typeof MEASUREMENTS)[number];
 

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(ROOT, '.output-bench');
 export const EXTENSION_DIR = path.join(OUT_DIR, 'chrome-mv3');
+/** The Firefox build (`wxt build -b firefox`: Manifest V2, persistent background page). */
+export const FIREFOX_DIR = path.join(OUT_DIR, 'firefox-mv2');
 export const BASELINE_SRC = path.join(ROOT, 'bench', 'baseline');
 export const BASELINE_OUT = path.join(ROOT, 'bench', 'out', 'baseline');
 
@@ -27,7 +29,7 @@ const BUILD_INPUTS = [
   'package-lock.json',
   'tsconfig.json',
 ];
-const HASH_FILE = path.join(EXTENSION_DIR, '.bench-inputs-hash');
+const hashFile = (dir: string) => path.join(dir, '.bench-inputs-hash');
 const BASELINE_INPUTS = ['bench/baseline', 'package-lock.json'];
 const BASELINE_HASH_FILE = path.join(BASELINE_OUT, '.bench-inputs-hash');
 
@@ -55,20 +57,24 @@ export async function buildInputsHash(inputs: readonly string[] = BUILD_INPUTS):
 }
 
 /**
- * Builds unless `.output-bench` was built from exactly these inputs (same
- * hash): the build is a fixed cost of about half a minute on two cores,
- * and an unchanged tree builds to the same bytes. Returns whether it built.
+ * Builds unless the browser's folder in `.output-bench` was built from exactly
+ * these inputs (same hash): the build is a fixed cost of about half a minute
+ * on two cores, and an unchanged tree builds to the same bytes. Returns
+ * whether it built.
  */
-export async function buildExtensionIfChanged(): Promise<{ built: boolean; hash: string }> {
+export async function buildExtensionIfChanged(
+  browser: 'chrome' | 'firefox' = 'chrome',
+): Promise<{ built: boolean; hash: string }> {
+  const file = hashFile(browser === 'chrome' ? EXTENSION_DIR : FIREFOX_DIR);
   const hash = await buildInputsHash();
-  const previous = await readFile(HASH_FILE, 'utf8').catch(() => '');
+  const previous = await readFile(file, 'utf8').catch(() => '');
   if (previous.trim() === hash) return { built: false, hash };
-  await buildExtension();
-  await writeFile(HASH_FILE, `${hash}\n`);
+  await buildExtension(browser);
+  await writeFile(file, `${hash}\n`);
   return { built: true, hash };
 }
 
-export async function buildExtension(): Promise<void> {
+export async function buildExtension(browser: 'chrome' | 'firefox' = 'chrome'): Promise<void> {
   process.env.FROSTLINE_OUT_DIR = OUT_DIR;
   const { build } = await import('wxt');
   // WXT's build summary goes to stderr, so stdout carries only the bench table.
@@ -76,6 +82,7 @@ export async function buildExtension(): Promise<void> {
   await build({
     root: ROOT,
     outDir: OUT_DIR,
+    browser,
     logger: {
       debug: () => {},
       log: toStderr,

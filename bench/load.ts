@@ -1,12 +1,12 @@
 /**
  * How busy the machine was while the bench ran (issue #14): the load average
  * before and after, and the CPU other processes used (each process's ticks
- * in /proc, this process tree and the browsers excluded),
+ * in /proc, the bench's own processes excluded wherever they ended up),
  * sampled for a second before the bench starts, per run, and over the whole
  * invocation. A busy machine makes every latency figure slower and noisier;
  * the table says so loudly rather than leaving the reader to notice.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Above this, another process used a tenth of a core or more on average: figures are suspect. */
@@ -19,14 +19,34 @@ export interface CpuCounters {
   total: number;
   idle: number;
   /**
-   * Ticks of every process that is neither in this process tree nor a
-   * browser, by pid. Counted per process, not as "busy minus ours": a
-   * browser process that leaves the tree (Chromium's crashpad handler is
-   * double-forked to init) or is reaped outside it would otherwise vanish
-   * from "ours" and be counted as someone else's work (issue #14: a quiet
-   * run was flagged busy with 0.84 cores of "other processes").
+   * Ticks of every process that is not the bench's own, by pid. Counted per
+   * process, not as "busy minus ours": a process of ours that leaves the
+   * tree (Chromium's crashpad handler is double-forked to init) or is
+   * reaped outside it would otherwise vanish from "ours" and be counted as
+   * someone else's work (issue #14: a quiet run was flagged busy with 0.84
+   * cores of "other processes").
    */
   others: Map<number, number>;
+}
+
+/**
+ * Every process the bench starts carries this variable in its environment
+ * (set below, at import, before anything is spawned; children inherit it,
+ * wherever they end up in the process tree). Its value is the bench's pid,
+ * so two benches running side by side count each other as "other".
+ */
+export const BENCH_TAG_VAR = 'FROSTLINE_BENCH_PID';
+process.env[BENCH_TAG_VAR] ??= String(process.pid);
+const BENCH_TAG = `${BENCH_TAG_VAR}=${process.env[BENCH_TAG_VAR]}`;
+
+export interface ProcTimes {
+  ppid: number;
+  /** `Z` for a zombie: ended, not yet reaped. */
+  state: string;
+  /** utime + stime + cutime + cstime (init's reaped children left out). */
+  ticks: number;
+  /** The command line, arguments joined by spaces. */
+  cmdline: string;
 }
 
 /**
@@ -35,7 +55,7 @@ export interface CpuCounters {
  * double-forked browser helpers among them (seen: 0.37 cores of "other"
  * work on an idle machine, all of it pid 1's cutime).
  */
-function procTimes(pid: string): { ppid: number; ticks: number } | undefined {
+function procTimes(pid: string): ProcTimes | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The name in parentheses may contain spaces; fields follow the last ')'.
@@ -43,27 +63,87 @@ function procTimes(pid: string): { ppid: number; ticks: number } | undefined {
     // After the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
     const counted = pid === '1' ? [11, 12] : [11, 12, 13, 14];
     const ticks = counted.reduce((a, i) => a + Number(fields[i] ?? 0), 0);
-    return { ppid: Number(fields[1]), ticks };
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+    return { ppid: Number(fields[1]), state: fields[0] ?? '', ticks, cmdline };
   } catch {
     return undefined;
   }
 }
 
-/** The bench's browsers, wherever they sit in the process tree. */
-const BROWSER_EXE = /\/(chromium|chrome|chrome_crashpad_handler|firefox|firefox-esr)[^/]*$/;
-
-function isBrowser(pid: number): boolean {
+/** Whether the process was started by this bench (its environment carries the tag). */
+function carriesTag(pid: number): boolean {
   try {
-    return BROWSER_EXE.test(readlinkSync(`/proc/${pid}/exe`));
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(BENCH_TAG);
   } catch {
     return false;
   }
 }
 
+/** What launches the bench: `npm run bench`, `npx tsx …`, tsx's own parent, `sh -c`. */
+const LAUNCHER = /(^|[\s/])(npm|npx|tsx|node|sh)(\s|$)|bench\/run\.ts/;
+
+/**
+ * The bench's own processes among `all`: `self`, its live descendants, the
+ * launchers above it (npm, npx, tsx's parent process and the `sh -c`
+ * between them: their start-up and exit work is the bench's, and was seen
+ * as 0.15 cores of "other" work in the second before the start), and every
+ * process for which `tagged` holds (started by the bench, then reparented).
+ * The walk up stops at the first process that is not a launcher (the
+ * user's shell, init). Pure, so the rule is tested.
+ */
+export function benchProcesses(
+  all: ReadonlyMap<number, ProcTimes>,
+  self: number,
+  tagged: (pid: number) => boolean,
+): Set<number> {
+  const ours = new Set<number>();
+  for (let pid = all.get(self)?.ppid; pid !== undefined && pid > 1;) {
+    const p = all.get(pid);
+    if (p === undefined || !LAUNCHER.test(p.cmdline)) break;
+    ours.add(pid);
+    pid = p.ppid;
+  }
+  const children = new Map<number, number[]>();
+  for (const [pid, t] of all) children.set(t.ppid, [...(children.get(t.ppid) ?? []), pid]);
+  const roots = [self, ...[...all.keys()].filter((pid) => pid !== self && tagged(pid))];
+  const seen = new Set<number>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    ours.add(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return ours;
+}
+
+/**
+ * The ticks of every process not in `ours`, zombies left out. A zombie has
+ * ended: its environment is gone (no tag to read) and its parent may be too,
+ * so whose it was cannot be told, and the bench closes its browsers just
+ * before the last reading (issue #14: a full run's 0.15 cores of "other"
+ * work came from the window that ends with the memory lab's browser
+ * closing; the per-run windows saw 0.01-0.05). Its time is not lost for
+ * good: once reaped, it is in its reaper's cutime, counted with the reaper.
+ */
+export function othersOf(
+  all: ReadonlyMap<number, ProcTimes>,
+  ours: ReadonlySet<number>,
+): Map<number, number> {
+  const others = new Map<number, number>();
+  for (const [pid, t] of all) if (!ours.has(pid) && t.state !== 'Z') others.set(pid, t.ticks);
+  return others;
+}
+
 /**
  * Machine counters and every other process's CPU ticks; undefined where
- * /proc is not available. "Ours" is this process, every live descendant and
- * every browser process (a quiet bench machine runs no browser of its own).
+ * /proc is not available.
  */
 export function readCpuCounters(): CpuCounters | undefined {
   try {
@@ -71,24 +151,13 @@ export function readCpuCounters(): CpuCounters | undefined {
     const cpu = stat.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
     const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-    const all = new Map<number, { ppid: number; ticks: number }>();
+    const all = new Map<number, ProcTimes>();
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
       const t = procTimes(name);
       if (t) all.set(Number(name), t);
     }
-    const children = new Map<number, number[]>();
-    for (const [pid, t] of all) children.set(t.ppid, [...(children.get(t.ppid) ?? []), pid]);
-    const ours = new Set<number>();
-    const stack = [process.pid];
-    while (stack.length > 0) {
-      const pid = stack.pop() as number;
-      ours.add(pid);
-      stack.push(...(children.get(pid) ?? []));
-    }
-    const others = new Map<number, number>();
-    for (const [pid, t] of all) if (!ours.has(pid) && !isBrowser(pid)) others.set(pid, t.ticks);
-    return { total, idle, others };
+    return { total, idle, others: othersOf(all, benchProcesses(all, process.pid, carriesTag)) };
   } catch {
     return undefined;
   }
@@ -129,7 +198,7 @@ export interface LoadRecord {
   end?: LoadSample;
   /** Cores used by other processes in the second before the bench started. */
   othersBeforeCores?: number;
-  /** Cores used by other processes over the whole invocation (the bench's browsers excluded). */
+  /** Cores used by other processes over the whole invocation (the bench's own processes excluded). */
   othersDuringCores?: number;
   cores: number;
 }

@@ -27,6 +27,7 @@ import {
   buildExtensionIfChanged,
   BASELINE_OUT,
   EXTENSION_DIR,
+  FIREFOX_DIR,
   ROOT,
 } from './build';
 import {
@@ -52,6 +53,13 @@ import {
   type LoadSample,
 } from './load';
 import { measureAlertLatency } from './measure-alert';
+import {
+  firefoxMissing,
+  measureFirefoxAlert,
+  measureFirefoxPopup,
+  openFirefoxLab,
+  type FirefoxLab,
+} from './measure-firefox';
 import { measureWorkerMemory } from './measure-memory';
 import { measurePopupTimeToData } from './measure-popup';
 import { measureReadingLatency } from './measure-reading';
@@ -87,6 +95,7 @@ const ROWS_OF: Record<MeasurementName, readonly string[]> = {
   throughput: ['3a', '3b', '3c'],
   wake: ['7'],
   memory: ['5'],
+  firefox: ['1a-ff', '4-ff'],
 };
 
 /** Samples per run. */
@@ -105,13 +114,14 @@ interface Plan {
 function planFor(args: BenchArgs): Plan {
   return args.quick
     ? {
+        // Issue #14: under 2 minutes with every figure still from 3 runs.
         alertSamples: 20,
-        readingSamples: 20,
+        readingSamples: 15,
         popupOpens: 2,
         rampRates: [20_000],
-        rampSeconds: 3,
+        rampSeconds: 2,
         sustainSeconds: 0,
-        cpuSeconds: 2,
+        cpuSeconds: 1.5,
         wakeSamples: 1,
       }
     : {
@@ -151,7 +161,7 @@ class Collector {
 
 interface RunLoad extends LoadSample {
   run: number;
-  /** Cores other processes used since the previous sample (the bench's own browsers excluded). */
+  /** Cores other processes used since the previous sample (the bench's own processes excluded). */
   otherCores?: number;
 }
 
@@ -224,6 +234,10 @@ async function main(): Promise<void> {
     log('building the extension into .output-bench (skipped when its inputs are unchanged)');
     buildInfo = await buildExtensionIfChanged();
     log(buildInfo.built ? 'built' : `up to date (inputs ${buildInfo.hash.slice(0, 12)})`);
+    if (wants('firefox') && firefoxMissing() === undefined) {
+      log('building the Firefox extension into .output-bench/firefox-mv2 (skipped when unchanged)');
+      log((await buildExtensionIfChanged('firefox')).built ? 'built' : 'up to date');
+    }
   }
   if (wants('reading')) {
     log('building the baseline page into bench/out/baseline (skipped when unchanged)');
@@ -297,6 +311,8 @@ async function main(): Promise<void> {
     }
   }
 
+  if (wants('firefox')) await runFirefox(args, plan, collector, perRun);
+
   if (wants('memory')) {
     log(`lab: ${MEMORY_SHAPE.sites * MEMORY_SHAPE.unitsPerSite} units, simulator paused`);
     let lab: Lab | undefined;
@@ -360,6 +376,71 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`\nwrote ${args.out}\n`);
   process.exitCode = exitCodeFor(rows);
+}
+
+/**
+ * The Firefox rows (issue #14 item 4), beside their Chromium rows: its own
+ * server and Firefox, after the Chromium lab has closed (never two browsers
+ * measured at once). Firefox absent or failing: every run of both rows is
+ * a FAIL with the reason.
+ */
+async function runFirefox(
+  args: BenchArgs,
+  plan: Plan,
+  collector: Collector,
+  perRun: Record<string, unknown>[],
+): Promise<void> {
+  log(
+    `Firefox lab: ${MAIN_SHAPE.sites * MAIN_SHAPE.unitsPerSite} units, simulator 1 reading/s each`,
+  );
+  let lab: FirefoxLab | undefined;
+  try {
+    lab = await openFirefoxLab(FIREFOX_DIR, MAIN_SHAPE);
+  } catch (error) {
+    for (let run = 1; run <= args.runs; run += 1) collector.fail('firefox', error);
+    return;
+  }
+  try {
+    for (let run = 1; run <= args.runs; run += 1) {
+      log(
+        `Firefox run ${run}/${args.runs}: ${plan.alertSamples} alert probes, ${plan.popupOpens} popup opens`,
+      );
+      const details: Record<string, unknown> = {};
+      perRun[run - 1]!.firefox = details;
+      try {
+        const a = await measureFirefoxAlert(lab, plan.alertSamples);
+        details.alert = a;
+        collector.add(
+          '1a-ff',
+          { value: a.badge.p50, p99: a.badge.p99, n: a.badge.n, of: a.samples },
+          `popup closed, options page open (hosts the probe), simulator 1,000 readings/s; background clock offset ${lab.clock.offsetMs.toFixed(2)} ± ${lab.clock.uncertaintyMs.toFixed(2)} ms (corrected)`,
+        );
+      } catch (error) {
+        log(`Firefox alert failed: ${errorText(error)}`);
+        collector.add('1a-ff', { value: Number.NaN, n: 0, reason: errorText(error) });
+      }
+      try {
+        const p = await measureFirefoxPopup(lab, plan.popupOpens);
+        details.popup = p;
+        collector.add(
+          '4-ff',
+          {
+            value: p.painted.p50,
+            p99: p.painted.p99,
+            n: p.painted.n,
+            of: p.opens,
+            ...(p.missing.length ? { reason: p.missing.join('; ') } : {}),
+          },
+          `popup.html in a tab; rows in DOM at p50 ${p.rows.p50.toFixed(0)} ms (first row ${p.firstRow.p50.toFixed(0)}), painted = next frame`,
+        );
+      } catch (error) {
+        log(`Firefox popup failed: ${errorText(error)}`);
+        collector.add('4-ff', { value: Number.NaN, n: 0, reason: errorText(error) });
+      }
+    }
+  } finally {
+    await lab.close();
+  }
 }
 
 function busyOf(load: LoadRecord): { busy: boolean; busyReasons: string[] } {
@@ -563,7 +644,7 @@ async function runMain(
           of: r.samples.length,
           ...(missing.length ? { reason: missing.join('; ') } : {}),
         },
-        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; badge timeline in results.json`,
+        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; badge timeline in results.json${r.stopRetries ? `; ${r.stopRetries} stop request(s) sent again` : ''}`,
       );
     } catch (error) {
       collector.fail('wake', error);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { busyVerdict, otherCores, type LoadRecord } from '../../bench/load';
+import {
+  benchProcesses,
+  busyVerdict,
+  otherCores,
+  othersOf,
+  type LoadRecord,
+} from '../../bench/load';
 import { busyBanner, fmtSpread, formatTable } from '../../bench/report';
 import { aggregateRow } from '../../bench/aggregate';
 import { rowSpec } from '../../bench/targets';
@@ -83,5 +89,50 @@ describe('machine load', () => {
     expect(table).toMatch(/^7 .* FAIL$/m);
     expect(table).toContain('BENCH FAILURE: 1 row(s) produced no figure (exit code 1):');
     expect(table).toContain('run 1: n = 0: no sample');
+  });
+});
+
+describe("the bench's own processes", () => {
+  const proc = (ppid: number, cmdline: string, state = 'S', ticks = 0) => ({
+    ppid,
+    state,
+    ticks,
+    cmdline,
+  });
+  // The job's shell → npm exec → sh -c → tsx's parent → the bench → its browser and esbuild;
+  // a crashpad handler the browser double-forked, now init's; another bench's browser beside it.
+  const all = new Map([
+    [1, proc(0, '/sbin/init')],
+    [50, proc(1, '/bin/bash')],
+    [60, proc(50, 'npm exec tsx bench/run.ts --quick')],
+    [61, proc(60, 'sh -c tsx bench/run.ts --quick')],
+    [62, proc(61, 'node /repo/node_modules/.bin/tsx bench/run.ts --quick')],
+    [63, proc(62, '/usr/bin/node --import tsx bench/run.ts --quick')],
+    [70, proc(63, '/usr/lib/chromium/chromium --headless')],
+    [71, proc(70, '/usr/lib/chromium/chromium --type=renderer')],
+    [72, proc(63, '/repo/node_modules/@esbuild/linux-x64/bin/esbuild --service')],
+    [80, proc(1, '/usr/lib/chromium/chrome_crashpad_handler')],
+    [90, proc(1, '/usr/lib/chromium/chromium --headless')],
+    [91, proc(90, '/usr/lib/chromium/chromium --type=renderer')],
+    [95, proc(50, 'npx vitest run')],
+  ]);
+
+  it('holds the bench, its descendants, its launchers and what it started that left the tree', () => {
+    const ours = benchProcesses(all, 63, (pid) => pid === 80);
+    expect([...ours].sort((a, b) => a - b)).toEqual([60, 61, 62, 63, 70, 71, 72, 80]);
+  });
+
+  it("leaves out the user's shell, init, and other processes, browsers included", () => {
+    const ours = benchProcesses(all, 63, () => false);
+    for (const pid of [1, 50, 80, 90, 91, 95]) expect(ours.has(pid)).toBe(false);
+  });
+
+  it('leaves zombies out (whose they were cannot be told) and counts every other process', () => {
+    const procs = new Map([
+      [63, proc(62, 'node bench/run.ts', 'S', 500)],
+      [90, proc(1, '', 'Z', 4_000)],
+      [95, proc(50, 'npx vitest run', 'R', 300)],
+    ]);
+    expect(othersOf(procs, new Set([63]))).toEqual(new Map([[95, 300]]));
   });
 });

@@ -82,6 +82,13 @@ export interface TokenStore {
   resume(): Promise<void>;
   /** Cancels the scheduled renewal (the worker instance stops); storage is left as it is. */
   dispose(): void;
+  /**
+   * Starts reading the stored access token now, for the next `accessToken()`
+   * of this session (#14): a woken worker asks for it first thing, before the
+   * large restore reads, and its handshake then does not wait behind them.
+   * Used at most once, and never after a write or a new session.
+   */
+  readAhead(): void;
 }
 
 /** What renews the access token: the Stack Auth client of the session (lib/session.ts). */
@@ -117,6 +124,9 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   /** Every storage write, in call order (see the module comment). */
   let writes: Promise<unknown> = Promise.resolve();
   let timer: { handle: unknown } | null = null;
+  /** Writes started so far: a read made before one is not used after it. */
+  let writeCount = 0;
+  let ahead: { epoch: number; writes: number; value: Promise<AccessToken | null> } | null = null;
 
   function cancelSchedule(): void {
     if (timer !== null) deps.timers?.clearTimeout(timer.handle);
@@ -141,6 +151,8 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   }
 
   function serial<T>(task: () => Promise<T>): Promise<T> {
+    writeCount += 1;
+    ahead = null;
     const run = writes.then(task, task);
     writes = run.catch(() => undefined);
     return run;
@@ -224,7 +236,12 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
 
   async function readAccess(started: number): Promise<AccessToken | null> {
     await writes;
-    const value = await accessTokenItem.getValue();
+    const early = ahead;
+    ahead = null;
+    const value =
+      early !== null && early.epoch === started && early.writes === writeCount
+        ? await early.value
+        : await accessTokenItem.getValue();
     return started === epoch ? value : null;
   }
 
@@ -269,6 +286,11 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
       return { accessToken: access?.token ?? null, refreshToken };
     },
     dispose: cancelSchedule,
+    readAhead() {
+      ahead = { epoch, writes: writeCount, value: accessTokenItem.getValue() };
+      // Unused or failed: the next read goes to storage as before.
+      ahead.value.catch(() => undefined);
+    },
     async resume() {
       const started = epoch;
       const [access, refreshToken] = await Promise.all([readAccess(started), readRefreshToken()]);

@@ -254,22 +254,27 @@ export function createBackground(env: BackgroundEnv) {
     // Read beside the rest, never waited for by the start (#10, #14):
     // Chromium's managed storage can take seconds to answer.
     loadManaged();
+    // The handshake's token, asked before the large restore reads (#14).
+    tokens.readAhead();
     try {
-      // Read beside the rest, restored once the session is known (issue #13).
-      const savedExcursions = excursions.load();
-      const savedEventLog = eventLog.load();
       // What was announced first: the restored alerts must not be announced
       // (or sounded) again, so the effects' memory is in before any alert;
       // and whether notifications can show at all (#13), so the first
-      // snapshot a page gets says it.
-      await hydrate(store, now, {
-        before: Promise.all([
-          notifications.hydrate(),
-          sound.hydrate(),
-          notifications.checkPermission(),
-        ]),
+      // snapshot a page gets says it. Asked after the session reads (#14).
+      const hydrating = hydrate(store, now, {
+        before: () =>
+          Promise.all([
+            notifications.hydrate(),
+            sound.hydrate(),
+            notifications.checkPermission(),
+          ]),
         onSettings: connect,
       });
+      // Read beside the rest, behind the reads the reconnect needs, restored
+      // once the session is known (issue #13).
+      const savedExcursions = excursions.load();
+      const savedEventLog = eventLog.load();
+      await hydrating;
       excursions.restore(await savedExcursions);
       eventLog.restore(await savedEventLog);
       // Its renewal is scheduled again from the stored token's `exp` (#10).

@@ -35,8 +35,12 @@ export const ALERTS_PERIOD_MIN = 0.75;
 export const TICK_MS = 5_000;
 
 export interface HydrateOptions {
-  /** Awaited before anything is dispatched (what the notifications effect remembers). */
-  before?: Promise<unknown>;
+  /**
+   * Awaited before anything is dispatched (what the notifications effect
+   * remembers). A function is called once the session reads are issued, so
+   * its reads queue behind them (#14).
+   */
+  before?: Promise<unknown> | (() => Promise<unknown>);
   /**
    * Called once the session and settings are in the store, when monitoring
    * should run, before the directory and the last snapshot (the large items)
@@ -52,15 +56,21 @@ export async function hydrate(
   now: () => number,
   options: HydrateOptions = {},
 ): Promise<void> {
-  // Every read is issued at once; the small ones are awaited first.
-  const large = Promise.all([loadStoredDirectory(), loadSnapshot()]);
-  const [session, prefs, scope, stopped] = await Promise.all([
+  // Every read is issued at once, the small ones first (#14): the browser
+  // answers in order, and the large answers (the directory, the snapshot)
+  // take the worker's thread to decode, so asked first they held back the
+  // session the reconnect needs.
+  const small = Promise.all([
     sessionItem.getValue(),
     preferencesItem.getValue(),
     scopeItem.getValue(),
     stoppedNotifiedItem.getValue(),
-    options.before,
   ]);
+  const before = typeof options.before === 'function' ? options.before() : options.before;
+  const large = Promise.all([loadStoredDirectory(), loadSnapshot()]);
+  // Never an unhandled rejection while the small ones are awaited.
+  large.catch(() => undefined);
+  const [[session, prefs, scope, stopped]] = await Promise.all([small, before]);
   // Nested defaults too: a preference added later (issue #13) is never undefined.
   const preferences = migratePreferencesV2(prefs);
   const monitoringStopped = session !== null && stopped;

@@ -8,7 +8,7 @@
  * to content scripts); the refresh token is in `storage.local` only when the
  * user chose "Keep me signed in". Nothing else stored here is secret.
  */
-import { storage } from 'wxt/utils/storage';
+import { browser, type Browser } from 'wxt/browser';
 import type {
   Alert,
   Directory,
@@ -20,6 +20,100 @@ import type {
 } from './model';
 import type { LoggedEvent } from './event-log';
 import type { UnitExcursions } from './state/excursions';
+
+/**
+ * One stored value: `area:key` in `browser.storage`, with a fallback, a
+ * version and migrations, stored as WXT's `storage.defineItem` stores them
+ * (the value under `key`, `{ v }` under `key$`), so what earlier versions
+ * wrote reads the same.
+ *
+ * Why not WXT's own (#14): its `defineItem` reads every item from storage as
+ * soon as it is defined, at the worker's module evaluation, whether anything
+ * asks for it or not. Sixteen items meant sixteen reads, the 2 MiB snapshot
+ * and the directory among them, queued ahead of the reads a woken worker
+ * needs to reconnect (session, token), and their answers decoded on its
+ * thread. Here nothing is read until asked; a migration runs once, at the
+ * item's first use.
+ */
+export interface StoredItem<T> {
+  readonly key: string;
+  readonly fallback: T;
+  getValue(): Promise<T>;
+  setValue(value: T): Promise<void>;
+  removeValue(): Promise<void>;
+  /** Migrates a value stored by an older version (at most once unless called again). */
+  migrate(): Promise<void>;
+}
+
+interface ItemOptions<T> {
+  fallback: T;
+  version: number;
+  migrations?: Record<number, (value: never) => unknown>;
+}
+
+function area(name: string): Browser.storage.StorageArea {
+  const found = (browser.storage as unknown as Record<string, Browser.storage.StorageArea>)[name];
+  if (found === undefined) throw new Error(`browser.storage.${name} is not available`);
+  return found;
+}
+
+export function defineItem<T>(key: string, options: ItemOptions<T>): StoredItem<T> {
+  const split = key.indexOf(':');
+  const areaName = key.slice(0, split);
+  const storeKey = key.slice(split + 1);
+  const metaKey = `${storeKey}$`;
+  const { fallback, version, migrations } = options;
+  let migrated: Promise<void> | null = null;
+
+  async function migrate(): Promise<void> {
+    if (migrations === undefined) return;
+    const stored = await area(areaName).get([storeKey, metaKey]);
+    const value: unknown = stored[storeKey];
+    if (value === undefined || value === null) return;
+    const meta = stored[metaKey] as { v?: number } | undefined;
+    const from = meta?.v ?? 1;
+    if (from >= version) return;
+    let next = value;
+    for (let v = from + 1; v <= version; v += 1) {
+      next = (await migrations[v]?.(next as never)) ?? next;
+    }
+    await area(areaName).set({ [storeKey]: next, [metaKey]: { ...meta, v: version } });
+  }
+  const ready = () => {
+    if (migrations === undefined) return Promise.resolve();
+    migrated ??= migrate().catch(() => undefined);
+    return migrated;
+  };
+
+  return {
+    key,
+    fallback,
+    async getValue() {
+      await ready();
+      const stored = await area(areaName).get(storeKey);
+      return (stored[storeKey] as T | undefined | null) ?? fallback;
+    },
+    async setValue(value) {
+      await ready();
+      if (value === null || value === undefined) {
+        await area(areaName).remove(storeKey);
+        return;
+      }
+      // A versioned value says its version, so it is never migrated again.
+      await area(areaName).set(
+        version > 1 ? { [storeKey]: value, [metaKey]: { v: version } } : { [storeKey]: value },
+      );
+    },
+    async removeValue() {
+      await ready();
+      await area(areaName).remove(storeKey);
+    },
+    async migrate() {
+      migrated = migrate();
+      await migrated;
+    },
+  };
+}
 
 /** Defaults a fresh install starts with. */
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -69,25 +163,25 @@ export interface PersistedSnapshot {
 }
 
 /** Who is signed in (no token). `null` when signed out. */
-export const sessionItem = storage.defineItem<SessionInfo | null>('local:session', {
+export const sessionItem = defineItem<SessionInfo | null>('local:session', {
   fallback: null,
   version: 1,
 });
 
 /** Access token; session storage only. */
-export const accessTokenItem = storage.defineItem<AccessToken | null>('session:accessToken', {
+export const accessTokenItem = defineItem<AccessToken | null>('session:accessToken', {
   fallback: null,
   version: 1,
 });
 
 /** Refresh token; present only with "Keep me signed in". */
-export const refreshTokenItem = storage.defineItem<string | null>('local:refreshToken', {
+export const refreshTokenItem = defineItem<string | null>('local:refreshToken', {
   fallback: null,
   version: 1,
 });
 
 /** Refresh token kept in memory only, when "Keep me signed in" is off. */
-export const sessionRefreshTokenItem = storage.defineItem<string | null>('session:refreshToken', {
+export const sessionRefreshTokenItem = defineItem<string | null>('session:refreshToken', {
   fallback: null,
   version: 1,
 });
@@ -96,20 +190,20 @@ export const sessionRefreshTokenItem = storage.defineItem<string | null>('sessio
  * Notification, sound, re-alert and display preferences. Version 2 (issue
  * #13) added `sound` and `realertMinutes`.
  */
-export const preferencesItem = storage.defineItem<Preferences>('local:preferences', {
+export const preferencesItem = defineItem<Preferences>('local:preferences', {
   fallback: DEFAULT_PREFERENCES,
   version: 2,
   migrations: { 2: migratePreferencesV2 },
 });
 
 /** The sites and units the supervisor watches. */
-export const scopeItem = storage.defineItem<Scope>('local:scope', {
+export const scopeItem = defineItem<Scope>('local:scope', {
   fallback: DEFAULT_SCOPE,
   version: 1,
 });
 
 /** Cached unit directory (names, sites, thresholds), refreshed from REST. */
-export const directoryItem = storage.defineItem<string | Directory | null>('local:directory', {
+export const directoryItem = defineItem<string | Directory | null>('local:directory', {
   fallback: null,
   version: 1,
 });
@@ -138,7 +232,7 @@ export async function saveStoredDirectory(directory: Directory): Promise<void> {
  * as whole degrees; absent or `false`: tenths, as the contract says. Only the
  * limits change: readings, trigger and last temperatures keep their scales.
  */
-export const wholeDegreeLimitsItem = storage.defineItem<Record<string, boolean>>(
+export const wholeDegreeLimitsItem = defineItem<Record<string, boolean>>(
   'local:wholeDegreeLimits',
   { fallback: {}, version: 1 },
 );
@@ -161,13 +255,13 @@ export async function setWholeDegreeLimits(origin: string, enabled: boolean): Pr
  * Alert ids already notified, with when: one notification per alert, ever,
  * across worker restarts and resyncs. Bounded by the caller.
  */
-export const notifiedItem = storage.defineItem<Record<string, number>>('local:notified', {
+export const notifiedItem = defineItem<Record<string, number>>('local:notified', {
   fallback: {},
   version: 1,
 });
 
 /** Alerts snoozed from a notification, with the epoch ms they wake again. */
-export const snoozedItem = storage.defineItem<Record<string, number>>('local:snoozed', {
+export const snoozedItem = defineItem<Record<string, number>>('local:snoozed', {
   fallback: {},
   version: 1,
 });
@@ -183,10 +277,10 @@ export const snoozedItem = storage.defineItem<Record<string, number>>('local:sno
  * it within 2 s; `JSON.stringify` of the same data takes a few. An object
  * written by an earlier version is still read (`loadSnapshot`).
  */
-export const snapshotItem = storage.defineItem<string | PersistedSnapshot | null>(
-  'session:snapshot',
-  { fallback: null, version: 1 },
-);
+export const snapshotItem = defineItem<string | PersistedSnapshot | null>('session:snapshot', {
+  fallback: null,
+  version: 1,
+});
 
 /** The stored snapshot, or null (none, or unreadable). */
 export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
@@ -270,7 +364,7 @@ export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
  * restart never plays one alert twice and a repeat keeps its schedule and its
  * 10-minute cap. Bounded by the caller (`SOUND_MEMORY_LIMIT`, lib/sound-policy.ts).
  */
-export const soundPlayedItem = storage.defineItem<Record<string, { first: number; last: number }>>(
+export const soundPlayedItem = defineItem<Record<string, { first: number; last: number }>>(
   'local:soundPlayed',
   { fallback: {}, version: 1 },
 );
@@ -281,13 +375,13 @@ export const soundPlayedItem = storage.defineItem<Record<string, { first: number
  * later, also after a worker restart. Bounded by the caller
  * (`REALERT_MEMORY_LIMIT`, lib/realert-policy.ts).
  */
-export const realertedItem = storage.defineItem<Record<string, number>>('local:realerted', {
+export const realertedItem = defineItem<Record<string, number>>('local:realerted', {
   fallback: {},
   version: 1,
 });
 
 /** Whether the "monitoring stopped" notification was already shown for this sign-out. */
-export const stoppedNotifiedItem = storage.defineItem<boolean>('local:stoppedNotified', {
+export const stoppedNotifiedItem = defineItem<boolean>('local:stoppedNotified', {
   fallback: false,
   version: 1,
 });
@@ -309,10 +403,10 @@ export interface PersistedExcursions {
  * hundred KB); written at most every 5 s by `lib/effects/excursions.ts`,
  * never per reading; removed at sign-out.
  */
-export const excursionsItem = storage.defineItem<string | PersistedExcursions | null>(
-  'local:excursions',
-  { fallback: null, version: 1 },
-);
+export const excursionsItem = defineItem<string | PersistedExcursions | null>('local:excursions', {
+  fallback: null,
+  version: 1,
+});
 
 /**
  * Stored as one JSON string, like the snapshot (#14): an object of a few
@@ -356,10 +450,10 @@ export interface PersistedEventLog {
  * 200 entries of the last 7 days (a few tens of KB); written at most every
  * 2 s by `lib/effects/event-log.ts`.
  */
-export const eventLogItem = storage.defineItem<string | PersistedEventLog | null>(
-  'local:eventLog',
-  { fallback: null, version: 1 },
-);
+export const eventLogItem = defineItem<string | PersistedEventLog | null>('local:eventLog', {
+  fallback: null,
+  version: 1,
+});
 
 /** The saved log, or null (none, or unreadable); one JSON string like the excursions. */
 export async function loadEventLog(): Promise<PersistedEventLog | null> {

@@ -132,9 +132,14 @@ export function createSync(deps: SyncDeps): Sync {
     const startedAt = deps.now();
     const token = await deps.accessToken();
     if (api === null || org === null || token === null) return;
-    const all: unknown[] = [];
-    for (const status of OPEN_ALERT_STATUSES) {
-      for (let page = 0; page < MAX_ALERT_PAGES; page += 1) {
+    // The statuses are asked side by side (#14: one after another, three round
+    // trips stood between a woken worker's connect and a right badge); each
+    // pages on its own. Any failure drops the whole answer.
+    let failed = false;
+    const stale = () => gen !== alertGeneration || api.session?.signal.aborted === true;
+    const byStatus = async (status: (typeof OPEN_ALERT_STATUSES)[number]) => {
+      const items: unknown[] = [];
+      for (let page = 0; page < MAX_ALERT_PAGES && !failed && !stale(); page += 1) {
         const result: ApiResult<unknown> = await api.alerts(
           token,
           org,
@@ -142,18 +147,24 @@ export function createSync(deps: SyncDeps): Sync {
           ALERTS_PAGE_LIMIT,
           page * ALERTS_PAGE_LIMIT,
         );
-        // A newer reconcile, or the session ended (its client's answers are stale, #11).
-        if (gen !== alertGeneration || api.session?.signal.aborted === true) return;
-        if (!result.ok) {
-          if (result.error.kind === 'unauthorized') deps.onUnauthorized();
-          return; // a partial list must never remove alerts: keep what we have
+        if (!result.ok && result.error.kind === 'unauthorized' && !failed && !stale()) {
+          deps.onUnauthorized();
         }
-        if (!Array.isArray(result.value)) return;
-        all.push(...(result.value as unknown[]));
+        if (!result.ok || !Array.isArray(result.value)) {
+          failed = true;
+          break;
+        }
+        items.push(...(result.value as unknown[]));
         if (result.value.length < ALERTS_PAGE_LIMIT) break;
       }
-    }
-    deps.applyAlerts(all, startedAt);
+      return items;
+    };
+    const lists = await Promise.all(OPEN_ALERT_STATUSES.map(byStatus));
+    // A newer reconcile, or the session ended (its client's answers are stale, #11).
+    if (stale()) return;
+    // A partial list must never remove alerts: keep what we have.
+    if (failed) return;
+    deps.applyAlerts(lists.flat(), startedAt);
   }
 
   async function syncLatest(gen: number): Promise<void> {

@@ -348,4 +348,32 @@ describe('jwtExpiry', () => {
   ])('reads %s', (_name, token, expected) => {
     expect(jwtExpiry(token)).toBe(expected);
   });
+  describe('readAhead (#14)', () => {
+    it('serves the next access token from one read made ahead', async () => {
+      const { tokens } = store({});
+      await fakeBrowser.storage.session.set({
+        accessToken: { token: 'a1', expiresAt: T0 + 600_000 },
+      });
+      const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+      tokens.readAhead();
+      expect(await tokens.accessToken()).toBe('a1');
+      expect(get).toHaveBeenCalledTimes(1);
+      // Used once: the next one reads storage again.
+      expect(await tokens.accessToken()).toBe('a1');
+      expect(get).toHaveBeenCalledTimes(2);
+    });
+
+    it('is never used after a token write or by another session', async () => {
+      const { tokens } = store({});
+      await tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + 600_000 }, true);
+      tokens.readAhead();
+      await tokens.save({ accessToken: 'a2', refreshToken: 'r2', expiresAt: T0 + 600_000 }, true);
+      expect(await tokens.accessToken()).toBe('a2');
+      const old = tokens.epoch();
+      tokens.readAhead();
+      await tokens.clear();
+      expect(await tokens.accessToken(old)).toBeNull();
+      expect(await tokens.accessToken()).toBeNull();
+    });
+  });
 });

@@ -67,7 +67,12 @@ export const UnitList = memo(function UnitList({
     () => filterEntries(overview.entries, deferredQuery, alertsOnly, staleOnly),
     [overview.entries, deferredQuery, alertsOnly, staleOnly],
   );
-  const visible = filtered.length > limit ? filtered.slice(0, limit) : filtered;
+  // Kept across renders: the keystroke's urgent render (the deferred query
+  // unchanged) then regroups nothing (#14, search).
+  const visible = useMemo(
+    () => (filtered.length > limit ? filtered.slice(0, limit) : filtered),
+    [filtered, limit],
+  );
   const groups = useMemo(() => groupEntries(visible), [visible]);
   const remaining = filtered.length - visible.length;
   const hasMore = remaining > 0;

@@ -15,6 +15,7 @@ import { diagnosticsText } from './diagnostics-text';
 import { createBadgeEffect } from './effects/badge';
 import { createEventLogEffect } from './effects/event-log';
 import { createExcursionsEffect } from './effects/excursions';
+import { createFirstViewEffect } from './effects/first-view';
 import { createNotificationsEffect } from './effects/notifications';
 import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
@@ -29,7 +30,13 @@ import { createMonitoring } from './monitoring';
 import type { PortHub } from './port-hub';
 import { createSession, createSessionClients, type Session } from './session';
 import type { State, StateEvent } from './state';
-import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, preferencesItem, scopeItem } from './storage';
+import {
+  DEFAULT_PREFERENCES,
+  DEFAULT_SCOPE,
+  firstViewItem,
+  preferencesItem,
+  scopeItem,
+} from './storage';
 import { createStackAuthClient } from './stack-auth';
 import { createStore, createWorkerView, initialWorkerState } from './store';
 import type { Sync } from './sync';
@@ -139,6 +146,12 @@ export function createBackground(env: BackgroundEnv) {
   const action = browser.action ?? browser.browserAction;
   const badge = createBadgeEffect({ action, getState, view, now });
   const persistence = createPersistenceEffect({ getState, now });
+  const firstView = createFirstViewEffect({
+    getState,
+    view,
+    now,
+    write: (json) => (json === null ? firstViewItem.removeValue() : firstViewItem.setValue(json)),
+  });
   const excursions = createExcursionsEffect({ store, now });
   const eventLog = createEventLogEffect({ store, view, now });
   const notifications = createNotificationsEffect({
@@ -161,7 +174,16 @@ export function createBackground(env: BackgroundEnv) {
     snoozedUntil: () => notifications.snoozedUntil(),
     now,
   });
-  const effects = [badge, notifications, sound, persistence, excursions, eventLog, pages];
+  const effects = [
+    badge,
+    notifications,
+    sound,
+    persistence,
+    firstView,
+    excursions,
+    eventLog,
+    pages,
+  ];
   const disposers = effects.map((effect) => store.subscribe(effect.listener));
 
   const handleCommand = createCommandHandler({
@@ -299,6 +321,7 @@ export function createBackground(env: BackgroundEnv) {
     tokens.dispose();
     badge.dispose();
     persistence.dispose();
+    firstView.dispose();
     excursions.dispose();
     eventLog.dispose();
     sound.dispose();

@@ -282,6 +282,16 @@ export const snapshotItem = defineItem<string | PersistedSnapshot | null>('sessi
   version: 1,
 });
 
+/**
+ * The popup's first view (#14, `lib/first-view.ts`): the summary and the
+ * first page of rows as one JSON string, painted by the popup before React
+ * loads. Session storage, like the snapshot; the popup reads the raw key
+ * (`FIRST_VIEW_KEY`), so it has no version metadata.
+ */
+export const firstViewItem = storage.defineItem<string | null>('session:firstView', {
+  fallback: null,
+});
+
 /** The stored snapshot, or null (none, or unreadable). */
 export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
   const raw = await snapshotItem.getValue();

@@ -1,13 +1,16 @@
 /**
  * The toolbar popup. Paints from the background's snapshot (no network in the
- * path); a skeleton shows only until that first snapshot arrives.
+ * path). Until that first snapshot arrives, the first view the entry module
+ * painted without React stays up (`first-view.ts`, #14), else a skeleton
+ * shows; the commit that paints the snapshot removes the first view.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { usePreferences, useSession } from '../live-data';
 import { useRealtimeStatus } from '../RealtimeProvider';
 import { AlertsSection } from './AlertsSection';
 import { SinceLastLooked } from './SinceLastLooked';
 import { DeliveryNotices } from '../DeliveryNotices';
+import { firstViewShown, retireFirstView } from './first-view';
 import { StatusLine } from './StatusLine';
 import { Summary } from './Summary';
 import { UnitDetail } from './UnitDetail';
@@ -33,8 +36,14 @@ export function Popup() {
   const close = useCallback(() => setOpenId(null), []);
   const tempScale = preferences?.tempScale ?? 'unit';
   const detail = openId ? overview.entries.find((e) => e.id === openId) : undefined;
+  // Before paint: the live view and the first view are never on screen together.
+  useLayoutEffect(() => {
+    if (status.hasSnapshot) retireFirstView();
+  }, [status.hasSnapshot]);
 
   if (!status.hasSnapshot) {
+    // The first view says "Updating…" until the live one can replace it.
+    if (firstViewShown()) return null;
     return (
       <div className="popup">
         <StatusLine />

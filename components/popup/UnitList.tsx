@@ -15,6 +15,7 @@ import {
 } from 'react';
 import type { Preferences } from '../../lib/model';
 import { isProblem, isStaleLike } from '../unit-condition';
+import { areaListLabel, groupEntries, moreUnitsText } from './unit-groups';
 import { UnitRow } from './UnitRow';
 import type { UnitEntry, UnitOverview } from './use-unit-overview';
 
@@ -25,36 +26,7 @@ import type { UnitEntry, UnitOverview } from './use-unit-overview';
  */
 export const PAGE_SIZE = 50;
 
-interface AreaGroup {
-  key: string;
-  name: string;
-  units: UnitEntry[];
-}
-interface SiteGroup {
-  key: string;
-  name: string;
-  areas: AreaGroup[];
-}
-
-/** Groups entries (already worst first) by site then area; groups keep their worst unit's place. */
-export function groupEntries(entries: readonly UnitEntry[]): SiteGroup[] {
-  const sites = new Map<string, SiteGroup>();
-  const areas = new Map<string, AreaGroup>();
-  for (const e of entries) {
-    const siteKey = e.info.siteId || '—';
-    let site = sites.get(siteKey);
-    if (!site) sites.set(siteKey, (site = { key: siteKey, name: e.siteName, areas: [] }));
-    const areaKey = `${siteKey}/${e.info.areaId}`;
-    let area = areas.get(areaKey);
-    if (!area) {
-      area = { key: areaKey, name: e.areaName, units: [] };
-      areas.set(areaKey, area);
-      site.areas.push(area);
-    }
-    area.units.push(e);
-  }
-  return [...sites.values()];
-}
+export { groupEntries };
 
 export function filterEntries(
   entries: readonly UnitEntry[],
@@ -95,7 +67,12 @@ export const UnitList = memo(function UnitList({
     () => filterEntries(overview.entries, deferredQuery, alertsOnly, staleOnly),
     [overview.entries, deferredQuery, alertsOnly, staleOnly],
   );
-  const visible = filtered.length > limit ? filtered.slice(0, limit) : filtered;
+  // Kept across renders: the keystroke's urgent render (the deferred query
+  // unchanged) then regroups nothing (#14, search).
+  const visible = useMemo(
+    () => (filtered.length > limit ? filtered.slice(0, limit) : filtered),
+    [filtered, limit],
+  );
   const groups = useMemo(() => groupEntries(visible), [visible]);
   const remaining = filtered.length - visible.length;
   const hasMore = remaining > 0;
@@ -170,10 +147,7 @@ export const UnitList = memo(function UnitList({
             {site.areas.map((area) => (
               <Fragment key={area.key}>
                 {area.name && <h3 className="area-name">{area.name}</h3>}
-                <ul
-                  className="unit-list"
-                  aria-label={area.name ? `${site.name}, ${area.name}` : site.name}
-                >
+                <ul className="unit-list" aria-label={areaListLabel(site.name, area.name)}>
                   {area.units.map(row)}
                 </ul>
               </Fragment>
@@ -188,7 +162,7 @@ export const UnitList = memo(function UnitList({
           className="button more"
           onClick={() => setLimit((n) => n + PAGE_SIZE)}
         >
-          Show more units ({remaining} more)
+          {moreUnitsText(remaining)}
         </button>
       )}
     </section>

@@ -4,13 +4,13 @@
  * to its own unit's keys only, so a reading for one unit re-renders one row.
  */
 import { memo, Profiler, useCallback, useContext } from 'react';
-import { formatAge, formatPercent, showRange, showTemperature } from '../../lib/format';
+import { showTemperature } from '../../lib/format';
 import type { Preferences, UnitInfo } from '../../lib/model';
 import type { UnitExcursions } from '../../lib/state/excursions';
-import { excursionLine, excursionText } from '../excursion-text';
 import { useSensorReadings, useUnitData } from '../live-data';
 import { Sparkline } from '../Sparkline';
-import { CONDITION_META, NO_READING, type UnitCondition } from '../unit-condition';
+import type { UnitCondition } from '../unit-condition';
+import { unitRowModel } from './row-model';
 import { RowProfilerContext } from './row-profiler';
 
 export interface UnitRowProps {
@@ -41,44 +41,24 @@ export const UnitRow = memo(function UnitRow(props: UnitRowProps) {
   );
 });
 
-/** The row's accessible name: unit, temperature (or "last known") and the worker's condition. */
-export function rowLabel(
-  name: string,
-  temperature: string,
-  lastKnown: boolean,
-  condition: UnitCondition,
-): string {
-  const shown = temperature === NO_READING ? temperature.toLowerCase() : temperature;
-  return `${name}, ${lastKnown ? 'last known ' : ''}${shown}, ${CONDITION_META[condition].label}`;
-}
+export { rowLabel } from './row-model';
 
 function UnitRowView({ info, tempScale, condition, excursion, now, live, onOpen }: UnitRowProps) {
   const data = useUnitData(info.id);
-  const status = data?.status;
-  const latest = data?.latest;
   const history = useSensorReadings(info.id);
-  const meta = CONDITION_META[condition];
   const format = useCallback(
     (v: number) => showTemperature(v, info.tempUnit, tempScale),
     [info.tempUnit, tempScale],
   );
-  const temperature = status?.lastTemperature != null ? format(status.lastTemperature) : NO_READING;
-  const age = status?.lastReadingAt != null ? formatAge(now - status.lastReadingAt) : null;
-  const outOfRange = excursionLine(excursionText(excursion, now));
-  const label = rowLabel(
-    info.name,
-    temperature,
-    !(live || status?.lastTemperature == null),
-    condition,
-  );
+  const m = unitRowModel(info, data?.latest, condition, excursion, now, live, tempScale);
   return (
-    <li className={`unit-row tone-${meta.tone}`} aria-label={label} data-condition={condition}>
+    <li className={`unit-row tone-${m.meta.tone}`} aria-label={m.label} data-condition={condition}>
       <button type="button" className="unit-name" onClick={() => onOpen(info.id)}>
         {info.name}
       </button>
-      <span className="unit-temp">{temperature}</span>
-      <span className={`unit-condition tone-${meta.tone}`}>
-        <span aria-hidden="true">{meta.icon}</span> {meta.label}
+      <span className="unit-temp">{m.temperature}</span>
+      <span className={`unit-condition tone-${m.meta.tone}`}>
+        <span aria-hidden="true">{m.meta.icon}</span> {m.meta.label}
       </span>
       <Sparkline
         readings={history ?? []}
@@ -87,15 +67,13 @@ function UnitRowView({ info, tempScale, condition, excursion, now, live, onOpen 
         format={format}
       />
       <span className="unit-meta">
-        <span className="unit-range">
-          {showRange(info.tempMin, info.tempMax, info.tempUnit, tempScale)}
-        </span>
-        {latest?.humidity != null && <span>RH {formatPercent(latest.humidity)}</span>}
-        {latest?.battery != null && <span>Battery {formatPercent(latest.battery)}</span>}
-        {age && (
-          <span className={condition === 'stale' ? 'unit-age stale' : 'unit-age'}>{age}</span>
+        <span className="unit-range">{m.range}</span>
+        {m.humidity !== null && <span>{m.humidity}</span>}
+        {m.battery !== null && <span>{m.battery}</span>}
+        {m.age !== null && (
+          <span className={condition === 'stale' ? 'unit-age stale' : 'unit-age'}>{m.age}</span>
         )}
-        {outOfRange && <span className="unit-excursion">{outOfRange}</span>}
+        {m.outOfRange !== null && <span className="unit-excursion">{m.outOfRange}</span>}
       </span>
     </li>
   );

@@ -319,7 +319,9 @@ function count(n: number, one: string, many: string): string {
  * `1 critical alert · 2 out of range · 1 stale · 21 of 24 units in range`, or
  * `All 24 units in range` when nothing needs a look.
  */
-export function summaryLine(view: Pick<UnitView, 'alerts' | 'counts' | 'entries'>): string {
+export function summaryLine(
+  view: Pick<UnitView, 'alerts' | 'counts'> & { entries: { readonly length: number } },
+): string {
   const parts: string[] = [];
   for (const severity of SUMMARY_SEVERITY_ORDER) {
     const n = view.alerts[severity];

@@ -1,0 +1,49 @@
+/**
+ * The popup's entry (#14, popup open → first rows ≤ 100 ms): React-free and
+ * small. It paints the first view the worker keeps in `storage.session`
+ * (`components/popup/first-view.ts`: last known, marked "Updating…"), and
+ * only after that frame loads the live popup (`app.tsx`), which replaces it
+ * once its snapshot is in. Without a stored first view it loads the live
+ * popup at once.
+ */
+import '../../components/theme.css';
+import './style.css';
+import { paintFirstView, parseFirstView } from '../../components/popup/first-view';
+import { FIRST_VIEW_KEY } from '../../lib/first-view';
+
+interface SessionArea {
+  get(key: string): Promise<Record<string, unknown>>;
+}
+
+/** `storage.session` without the polyfill: Firefox's `browser`, else Chrome's `chrome`. */
+function sessionArea(): SessionArea | undefined {
+  const g = globalThis as { browser?: unknown; chrome?: unknown };
+  const api = (g.browser ?? g.chrome) as { storage?: { session?: SessionArea } } | undefined;
+  return api?.storage?.session;
+}
+
+async function readFirstView(): Promise<unknown> {
+  try {
+    return (await sessionArea()?.get(FIRST_VIEW_KEY))?.[FIRST_VIEW_KEY];
+  } catch {
+    return undefined;
+  }
+}
+
+/** After the next frame is painted: a frame callback, then a task. */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      setTimeout(resolve, 0);
+    }),
+  );
+}
+
+async function start(): Promise<void> {
+  const root = document.getElementById('root') as HTMLElement;
+  const view = parseFirstView(await readFirstView());
+  if (view !== null && paintFirstView(view, root)) await afterPaint();
+  await import('./app');
+}
+
+void start();

@@ -1,0 +1,93 @@
+/**
+ * The first-view effect (#14): keeps the popup's first view
+ * (`lib/first-view.ts`) in `storage.session`, so the popup paints its rows
+ * before React has loaded. Written at most once per `FIRST_VIEW_INTERVAL_MS`
+ * and only when it changed (about 15 KB of JSON for 50 rows, one string);
+ * removed at once at sign-out or when another account signs in, so a popup
+ * never paints another account's units. A restarted worker keeps the stored
+ * one until it has units of its own to show.
+ */
+import { firstViewOf } from '../first-view';
+import type { UnitView } from '../state';
+import type { Listener, WorkerState } from '../store';
+
+export const FIRST_VIEW_INTERVAL_MS = 1_000;
+
+export interface FirstViewEffectDeps {
+  getState(): WorkerState;
+  view(worker: WorkerState): UnitView;
+  now(): number;
+  /** Stores the JSON text, or removes it (null). Never throws into the worker. */
+  write(json: string | null): Promise<void>;
+}
+
+export interface FirstViewEffect {
+  listener: Listener;
+  /** Stops the timer; nothing is flushed. */
+  dispose(): void;
+}
+
+export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffect {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The last written view without its time (so an unchanged view is not written again); null: none. */
+  let written: string | null = null;
+
+  function write(json: string | null): void {
+    void deps.write(json).catch(() => undefined);
+  }
+
+  function flush(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    const worker = deps.getState();
+    const view = firstViewOf(worker, deps.view(worker), 0);
+    // No units yet (just signed in, the directory still loading): keep what
+    // is stored rather than paint an empty list the live popup then fills.
+    if (view === null || view.total === 0) return;
+    const body = JSON.stringify(view);
+    if (body === written) return;
+    written = body;
+    write(JSON.stringify({ ...view, savedAt: deps.now() }));
+  }
+
+  function remove(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    written = null;
+    write(null);
+  }
+
+  return {
+    listener(next, prev) {
+      const before = prev.session;
+      const after = next.session;
+      if (after === null) {
+        // Signed out: no popup may paint the old units.
+        if (before !== null) remove();
+        return;
+      }
+      // Someone else, or another organization: the stored view is not theirs.
+      if (
+        before !== null &&
+        (before.userId !== after.userId ||
+          before.organizationId !== after.organizationId ||
+          before.serverUrl !== after.serverUrl)
+      )
+        remove();
+      if (timer !== null) return;
+      if (
+        next.live === prev.live &&
+        next.preferences === prev.preferences &&
+        next.scope === prev.scope &&
+        next.excursions === prev.excursions &&
+        before !== null
+      )
+        return;
+      timer = setTimeout(flush, FIRST_VIEW_INTERVAL_MS);
+    },
+    dispose() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

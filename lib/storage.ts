@@ -288,7 +288,7 @@ export const snapshotItem = defineItem<string | PersistedSnapshot | null>('sessi
  * loads. Session storage, like the snapshot; the popup reads the raw key
  * (`FIRST_VIEW_KEY`), so it has no version metadata.
  */
-export const firstViewItem = storage.defineItem<string | null>('session:firstView', {
+export const firstViewItem = defineItem<string | null>('session:firstView', {
   fallback: null,
 });
 

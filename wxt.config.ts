@@ -24,6 +24,28 @@ const noFunctionConstructor = {
 };
 
 /**
+ * The background's socket uses the WebSocket transport only (`lib/socket.ts`:
+ * `transports: ['websocket']`; PROTOCOL.md: the server refuses long-polling,
+ * and an MV3 worker has no XMLHttpRequest). engine.io-client's table of
+ * default transports still imports long-polling (XHR) and WebTransport, which
+ * nothing here can use: about 6 KiB of the worker's bundle (issue #14, row
+ * 6a). In builds, that table lists WebSocket alone, resolved exactly as
+ * before (the browser build of the same transport, for Chrome and Firefox).
+ * Tests run in Node on the package as published.
+ */
+const websocketTransportOnly = {
+  name: 'frostline:websocket-transport-only',
+  apply: 'build' as const,
+  transform(code: string, id: string) {
+    if (!/engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/.test(id)) return null;
+    return {
+      code: 'import { WS } from "./websocket.node.js";\nexport const transports = { websocket: WS };\n',
+      map: null,
+    };
+  },
+};
+
+/**
  * Firefox's default MV3 CSP for extension pages is `script-src 'self';
  * upgrade-insecure-requests;`: the upgrade turns the socket's
  * `ws://127.0.0.1` into `wss://`, so against a loopback backend the
@@ -51,7 +73,7 @@ export default defineConfig({
   // supporting MV2. `wxt build -b firefox --mv3` still builds and runs.
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
-  vite: () => ({ plugins: [noFunctionConstructor] }),
+  vite: () => ({ plugins: [noFunctionConstructor, websocketTransportOnly] }),
   manifest: ({ browser, manifestVersion }) => ({
     name: 'Frostline',
     description:

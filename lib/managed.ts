@@ -8,7 +8,7 @@
  * managed". Values are validated like typed ones; a malformed one is ignored.
  */
 import type { WxtBrowser } from 'wxt/browser';
-import * as v from 'valibot';
+import * as v from './check';
 
 /** The policy keys, as named in `public/managed-schema.json`. */
 export interface ManagedConfig {
@@ -29,8 +29,7 @@ export interface ManagedConfig {
 
 export const NOTHING_MANAGED: ManagedConfig = { lockConfiguration: false };
 
-const value = (max: number) =>
-  v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max)));
+const value = (max: number) => v.optional(v.text(max, { min: 1, trim: true }));
 export const ManagedConfigSchema = v.object({
   serverUrl: value(2048),
   stackProjectId: value(128),
@@ -52,11 +51,8 @@ export function parseManaged(raw: unknown): ManagedConfig {
   if (typeof raw !== 'object' || raw === null) return NOTHING_MANAGED;
   const out: Record<string, unknown> = {};
   for (const key of KEYS) {
-    const entry = v.safeParse(
-      ManagedConfigSchema.entries[key],
-      (raw as Record<string, unknown>)[key],
-    );
-    if (entry.success && entry.output !== undefined) out[key] = entry.output;
+    const entry: unknown = ManagedConfigSchema.entries[key]((raw as Record<string, unknown>)[key]);
+    if (entry !== v.NO && entry !== undefined) out[key] = entry;
   }
   return { ...NOTHING_MANAGED, ...out };
 }

@@ -60,12 +60,12 @@ export function parseManaged(raw: unknown): ManagedConfig {
 type ChangeListener = (changes: unknown, area: string) => void;
 
 /** Reads the policy; "nothing managed" where the browser has no managed storage or it fails. */
-export async function readManaged(storage: {
+export async function readManaged(area: {
   managed?: Pick<WxtBrowser['storage']['managed'], 'get'>;
 }): Promise<ManagedConfig> {
-  if (storage.managed === undefined) return NOTHING_MANAGED;
+  if (area.managed === undefined) return NOTHING_MANAGED;
   try {
-    return parseManaged(await storage.managed.get(null));
+    return parseManaged(await area.managed.get(null));
   } catch {
     // Firefox without a policy file rejects; that is "nothing managed", not an error.
     return NOTHING_MANAGED;
@@ -74,7 +74,9 @@ export async function readManaged(storage: {
 
 /** Calls `onChange` when the policy changes; returns the disposer. */
 export function watchManaged(
-  storage: {
+  // Not named `storage`: WXT's import scan would take that name for its own
+  // storage module and bundle it into the worker (issue #14, row 6a).
+  area: {
     onChanged: {
       addListener(listener: ChangeListener): void;
       removeListener(listener: ChangeListener): void;
@@ -85,6 +87,6 @@ export function watchManaged(
   const listener: ChangeListener = (_changes, area) => {
     if (area === 'managed') onChange();
   };
-  storage.onChanged.addListener(listener);
-  return () => storage.onChanged.removeListener(listener);
+  area.onChanged.addListener(listener);
+  return () => area.onChanged.removeListener(listener);
 }

@@ -8,7 +8,7 @@
  * to content scripts); the refresh token is in `storage.local` only when the
  * user chose "Keep me signed in". Nothing else stored here is secret.
  */
-import { storage } from 'wxt/utils/storage';
+import { defineItem } from './storage-item';
 import type {
   Alert,
   Directory,
@@ -69,25 +69,25 @@ export interface PersistedSnapshot {
 }
 
 /** Who is signed in (no token). `null` when signed out. */
-export const sessionItem = storage.defineItem<SessionInfo | null>('local:session', {
+export const sessionItem = defineItem<SessionInfo | null>('local:session', {
   fallback: null,
   version: 1,
 });
 
 /** Access token; session storage only. */
-export const accessTokenItem = storage.defineItem<AccessToken | null>('session:accessToken', {
+export const accessTokenItem = defineItem<AccessToken | null>('session:accessToken', {
   fallback: null,
   version: 1,
 });
 
 /** Refresh token; present only with "Keep me signed in". */
-export const refreshTokenItem = storage.defineItem<string | null>('local:refreshToken', {
+export const refreshTokenItem = defineItem<string | null>('local:refreshToken', {
   fallback: null,
   version: 1,
 });
 
 /** Refresh token kept in memory only, when "Keep me signed in" is off. */
-export const sessionRefreshTokenItem = storage.defineItem<string | null>('session:refreshToken', {
+export const sessionRefreshTokenItem = defineItem<string | null>('session:refreshToken', {
   fallback: null,
   version: 1,
 });
@@ -96,20 +96,20 @@ export const sessionRefreshTokenItem = storage.defineItem<string | null>('sessio
  * Notification, sound, re-alert and display preferences. Version 2 (issue
  * #13) added `sound` and `realertMinutes`.
  */
-export const preferencesItem = storage.defineItem<Preferences>('local:preferences', {
+export const preferencesItem = defineItem<Preferences>('local:preferences', {
   fallback: DEFAULT_PREFERENCES,
   version: 2,
   migrations: { 2: migratePreferencesV2 },
 });
 
 /** The sites and units the supervisor watches. */
-export const scopeItem = storage.defineItem<Scope>('local:scope', {
+export const scopeItem = defineItem<Scope>('local:scope', {
   fallback: DEFAULT_SCOPE,
   version: 1,
 });
 
 /** Cached unit directory (names, sites, thresholds), refreshed from REST. */
-export const directoryItem = storage.defineItem<Directory | null>('local:directory', {
+export const directoryItem = defineItem<Directory | null>('local:directory', {
   fallback: null,
   version: 1,
 });
@@ -124,7 +124,7 @@ export const directoryItem = storage.defineItem<Directory | null>('local:directo
  * as whole degrees; absent or `false`: tenths, as the contract says. Only the
  * limits change: readings, trigger and last temperatures keep their scales.
  */
-export const wholeDegreeLimitsItem = storage.defineItem<Record<string, boolean>>(
+export const wholeDegreeLimitsItem = defineItem<Record<string, boolean>>(
   'local:wholeDegreeLimits',
   { fallback: {}, version: 1 },
 );
@@ -147,13 +147,13 @@ export async function setWholeDegreeLimits(origin: string, enabled: boolean): Pr
  * Alert ids already notified, with when: one notification per alert, ever,
  * across worker restarts and resyncs. Bounded by the caller.
  */
-export const notifiedItem = storage.defineItem<Record<string, number>>('local:notified', {
+export const notifiedItem = defineItem<Record<string, number>>('local:notified', {
   fallback: {},
   version: 1,
 });
 
 /** Alerts snoozed from a notification, with the epoch ms they wake again. */
-export const snoozedItem = storage.defineItem<Record<string, number>>('local:snoozed', {
+export const snoozedItem = defineItem<Record<string, number>>('local:snoozed', {
   fallback: {},
   version: 1,
 });
@@ -169,10 +169,10 @@ export const snoozedItem = storage.defineItem<Record<string, number>>('local:sno
  * it within 2 s; `JSON.stringify` of the same data takes a few. An object
  * written by an earlier version is still read (`loadSnapshot`).
  */
-export const snapshotItem = storage.defineItem<string | PersistedSnapshot | null>(
-  'session:snapshot',
-  { fallback: null, version: 1 },
-);
+export const snapshotItem = defineItem<string | PersistedSnapshot | null>('session:snapshot', {
+  fallback: null,
+  version: 1,
+});
 
 /** The stored snapshot, or null (none, or unreadable). */
 export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
@@ -256,7 +256,7 @@ export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
  * restart never plays one alert twice and a repeat keeps its schedule and its
  * 10-minute cap. Bounded by the caller (`SOUND_MEMORY_LIMIT`, lib/sound-policy.ts).
  */
-export const soundPlayedItem = storage.defineItem<Record<string, { first: number; last: number }>>(
+export const soundPlayedItem = defineItem<Record<string, { first: number; last: number }>>(
   'local:soundPlayed',
   { fallback: {}, version: 1 },
 );
@@ -267,13 +267,13 @@ export const soundPlayedItem = storage.defineItem<Record<string, { first: number
  * later, also after a worker restart. Bounded by the caller
  * (`REALERT_MEMORY_LIMIT`, lib/realert-policy.ts).
  */
-export const realertedItem = storage.defineItem<Record<string, number>>('local:realerted', {
+export const realertedItem = defineItem<Record<string, number>>('local:realerted', {
   fallback: {},
   version: 1,
 });
 
 /** Whether the "monitoring stopped" notification was already shown for this sign-out. */
-export const stoppedNotifiedItem = storage.defineItem<boolean>('local:stoppedNotified', {
+export const stoppedNotifiedItem = defineItem<boolean>('local:stoppedNotified', {
   fallback: false,
   version: 1,
 });
@@ -295,7 +295,7 @@ export interface PersistedExcursions {
  * hundred KB); written at most every 5 s by `lib/effects/excursions.ts`,
  * never per reading; removed at sign-out.
  */
-export const excursionsItem = storage.defineItem<PersistedExcursions | null>('local:excursions', {
+export const excursionsItem = defineItem<PersistedExcursions | null>('local:excursions', {
   fallback: null,
   version: 1,
 });
@@ -317,7 +317,7 @@ export interface PersistedEventLog {
  * 200 entries of the last 7 days (a few tens of KB); written at most every
  * 2 s by `lib/effects/event-log.ts`.
  */
-export const eventLogItem = storage.defineItem<PersistedEventLog | null>('local:eventLog', {
+export const eventLogItem = defineItem<PersistedEventLog | null>('local:eventLog', {
   fallback: null,
   version: 1,
 });

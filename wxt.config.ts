@@ -24,6 +24,48 @@ const noFunctionConstructor = {
 };
 
 /**
+ * The background's socket uses the WebSocket transport only (`lib/socket.ts`:
+ * `transports: ['websocket']`; PROTOCOL.md: the server refuses long-polling,
+ * and an MV3 worker has no XMLHttpRequest). engine.io-client's table of
+ * default transports still imports long-polling (XHR) and WebTransport, which
+ * nothing here can use: about 6 KiB of the worker's bundle (issue #14, row
+ * 6a). In builds, that table lists WebSocket alone, resolved exactly as
+ * before (the browser build of the same transport, for Chrome and Firefox),
+ * and the packages' entries (engine.io-client, socket.io-client) no longer
+ * re-export the other transports.
+ * Tests run in Node on the package as published.
+ */
+const websocketTransportOnly = {
+  name: 'frostline:websocket-transport-only',
+  apply: 'build' as const,
+  transform(code: string, id: string) {
+    // The package's entry also re-exports each transport, and the long-polling
+    // ones run code at import (an XHR probe), so they would stay in the bundle.
+    if (/engine\.io-client[\\/]build[\\/]esm[\\/]index\.js$/.test(id))
+      return {
+        code: code.replace(
+          /^export \{[^}]*\} from "\.\/transports\/(polling|webtransport)[^"]*";$/gm,
+          '',
+        ),
+        map: null,
+      };
+    if (/socket\.io-client[\\/]build[\\/]esm[\\/]index\.js$/.test(id))
+      return {
+        code: code.replace(
+          'export { Fetch, NodeXHR, XHR, NodeWebSocket, WebSocket, WebTransport, } from "engine.io-client";',
+          'export { NodeWebSocket, WebSocket } from "engine.io-client";',
+        ),
+        map: null,
+      };
+    if (!/engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/.test(id)) return null;
+    return {
+      code: 'import { WS } from "./websocket.node.js";\nexport const transports = { websocket: WS };\n',
+      map: null,
+    };
+  },
+};
+
+/**
  * Firefox's default MV3 CSP for extension pages is `script-src 'self';
  * upgrade-insecure-requests;`: the upgrade turns the socket's
  * `ws://127.0.0.1` into `wss://`, so against a loopback backend the
@@ -51,7 +93,7 @@ export default defineConfig({
   // supporting MV2. `wxt build -b firefox --mv3` still builds and runs.
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
-  vite: () => ({ plugins: [noFunctionConstructor] }),
+  vite: () => ({ plugins: [noFunctionConstructor, websocketTransportOnly] }),
   manifest: ({ browser, manifestVersion }) => ({
     name: 'Frostline',
     description:

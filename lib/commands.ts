@@ -7,7 +7,7 @@
 import type { ApiClient } from './api';
 import { apiFailure, commandError, NO_ORGANIZATION } from './api-errors';
 import { jwtExpiry, type TokenStore } from './auth';
-import * as v from 'valibot';
+import * as v from './check';
 import {
   CommandRequestSchema,
   type CommandError,
@@ -267,9 +267,9 @@ function fail(code: CommandError['code'], message: string): Result<never> {
 // -- request validation ------------------------------------------------------
 
 /** `/api/auth/me` of a user who belongs to no organization: no primary one, no memberships. */
-const NoOrganizationSchema = v.looseObject({
+export const NoOrganizationSchema = v.looseObject({
   primaryOrganizationId: v.nullish(v.never()),
-  organizations: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(0))),
+  organizations: v.optional(v.array(v.unknown(), 0)),
 });
 
 function hasNoOrganization(raw: unknown): boolean {
@@ -282,6 +282,6 @@ function hasNoOrganization(raw: unknown): boolean {
  * fields a command has.
  */
 export function parseRequest(message: unknown): CommandRequest | null {
-  const result = v.safeParse(CommandRequestSchema, message);
-  return result.success ? result.output : null;
+  const request = CommandRequestSchema(message);
+  return request === v.NO ? null : request;
 }

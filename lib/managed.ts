@@ -8,7 +8,7 @@
  * managed". Values are validated like typed ones; a malformed one is ignored.
  */
 import type { WxtBrowser } from 'wxt/browser';
-import * as v from 'valibot';
+import * as v from './check';
 
 /** The policy keys, as named in `public/managed-schema.json`. */
 export interface ManagedConfig {
@@ -29,8 +29,7 @@ export interface ManagedConfig {
 
 export const NOTHING_MANAGED: ManagedConfig = { lockConfiguration: false };
 
-const value = (max: number) =>
-  v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max)));
+const value = (max: number) => v.optional(v.text(max, { min: 1, trim: true }));
 export const ManagedConfigSchema = v.object({
   serverUrl: value(2048),
   stackProjectId: value(128),
@@ -52,11 +51,8 @@ export function parseManaged(raw: unknown): ManagedConfig {
   if (typeof raw !== 'object' || raw === null) return NOTHING_MANAGED;
   const out: Record<string, unknown> = {};
   for (const key of KEYS) {
-    const entry = v.safeParse(
-      ManagedConfigSchema.entries[key],
-      (raw as Record<string, unknown>)[key],
-    );
-    if (entry.success && entry.output !== undefined) out[key] = entry.output;
+    const entry: unknown = ManagedConfigSchema.entries[key]((raw as Record<string, unknown>)[key]);
+    if (entry !== v.NO && entry !== undefined) out[key] = entry;
   }
   return { ...NOTHING_MANAGED, ...out };
 }
@@ -64,12 +60,12 @@ export function parseManaged(raw: unknown): ManagedConfig {
 type ChangeListener = (changes: unknown, area: string) => void;
 
 /** Reads the policy; "nothing managed" where the browser has no managed storage or it fails. */
-export async function readManaged(storage: {
+export async function readManaged(area: {
   managed?: Pick<WxtBrowser['storage']['managed'], 'get'>;
 }): Promise<ManagedConfig> {
-  if (storage.managed === undefined) return NOTHING_MANAGED;
+  if (area.managed === undefined) return NOTHING_MANAGED;
   try {
-    return parseManaged(await storage.managed.get(null));
+    return parseManaged(await area.managed.get(null));
   } catch {
     // Firefox without a policy file rejects; that is "nothing managed", not an error.
     return NOTHING_MANAGED;
@@ -78,7 +74,9 @@ export async function readManaged(storage: {
 
 /** Calls `onChange` when the policy changes; returns the disposer. */
 export function watchManaged(
-  storage: {
+  // Not named `storage`: WXT's import scan would take that name for its own
+  // storage module and bundle it into the worker (issue #14, row 6a).
+  area: {
     onChanged: {
       addListener(listener: ChangeListener): void;
       removeListener(listener: ChangeListener): void;
@@ -89,6 +87,6 @@ export function watchManaged(
   const listener: ChangeListener = (_changes, area) => {
     if (area === 'managed') onChange();
   };
-  storage.onChanged.addListener(listener);
-  return () => storage.onChanged.removeListener(listener);
+  area.onChanged.addListener(listener);
+  return () => area.onChanged.removeListener(listener);
 }

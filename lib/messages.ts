@@ -6,7 +6,7 @@
  * page connects, then coalesced `patch`es. The popup and options page never
  * talk to the network themselves.
  */
-import * as v from 'valibot';
+import * as v from './check';
 import { ACK_NOTES_MAX, RESOLUTION_MAX } from './protocol';
 import type { SinceLastLooked } from './event-log';
 import type { DeliveryNotice } from './delivery';
@@ -203,25 +203,30 @@ export type CommandRequest = Commands[CommandType]['request'];
 export type CommandResponse<K extends CommandType> = Result<Commands[K]['response']>;
 
 // ---------------------------------------------------------------------------
-// Schemas (issue #9): the pages' messages are checked with valibot like the
+// Schemas (issue #9): the pages' messages are checked (lib/check.ts) like the
 // wire payloads, and the types above are checked against them at compile time.
 // ---------------------------------------------------------------------------
 
 const MAX_TEXT = 4096;
-const text = (max = MAX_TEXT) => v.pipe(v.string(), v.maxLength(max));
-const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-const ids = v.pipe(v.array(text(128)), v.maxLength(10_000));
+const text = (max = MAX_TEXT) => v.text(max);
+const id = v.text(128, { min: 1 });
+const ids = v.array(text(128), 10_000);
 const minutes = (min: number) =>
-  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(24 * 60));
-const clock = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/));
+  v.refine(
+    v.number(),
+    (n) => Number.isInteger(n) && n >= min && n <= 24 * 60,
+    'minutes',
+    `an integer from ${min} to ${24 * 60}`,
+  );
+const clock = v.text(5, { pattern: /^([01]\d|2[0-3]):[0-5]\d$/ });
 
 export const ScopeSchema = v.variant('kind', [
   v.object({ kind: v.literal('organization') }),
   v.object({ kind: v.literal('selection'), siteIds: ids, unitIds: ids }),
 ]);
 
-export const PreferencesPatchSchema = v.partial(
-  v.object({
+export const PreferencesPatchSchema = v.object(
+  v.partial({
     minSeverity: v.picklist(['info', 'warning', 'critical']),
     quietHours: v.object({ enabled: v.boolean(), start: clock, end: clock }),
     mutedSiteIds: ids,
@@ -266,7 +271,7 @@ export const CommandRequestSchema = v.variant('type', [
   v.object({
     type: v.literal('resolve'),
     alertId: id,
-    resolution: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(RESOLUTION_MAX)),
+    resolution: v.text(RESOLUTION_MAX, { min: 1, trim: true }),
     correctiveAction: v.optional(text(RESOLUTION_MAX)),
   }),
   v.object({ type: v.literal('snooze'), alertId: text(128), minutes: minutes(1) }),
@@ -307,9 +312,9 @@ export const ResultSchema = v.variant('ok', [
 /** Compile-time: the hand-written types and the schemas describe the same messages. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemasMatchTypes: [
-  Same<v.InferOutput<typeof CommandRequestSchema>, CommandRequest>,
-  Same<v.InferOutput<typeof PortInSchema>, PortIn>,
-  Same<v.InferOutput<typeof ScopeSchema>, Scope>,
-  Same<v.InferOutput<typeof PreferencesPatchSchema>, Partial<Preferences>>,
+  Same<v.Output<typeof CommandRequestSchema>, CommandRequest>,
+  Same<v.Output<typeof PortInSchema>, PortIn>,
+  Same<v.Output<typeof ScopeSchema>, Scope>,
+  Same<v.Output<typeof PreferencesPatchSchema>, Partial<Preferences>>,
 ] = [true, true, true, true];
 void schemasMatchTypes;

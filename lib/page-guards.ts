@@ -1,11 +1,11 @@
 /**
  * What the pages need at runtime from the messages' contract, without
- * valibot (issue #14, popup bundle ≤ 300 KiB): the live port's name and the
+ * the schemas (issue #14, popup bundle ≤ 300 KiB): the live port's name and the
  * two shallow checks of what the worker sends a page. The schemas they
  * mirror, `PortOutSchema` and `ResultSchema`, stay in `lib/messages.ts` with
  * every other message schema; tests/unit/page-guards.test.ts holds the two
- * to the same verdicts. Importing valibot here would put it (and
- * lib/messages.ts) into the popup's bundle, about 10 KiB minified.
+ * to the same verdicts. Importing the schemas here would put them (and
+ * lib/messages.ts) into the popup's bundle.
  */
 import type { PortOut, Result } from './messages';
 

@@ -13,7 +13,7 @@
  */
 import type { Browser } from 'wxt/browser';
 import type { Alert, Reading } from './model';
-import * as v from 'valibot';
+import { NO } from './check';
 import {
   LIVE_PORT,
   PortInSchema,
@@ -221,9 +221,9 @@ export function createPortHub(deps: PortHubDeps): PortHub {
       ports.set(port, new Map());
       port.onMessage.addListener((message: unknown) => {
         // Checked by its schema (lib/messages.ts); anything else is ignored.
-        const parsed = v.safeParse(PortInSchema, message);
-        if (!parsed.success) return;
-        const { entity, id, type } = parsed.output;
+        const parsed = PortInSchema(message);
+        if (parsed === NO) return;
+        const { entity, id, type } = parsed;
         hold(port, entity, id, type === 'hold' ? 1 : -1);
       });
       port.onDisconnect.addListener(() => drop(port));

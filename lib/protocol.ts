@@ -10,7 +10,7 @@
  *
  * This module must stay free of browser and Node APIs: both sides import it.
  */
-import * as v from 'valibot';
+import * as v from './check';
 
 /** Severities the contract names; anything else is kept and ranked as unknown. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -345,7 +345,7 @@ function enc(segment: string): string {
 }
 
 // ---------------------------------------------------------------------------
-// Payload schemas (valibot)
+// Payload schemas (lib/check.ts, valibot's semantics)
 // ---------------------------------------------------------------------------
 //
 // The schemas check the *shape* of what the backend sends; `lib/normalize.ts`
@@ -354,7 +354,7 @@ function enc(segment: string): string {
 // where the contract is loose: optional sensor fields, labels and messages fall
 // back instead of failing, because a garbled humidity must not hide a
 // temperature and a garbled message must not hide an alert. Fields the contract
-// does not name are stripped (valibot `object`).
+// does not name are stripped (`object`).
 //
 // Arrays are parsed as `unknown[]` and their items one by one by the caller, so
 // that one bad item drops only itself and a huge array is refused before any
@@ -376,9 +376,6 @@ const batchReadingSchema = v.object({
   timestamp: v.optional(v.string()),
   recordedAt: v.optional(v.string()),
 });
-
-/** Parse and normalise options shared by every `parseX`. */
-const PARSE_CONFIG = { abortEarly: true } as const;
 
 export const schemas = {
   connectionAck: v.object({ socketId: v.string(), timestamp: v.string() }),
@@ -496,13 +493,13 @@ export const schemas = {
     expiresAt: v.string(),
   }),
   errorBody: v.object({
-    error: v.union([v.string(), v.object({ code: lenientText, message: lenientText })]),
+    error: v.union([v.string(), v.object({ code: lenientText, message: lenientText })] as const),
   }),
 };
 
 export type Schemas = typeof schemas;
 export type SchemaName = keyof Schemas;
-export type ParsedWire<K extends SchemaName> = v.InferOutput<Schemas[K]>;
+export type ParsedWire<K extends SchemaName> = v.Output<Schemas[K]>;
 
 /** A schema check: the wire shape, or the first issue's message. */
 export type WireParse<T> = { ok: true; value: T } | { ok: false; issue: string };
@@ -513,11 +510,10 @@ export type WireParse<T> = { ok: true; value: T } | { ok: false; issue: string }
  */
 export function parseWire<K extends SchemaName>(name: K, raw: unknown): WireParse<ParsedWire<K>> {
   try {
-    const result = v.safeParse(schemas[name], raw, PARSE_CONFIG);
-    if (result.success) return { ok: true, value: result.output as ParsedWire<K> };
-    const first = result.issues[0];
-    const path = first.path?.map((item) => String(item.key)).join('.') ?? '';
-    return { ok: false, issue: path ? `${path}: ${first.message}` : first.message };
+    const value = (schemas[name] as v.Schema<ParsedWire<K>>)(raw);
+    if (value !== v.NO) return { ok: true, value };
+    const { path, message } = v.lastIssue;
+    return { ok: false, issue: path.length > 0 ? `${path.join('.')}: ${message}` : message };
   } catch {
     return { ok: false, issue: 'unreadable payload' };
   }

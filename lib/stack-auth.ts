@@ -10,7 +10,7 @@
  * only in a header. Redirects are never followed (a 307 would re-post the
  * password elsewhere, #11). The reference server implements the same API.
  */
-import * as v from 'valibot';
+import * as v from './check';
 import type { SessionRef } from './auth';
 
 /** Where Stack Auth is hosted unless the deployment runs its own. */
@@ -95,14 +95,14 @@ export interface StackAuthClientOptions {
   session?: SessionRef;
 }
 
-const token = v.pipe(v.string(), v.minLength(1), v.maxLength(16_384), v.regex(/^[\x21-\x7E]+$/));
-const SignInSchema = v.object({
+const token = v.text(16_384, { min: 1, pattern: /^[\x21-\x7E]+$/ });
+export const SignInSchema = v.object({
   access_token: token,
   refresh_token: token,
-  user_id: v.pipe(v.string(), v.maxLength(256)),
+  user_id: v.text(256),
 });
-const RefreshSchema = v.object({ access_token: token });
-const ErrorSchema = v.looseObject({
+export const RefreshSchema = v.object({ access_token: token });
+export const ErrorSchema = v.looseObject({
   code: v.optional(v.string()),
   error: v.optional(v.unknown()),
 });
@@ -174,10 +174,10 @@ export function createStackAuthClient(options: StackAuthClientOptions): StackAut
       json = undefined;
     }
     if (ended()) return superseded;
-    const parsedError = response.ok ? null : v.safeParse(ErrorSchema, json);
+    const parsedError = response.ok ? v.NO : ErrorSchema(json);
     const code =
-      parsedError?.success === true && typeof parsedError.output.code === 'string'
-        ? parsedError.output.code
+      parsedError !== v.NO && typeof parsedError.code === 'string'
+        ? parsedError.code
         : response.headers.get(STACK_HEADERS.knownError);
     return { ok: true, value: { status: response.status, json, code } };
   }
@@ -231,14 +231,14 @@ export function createStackAuthClient(options: StackAuthClientOptions): StackAut
       if (!answer.ok) return answer;
       const { status, json, code } = answer.value;
       if (status < 200 || status >= 300) return { ok: false, error: failure(status, code) };
-      const body = v.safeParse(SignInSchema, json);
-      if (!body.success) return unreadable;
+      const body = SignInSchema(json);
+      if (body === v.NO) return unreadable;
       return {
         ok: true,
         value: {
-          accessToken: body.output.access_token,
-          refreshToken: body.output.refresh_token,
-          userId: body.output.user_id,
+          accessToken: body.access_token,
+          refreshToken: body.refresh_token,
+          userId: body.user_id,
         },
       };
     },
@@ -249,9 +249,9 @@ export function createStackAuthClient(options: StackAuthClientOptions): StackAut
       if (!answer.ok) return answer;
       const { status, json, code } = answer.value;
       if (status < 200 || status >= 300) return { ok: false, error: failure(status, code) };
-      const body = v.safeParse(RefreshSchema, json);
-      if (!body.success) return unreadable;
-      return { ok: true, value: { accessToken: body.output.access_token } };
+      const body = RefreshSchema(json);
+      if (body === v.NO) return unreadable;
+      return { ok: true, value: { accessToken: body.access_token } };
     },
     async signOut(accessToken, refreshToken) {
       const answer = await call('DELETE', stackPaths.session, {

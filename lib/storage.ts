@@ -8,7 +8,7 @@
  * to content scripts); the refresh token is in `storage.local` only when the
  * user chose "Keep me signed in". Nothing else stored here is secret.
  */
-import { browser, type Browser } from 'wxt/browser';
+import { defineItem } from './storage-item';
 import type {
   Alert,
   Directory,
@@ -20,100 +20,6 @@ import type {
 } from './model';
 import type { LoggedEvent } from './event-log';
 import type { UnitExcursions } from './state/excursions';
-
-/**
- * One stored value: `area:key` in `browser.storage`, with a fallback, a
- * version and migrations, stored as WXT's `storage.defineItem` stores them
- * (the value under `key`, `{ v }` under `key$`), so what earlier versions
- * wrote reads the same.
- *
- * Why not WXT's own (#14): its `defineItem` reads every item from storage as
- * soon as it is defined, at the worker's module evaluation, whether anything
- * asks for it or not. Sixteen items meant sixteen reads, the 2 MiB snapshot
- * and the directory among them, queued ahead of the reads a woken worker
- * needs to reconnect (session, token), and their answers decoded on its
- * thread. Here nothing is read until asked; a migration runs once, at the
- * item's first use.
- */
-export interface StoredItem<T> {
-  readonly key: string;
-  readonly fallback: T;
-  getValue(): Promise<T>;
-  setValue(value: T): Promise<void>;
-  removeValue(): Promise<void>;
-  /** Migrates a value stored by an older version (at most once unless called again). */
-  migrate(): Promise<void>;
-}
-
-interface ItemOptions<T> {
-  fallback: T;
-  version: number;
-  migrations?: Record<number, (value: never) => unknown>;
-}
-
-function area(name: string): Browser.storage.StorageArea {
-  const found = (browser.storage as unknown as Record<string, Browser.storage.StorageArea>)[name];
-  if (found === undefined) throw new Error(`browser.storage.${name} is not available`);
-  return found;
-}
-
-export function defineItem<T>(key: string, options: ItemOptions<T>): StoredItem<T> {
-  const split = key.indexOf(':');
-  const areaName = key.slice(0, split);
-  const storeKey = key.slice(split + 1);
-  const metaKey = `${storeKey}$`;
-  const { fallback, version, migrations } = options;
-  let migrated: Promise<void> | null = null;
-
-  async function migrate(): Promise<void> {
-    if (migrations === undefined) return;
-    const stored = await area(areaName).get([storeKey, metaKey]);
-    const value: unknown = stored[storeKey];
-    if (value === undefined || value === null) return;
-    const meta = stored[metaKey] as { v?: number } | undefined;
-    const from = meta?.v ?? 1;
-    if (from >= version) return;
-    let next = value;
-    for (let v = from + 1; v <= version; v += 1) {
-      next = (await migrations[v]?.(next as never)) ?? next;
-    }
-    await area(areaName).set({ [storeKey]: next, [metaKey]: { ...meta, v: version } });
-  }
-  const ready = () => {
-    if (migrations === undefined) return Promise.resolve();
-    migrated ??= migrate().catch(() => undefined);
-    return migrated;
-  };
-
-  return {
-    key,
-    fallback,
-    async getValue() {
-      await ready();
-      const stored = await area(areaName).get(storeKey);
-      return (stored[storeKey] as T | undefined | null) ?? fallback;
-    },
-    async setValue(value) {
-      await ready();
-      if (value === null || value === undefined) {
-        await area(areaName).remove(storeKey);
-        return;
-      }
-      // A versioned value says its version, so it is never migrated again.
-      await area(areaName).set(
-        version > 1 ? { [storeKey]: value, [metaKey]: { v: version } } : { [storeKey]: value },
-      );
-    },
-    async removeValue() {
-      await ready();
-      await area(areaName).remove(storeKey);
-    },
-    async migrate() {
-      migrated = migrate();
-      await migrated;
-    },
-  };
-}
 
 /** Defaults a fresh install starts with. */
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -290,6 +196,7 @@ export const snapshotItem = defineItem<string | PersistedSnapshot | null>('sessi
  */
 export const firstViewItem = defineItem<string | null>('session:firstView', {
   fallback: null,
+  version: 1,
 });
 
 /** The stored snapshot, or null (none, or unreadable). */

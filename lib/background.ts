@@ -285,11 +285,7 @@ export function createBackground(env: BackgroundEnv) {
       // snapshot a page gets says it. Asked after the session reads (#14).
       const hydrating = hydrate(store, now, {
         before: () =>
-          Promise.all([
-            notifications.hydrate(),
-            sound.hydrate(),
-            notifications.checkPermission(),
-          ]),
+          Promise.all([notifications.hydrate(), sound.hydrate(), notifications.checkPermission()]),
         onSettings: connect,
       });
       // Read beside the rest, behind the reads the reconnect needs, restored

@@ -95,8 +95,7 @@ export interface Patch {
  * duplicate was half of every patch the worker serialised).
  */
 export type UnitChange =
-  | Pick<UnitLive, 'latest' | 'state'>
-  | { state: UnitState; latestId: string };
+  Pick<UnitLive, 'latest' | 'state'> | { state: UnitState; latestId: string };
 
 /** Background -> page, over the live port. */
 export type PortOut = { type: 'snapshot'; snapshot: Snapshot } | { type: 'patch'; patch: Patch };

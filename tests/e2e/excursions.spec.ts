@@ -72,9 +72,12 @@ test('the minutes a unit spent out of range survive a service-worker stop', asyn
     .poll(
       () =>
         worker.evaluate(async (id) => {
+          // Stored as one JSON string (lib/storage.ts saveExcursions).
           const { excursions } = await chrome.storage.local.get('excursions');
-          return (excursions as { units: Record<string, { closed: unknown[] }> } | undefined)
-            ?.units[id]?.closed.length;
+          const saved = (typeof excursions === 'string' ? JSON.parse(excursions) : null) as {
+            units: Record<string, { closed: unknown[] }>;
+          } | null;
+          return saved?.units[id]?.closed.length;
         }, unit.id),
       { timeout: 15_000 },
     )

@@ -111,8 +111,12 @@ test('popup-since.png: what happened while the popup was closed, and time out of
   await expect
     .poll(() =>
       worker.evaluate(async () => {
+        // Stored as one JSON string (lib/storage.ts saveEventLog).
         const { eventLog } = await chrome.storage.local.get('eventLog');
-        return (eventLog as { lookedAt: number | null } | undefined)?.lookedAt ?? null;
+        const saved = (typeof eventLog === 'string' ? JSON.parse(eventLog) : null) as {
+          lookedAt: number | null;
+        } | null;
+        return saved?.lookedAt ?? null;
       }),
     )
     .not.toBeNull();

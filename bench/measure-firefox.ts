@@ -208,8 +208,10 @@ function armScript(target: number): string {
     const started = bg.performance.now();
     const timer = bg.setInterval(() => {
       if (bg.performance.now() - started > 15000) { bg.clearInterval(timer); return; }
-      const w = bg.browser.extension.getViews({ type: 'tab' })
-        .find((v) => !seen.has(v) && v.location.pathname === '/popup.html');
+      // A view being torn down (the previous popup's tab) may throw: skip it, never stop.
+      const w = bg.browser.extension.getViews({ type: 'tab' }).find((v) => {
+        try { return !seen.has(v) && v.location.pathname === '/popup.html'; } catch { return false; }
+      });
       if (!w) return;
       bg.clearInterval(timer);
       const doc = w.document;

@@ -88,14 +88,7 @@ export async function openFirefoxLab(
       { what: 'a live badge in Firefox' },
     );
     await installBadgeProbe(host);
-    // 30 reads: BiDi round trips are slower than CDP ones, and the best one bounds the offset.
-    const clock = await estimateOffset(
-      () =>
-        host.call<number>(
-          `async () => { const bg = ${BACKGROUND}; return bg.performance.timeOrigin + bg.performance.now(); }`,
-        ),
-      30,
-    );
+    const clock = await estimateFirefoxClock(host);
     const units = buildDirectory(shape).unitList.filter((u) => u.organizationId === DEMO_ORG_ID);
     const ff = firefox;
     return {
@@ -114,6 +107,22 @@ export async function openFirefoxLab(
     await server.close();
     throw error;
   }
+}
+
+/**
+ * The background page's clock minus Node's, through the host page. 30 reads:
+ * BiDi round trips are slower than CDP ones, and the best one bounds the
+ * offset. Estimated again at the start of every run (the lab may have been
+ * opened while the machine was busier, e.g. beside the memory row in --quick).
+ */
+export function estimateFirefoxClock(host: ExtensionTab): Promise<ClockOffset> {
+  return estimateOffset(
+    () =>
+      host.call<number>(
+        `async () => { const bg = ${BACKGROUND}; return bg.performance.timeOrigin + bg.performance.now(); }`,
+      ),
+    30,
+  );
 }
 
 /** Wraps the background page's `setBadgeText` (once), stamping each call. */
@@ -146,6 +155,7 @@ export async function measureFirefoxAlert(
   lab: FirefoxLab,
   samples: number,
 ): Promise<FirefoxAlertResult> {
+  lab.clock = await estimateFirefoxClock(lab.host);
   await lab.host.call(`async () => { (${BACKGROUND}).__bench.badge = []; }`);
   const targets = lab.units.filter((_, i) => i % 7 === 3);
   const sent: ProbeSent[] = [];

@@ -60,13 +60,14 @@ export async function buildInputsHash(inputs: readonly string[] = BUILD_INPUTS):
  * Builds unless the browser's folder in `.output-bench` was built from exactly
  * these inputs (same hash): the build is a fixed cost of about half a minute
  * on two cores, and an unchanged tree builds to the same bytes. Returns
- * whether it built.
+ * whether it built. `inputsHash`: the hash, when the caller has it already.
  */
 export async function buildExtensionIfChanged(
   browser: 'chrome' | 'firefox' = 'chrome',
+  inputsHash?: string,
 ): Promise<{ built: boolean; hash: string }> {
   const file = hashFile(browser === 'chrome' ? EXTENSION_DIR : FIREFOX_DIR);
-  const hash = await buildInputsHash();
+  const hash = inputsHash ?? (await buildInputsHash());
   const previous = await readFile(file, 'utf8').catch(() => '');
   if (previous.trim() === hash) return { built: false, hash };
   await buildExtension(browser);

@@ -88,14 +88,7 @@ export async function openFirefoxLab(
       { what: 'a live badge in Firefox' },
     );
     await installBadgeProbe(host);
-    // 30 reads: BiDi round trips are slower than CDP ones, and the best one bounds the offset.
-    const clock = await estimateOffset(
-      () =>
-        host.call<number>(
-          `async () => { const bg = ${BACKGROUND}; return bg.performance.timeOrigin + bg.performance.now(); }`,
-        ),
-      30,
-    );
+    const clock = await estimateFirefoxClock(host);
     const units = buildDirectory(shape).unitList.filter((u) => u.organizationId === DEMO_ORG_ID);
     const ff = firefox;
     return {
@@ -114,6 +107,22 @@ export async function openFirefoxLab(
     await server.close();
     throw error;
   }
+}
+
+/**
+ * The background page's clock minus Node's, through the host page. 30 reads:
+ * BiDi round trips are slower than CDP ones, and the best one bounds the
+ * offset. Estimated again at the start of every run (the lab may have been
+ * opened while the machine was busier, e.g. beside the memory row in --quick).
+ */
+export function estimateFirefoxClock(host: ExtensionTab): Promise<ClockOffset> {
+  return estimateOffset(
+    () =>
+      host.call<number>(
+        `async () => { const bg = ${BACKGROUND}; return bg.performance.timeOrigin + bg.performance.now(); }`,
+      ),
+    30,
+  );
 }
 
 /** Wraps the background page's `setBadgeText` (once), stamping each call. */
@@ -146,6 +155,7 @@ export async function measureFirefoxAlert(
   lab: FirefoxLab,
   samples: number,
 ): Promise<FirefoxAlertResult> {
+  lab.clock = await estimateFirefoxClock(lab.host);
   await lab.host.call(`async () => { (${BACKGROUND}).__bench.badge = []; }`);
   const targets = lab.units.filter((_, i) => i % 7 === 3);
   const sent: ProbeSent[] = [];
@@ -171,6 +181,22 @@ export async function measureFirefoxAlert(
   };
 }
 
+/** Bound on one popup open, from the navigation to painted. */
+const OPEN_BOUND_MS = 15_000;
+
+/** `promise`'s value, or undefined once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface FirefoxPopupResult {
   opens: number;
   firstRow: Summary;
@@ -192,8 +218,10 @@ function armScript(target: number): string {
     const started = bg.performance.now();
     const timer = bg.setInterval(() => {
       if (bg.performance.now() - started > 15000) { bg.clearInterval(timer); return; }
-      const w = bg.browser.extension.getViews({ type: 'tab' })
-        .find((v) => !seen.has(v) && v.location.pathname === '/popup.html');
+      // A view being torn down (the previous popup's tab) may throw: skip it, never stop.
+      const w = bg.browser.extension.getViews({ type: 'tab' }).find((v) => {
+        try { return !seen.has(v) && v.location.pathname === '/popup.html'; } catch { return false; }
+      });
       if (!w) return;
       bg.clearInterval(timer);
       const doc = w.document;
@@ -239,13 +267,20 @@ export async function measureFirefoxPopup(
       await lab.host.call(armScript(target));
       const tab = await lab.firefox.bidi.newTab();
       try {
-        await lab.firefox.bidi.navigate(tab, lab.firefox.pageUrl('popup'));
-        const deadline = now() + 15_000;
+        const deadline = now() + OPEN_BOUND_MS;
+        // The load is watched from the background page: the navigation's own end is not awaited
+        // beyond the bound (a BiDi command may hang on a busy machine; the sample then says so).
+        const navigation = lab.firefox.bidi.navigate(tab, lab.firefox.pageUrl('popup'));
+        navigation.catch(() => undefined);
         let ttd: Record<string, number> | undefined;
         while (now() < deadline) {
-          ttd = await lab.host.call<Record<string, number> | undefined>(
-            `async () => (${BACKGROUND}).__ttd`,
-          );
+          ttd =
+            (await within(
+              lab.host.call<Record<string, number> | undefined>(
+                `async () => (${BACKGROUND}).__ttd`,
+              ),
+              deadline - now(),
+            )) ?? ttd;
           if (ttd?.painted !== undefined || (ttd?.already ?? 0) >= target) break;
           await sleep(50);
         }
@@ -256,7 +291,9 @@ export async function measureFirefoxPopup(
             `open ${i + 1}: ${ttd.already} rows already in the DOM when the observer arrived at ${ttd.attached?.toFixed(0)} ms`,
           );
         else if (ttd.painted === undefined)
-          missing.push(`open ${i + 1}: ${target} rows not painted within 15 s`);
+          missing.push(
+            `open ${i + 1}: ${target} rows not painted within ${OPEN_BOUND_MS / 1000} s`,
+          );
         const ok = ttd !== undefined && !late;
         first.push(ok ? (ttd?.first ?? Number.NaN) : Number.NaN);
         rows.push(ok ? (ttd?.rows ?? Number.NaN) : Number.NaN);

@@ -17,6 +17,8 @@ export interface BundleSize {
   gzipBytes: number;
   /** JS only (the target's subject); CSS is in `minBytes`. */
   jsBytes: number;
+  /** Of `jsBytes`, the files reached only through `import()` (loaded when first needed). */
+  lazyJsBytes: number;
   /** Minified bytes by package / project folder, largest first. */
   breakdown: { owner: string; bytes: number }[];
   /** Largest original source files (project files and package files). */
@@ -33,23 +35,29 @@ export interface SizeResult {
  * and dynamic `import("./x.js")` with a literal specifier (issue #14: a chunk
  * the popup loads lazily is still code the popup loads, so it counts).
  */
-export const importsOf = (code: string): string[] => [
+export const importsOf = (code: string, { dynamic = true } = {}): string[] => [
   ...[...code.matchAll(/(?:^|[;}\s])import\s*(?:[^'"`;(]*?from\s*)?["']([^"']+)["']/g)].map(
     (m) => m[1] as string,
   ),
-  ...[...code.matchAll(/(?<![\w$.])import\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map(
-    (m) => m[2] as string,
-  ),
+  ...(dynamic
+    ? [...code.matchAll(/(?<![\w$.])import\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map(
+        (m) => m[2] as string,
+      )
+    : []),
 ];
 
 /** The entry and every file reachable from it through `importsOf`. */
-export async function closure(dir: string, entry: string): Promise<string[]> {
+export async function closure(
+  dir: string,
+  entry: string,
+  { dynamic = true }: { dynamic?: boolean } = {},
+): Promise<string[]> {
   const seen = new Set<string>();
   const visit = async (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
     const code = await readFile(path.join(dir, file), 'utf8');
-    for (const spec of importsOf(code)) {
+    for (const spec of importsOf(code, { dynamic })) {
       if (!spec.startsWith('.') && !spec.startsWith('/')) continue;
       const target = spec.startsWith('/')
         ? spec.slice(1)
@@ -61,9 +69,10 @@ export async function closure(dir: string, entry: string): Promise<string[]> {
   return [...seen];
 }
 
-async function measure(dir: string, files: string[]): Promise<BundleSize> {
+async function measure(dir: string, files: string[], eager: Set<string>): Promise<BundleSize> {
   let minBytes = 0;
   let jsBytes = 0;
+  let lazyJsBytes = 0;
   const all: Buffer[] = [];
   const owners = new Map<string, number>();
   const sources = new Map<string, number>();
@@ -76,6 +85,7 @@ async function measure(dir: string, files: string[]): Promise<BundleSize> {
       continue;
     }
     jsBytes += buf.length;
+    if (!eager.has(file)) lazyJsBytes += buf.length;
     const map = await loadSourceMap(path.join(dir, `${file}.map`));
     if (!map) {
       owners.set(file, (owners.get(file) ?? 0) + buf.length);
@@ -92,6 +102,7 @@ async function measure(dir: string, files: string[]): Promise<BundleSize> {
     files,
     minBytes,
     jsBytes,
+    lazyJsBytes,
     // Gzip of the concatenation: what a zip of the extension roughly costs.
     gzipBytes: gzipSync(Buffer.concat(all), { level: 9 }).length,
     breakdown: [...owners.entries()]
@@ -111,12 +122,17 @@ export async function measureSize(extensionDir: string): Promise<SizeResult> {
     (m) => m[1] as string,
   );
   const popupFiles = new Set<string>();
+  const popupEager = new Set<string>();
   for (const ref of refs) {
     if (ref.endsWith('.css')) popupFiles.add(ref);
-    else for (const f of await closure(extensionDir, ref)) popupFiles.add(f);
+    else {
+      for (const f of await closure(extensionDir, ref)) popupFiles.add(f);
+      for (const f of await closure(extensionDir, ref, { dynamic: false })) popupEager.add(f);
+    }
   }
+  const backgroundEager = new Set(await closure(extensionDir, 'background.js', { dynamic: false }));
   return {
-    background: await measure(extensionDir, background),
-    popup: await measure(extensionDir, [...popupFiles]),
+    background: await measure(extensionDir, background, backgroundEager),
+    popup: await measure(extensionDir, [...popupFiles], popupEager),
   };
 }

@@ -48,5 +48,10 @@ describe('bench size: what an entry loads', () => {
       'chunks/state.js',
       'chunks/ui.js',
     ]);
+    // What loads eagerly, without the lazy chunks (the note's "of which … through import()").
+    expect((await closure(dir, 'chunks/popup.js', { dynamic: false })).sort()).toEqual([
+      'chunks/popup.js',
+      'chunks/state.js',
+    ]);
   });
 });

@@ -14,22 +14,11 @@ import {
   deliveryNotices,
 } from '../../lib/delivery';
 import { createNotificationsEffect } from '../../lib/effects/notifications';
-import type { SessionInfo } from '../../lib/model';
 import { DEFAULT_SCOPE } from '../../lib/storage';
 import { createStore, initialWorkerState, reduceWorker, type WorkerState } from '../../lib/store';
-import { T0, alert, directory, liveState, prefs, triggered } from './fixtures';
+import { alert, directory, liveState, prefs, session, T0, triggered } from './fixtures';
 
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session({ organizationId: 'org1' });
 
 function worker(): WorkerState {
   return {

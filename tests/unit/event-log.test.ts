@@ -16,22 +16,11 @@ import {
   eventText,
   type LoggedEvent,
 } from '../../lib/event-log';
-import type { SessionInfo } from '../../lib/model';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, loadEventLog } from '../../lib/storage';
 import { createStore, createWorkerView, initialWorkerState } from '../../lib/store';
-import { alert, directory, MINUTE, reading, T0, triggered } from './fixtures';
+import { alert, directory, MINUTE, reading, session, T0, triggered } from './fixtures';
 
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'me@example.test',
-  displayName: 'Me',
-  organizationId: 'org1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session({ organizationId: 'org1', email: 'me@example.test', displayName: 'Me' });
 const COLLEAGUE = '3f2b6c1e-8a4d-4e5f-9b7a-1c2d3e4f5a6b';
 
 let clock = T0;

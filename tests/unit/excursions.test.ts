@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createExcursionsEffect, EXCURSIONS_PERSIST_MS } from '../../lib/effects/excursions';
-import type { Reading, SessionInfo } from '../../lib/model';
+import type { Reading } from '../../lib/model';
 import {
   EXCURSION_WINDOW_MS,
   EXCURSIONS_PER_UNIT,
@@ -18,20 +18,10 @@ import {
 } from '../../lib/state';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, excursionsItem } from '../../lib/storage';
 import { createStore, createWorkerView, initialWorkerState, type Store } from '../../lib/store';
-import { directory, MINUTE, reading, T0, unitInfo } from './fixtures';
+import { directory, MINUTE, reading, session, T0, unitInfo } from './fixtures';
 
 const HOUR = 60 * MINUTE;
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session({ organizationId: 'org1' });
 
 let seq = 0;
 /** u1's range is 2..5 °C: 9 is out of range, 4 is in. */

@@ -8,23 +8,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createFirstViewEffect, FIRST_VIEW_INTERVAL_MS } from '../../lib/effects/first-view';
 import { FIRST_VIEW_KEY, FIRST_VIEW_ROWS, type FirstView } from '../../lib/first-view';
-import type { SessionInfo } from '../../lib/model';
 import { summaryLine } from '../../lib/state/unit-view';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, firstViewItem } from '../../lib/storage';
 import { createStore, createWorkerView, initialWorkerState } from '../../lib/store';
-import { directory, reading, T0 } from './fixtures';
+import { directory, reading, session, T0 } from './fixtures';
 
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org-1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session();
 
 function setup() {
   const store = createStore(

@@ -1,5 +1,12 @@
 /** Builders shared by the unit tests: small, explicit, overridable. */
-import type { Alert, Directory, Preferences, Reading, UnitInfo } from '../../lib/model';
+import type {
+  Alert,
+  Directory,
+  Preferences,
+  Reading,
+  SessionInfo,
+  UnitInfo,
+} from '../../lib/model';
 import { initialState, reduceAll, type State, type StateEvent } from '../../lib/state';
 
 /** 2024-06-01T12:00:00Z. */
@@ -110,4 +117,20 @@ export function liveState(events: readonly StateEvent[] = []): State {
 
 export function triggered(a: Alert, receivedAt = T0): StateEvent {
   return { type: 'alert/triggered', alert: a, receivedAt };
+}
+
+/** A signed-in staff session (password sign-in, not kept across browser restarts). */
+export function session(overrides: Partial<SessionInfo> = {}): SessionInfo {
+  return {
+    serverUrl: 'http://127.0.0.1:1',
+    userId: 'user-1',
+    email: 'a@example.test',
+    displayName: 'A',
+    organizationId: 'org-1',
+    organizationName: 'Org',
+    role: 'staff',
+    keepSignedIn: false,
+    method: 'password',
+    ...overrides,
+  };
 }

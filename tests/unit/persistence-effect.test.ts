@@ -11,22 +11,11 @@ import {
   PERSIST_INTERVAL_MS,
   PERSIST_READINGS_INTERVAL_MS,
 } from '../../lib/effects/persistence';
-import type { SessionInfo } from '../../lib/model';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, loadSnapshot, snapshotItem } from '../../lib/storage';
 import { createStore, initialWorkerState } from '../../lib/store';
-import { alert, directory, reading, T0, triggered } from './fixtures';
+import { alert, directory, reading, session, T0, triggered } from './fixtures';
 
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org-1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session();
 
 function setup() {
   const store = createStore(

@@ -8,23 +8,23 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WxtBrowser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { createNotificationsEffect } from '../../lib/effects/notifications';
-import type { Alert, Preferences, SessionInfo } from '../../lib/model';
+import type { Alert, Preferences } from '../../lib/model';
 import { planRealerts, realertMessage } from '../../lib/realert-policy';
 import { DEFAULT_SCOPE, realertedItem } from '../../lib/storage';
 import { createStore, initialWorkerState, type Store } from '../../lib/store';
-import { MINUTE, T0, alert, directory, liveState, prefs, reading, triggered } from './fixtures';
+import {
+  alert,
+  directory,
+  liveState,
+  MINUTE,
+  prefs,
+  reading,
+  session,
+  T0,
+  triggered,
+} from './fixtures';
 
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session({ organizationId: 'org1' });
 
 let readingSeq = 0;
 

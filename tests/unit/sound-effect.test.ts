@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createSoundEffect } from '../../lib/effects/sound';
-import type { Alert, Preferences, SessionInfo } from '../../lib/model';
+import type { Alert, Preferences } from '../../lib/model';
 import {
   SOUND_MEMORY_LIMIT,
   SOUND_REPEAT_LIMIT_MS,
@@ -20,19 +20,9 @@ import type { SoundPlayer } from '../../lib/sound-player';
 import { SOUND_DURATION_MS } from '../../lib/sound-synth';
 import { DEFAULT_SCOPE, soundPlayedItem } from '../../lib/storage';
 import { createStore, initialWorkerState, type Store } from '../../lib/store';
-import { MINUTE, T0, alert, directory, liveState, prefs, triggered } from './fixtures';
+import { alert, directory, liveState, MINUTE, prefs, session, T0, triggered } from './fixtures';
 
-const SESSION: SessionInfo = {
-  serverUrl: 'http://127.0.0.1:1',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: false,
-  method: 'password',
-};
+const SESSION = session({ organizationId: 'org1' });
 
 class FakePlayer implements SoundPlayer {
   readonly log: string[] = [];

@@ -5,9 +5,8 @@
  * spaced (one alert, resolved `HOLD_MS` later, then a gap) so each is an
  * isolated event, not a burst.
  */
-import { sleep } from './clock';
 import type { Lab } from './lab';
-import { collectProbes, fireProbe, type ProbeSent } from './probes';
+import { collectProbes, fireProbes } from './probes';
 import { summarize, type Summary } from './stats';
 
 const HOLD_MS = 60;
@@ -27,16 +26,7 @@ export interface AlertLatencyResult {
 export async function measureAlertLatency(lab: Lab, samples: number): Promise<AlertLatencyResult> {
   const worker = lab.session.worker;
   const badgeBefore = await worker.evaluate(() => chrome.action.getBadgeText({}));
-  // Units spread over the org; the simulator keeps them busy meanwhile.
-  const targets = lab.units.filter((_, i) => i % 7 === 3);
-  const sent: ProbeSent[] = [];
-  for (let i = 0; i < samples; i += 1) {
-    const unit = targets[i % targets.length];
-    if (!unit) break;
-    sent.push(await fireProbe(lab.server, unit.id, HOLD_MS));
-    await sleep(GAP_MS + Math.random() * 20);
-  }
-  await sleep(300);
+  const sent = await fireProbes(lab.server, lab.units, samples, HOLD_MS, GAP_MS);
   const results = await collectProbes(worker, lab.workerClock, sent);
   return {
     samples: sent.length,

@@ -39,7 +39,7 @@ import { ExtensionTab, signIn } from '../tests/support/firefox-extension';
 import { estimateOffset, now, sleep, type ClockOffset } from './clock';
 import { DEMO, DEMO_ORG_ID, startBenchServer } from './harness';
 import { POPUP_PAGE_SIZE } from './measure-popup';
-import { fireProbe, type ProbeSent } from './probes';
+import { fireProbes, withActiveAlerts } from './probes';
 import { summarize, type Summary } from './stats';
 
 export interface FirefoxLab {
@@ -157,15 +157,7 @@ export async function measureFirefoxAlert(
 ): Promise<FirefoxAlertResult> {
   lab.clock = await estimateFirefoxClock(lab.host);
   await lab.host.call(`async () => { (${BACKGROUND}).__bench.badge = []; }`);
-  const targets = lab.units.filter((_, i) => i % 7 === 3);
-  const sent: ProbeSent[] = [];
-  for (let i = 0; i < samples; i += 1) {
-    const unit = targets[i % targets.length];
-    if (!unit) break;
-    sent.push(await fireProbe(lab.server, unit.id, HOLD_MS));
-    await sleep(GAP_MS + Math.random() * 20);
-  }
-  await sleep(300);
+  const sent = await fireProbes(lab.server, lab.units, samples, HOLD_MS, GAP_MS);
   const stamps = await lab.host.call<[number, string][]>(
     `async () => { const p = (${BACKGROUND}).__bench; const out = p.badge; p.badge = []; return out; }`,
   );
@@ -250,19 +242,12 @@ export async function measureFirefoxPopup(
   lab: FirefoxLab,
   opens: number,
 ): Promise<FirefoxPopupResult> {
-  const injected: string[] = [];
-  for (let i = 0; i < 50; i += 1) {
-    const unit = lab.units[(i * 19) % lab.units.length];
-    if (unit)
-      injected.push(lab.server.control.injectAlert({ unitId: unit.id, severity: 'warning' }).id);
-  }
-  await sleep(500);
-  const target = Math.min(POPUP_PAGE_SIZE, lab.units.length);
-  const first: number[] = [];
-  const rows: number[] = [];
-  const painted: number[] = [];
-  const missing: string[] = [];
-  try {
+  return withActiveAlerts(lab.server, lab.units, 50, async () => {
+    const target = Math.min(POPUP_PAGE_SIZE, lab.units.length);
+    const first: number[] = [];
+    const rows: number[] = [];
+    const painted: number[] = [];
+    const missing: string[] = [];
     for (let i = 0; i < opens; i += 1) {
       await lab.host.call(armScript(target));
       const tab = await lab.firefox.bidi.newTab();
@@ -303,20 +288,12 @@ export async function measureFirefoxPopup(
       }
       await sleep(300);
     }
-  } finally {
-    for (const id of injected) {
-      try {
-        lab.server.control.resolveAlert(id);
-      } catch {
-        // resolved meanwhile
-      }
-    }
-  }
-  return {
-    opens,
-    firstRow: summarize(first),
-    rows: summarize(rows),
-    painted: summarize(painted),
-    missing,
-  };
+    return {
+      opens,
+      firstRow: summarize(first),
+      rows: summarize(rows),
+      painted: summarize(painted),
+      missing,
+    };
+  });
 }

@@ -11,6 +11,7 @@ import { looseCdp, pageCdp, recordProfileUntil, type Profile } from './cdp';
 import type { Lab } from './lab';
 import { sleep } from './clock';
 import { measurePopupHeap, type PopupHeapResult } from './measure-popup-heap';
+import { withActiveAlerts } from './probes';
 import { summarize, type Summary } from './stats';
 
 /** Sparkline history follows the snapshot in chunks; the heap is read once it has arrived. */
@@ -79,68 +80,55 @@ export async function measurePopupTimeToData(
   opens: number,
   options: { profile?: boolean } = {},
 ): Promise<PopupResult> {
-  // 50 active alerts on distinct units (the simulator may add its own).
-  const injected: string[] = [];
-  for (let i = 0; i < 50; i += 1) {
-    const unit = lab.units[(i * 19) % lab.units.length];
-    if (unit)
-      injected.push(lab.server.control.injectAlert({ unitId: unit.id, severity: 'warning' }).id);
-  }
-  await sleep(500);
-  const target = Math.min(POPUP_PAGE_SIZE, lab.units.length);
-  const first: number[] = [];
-  const rows: number[] = [];
-  const painted: number[] = [];
-  let activeAlerts = 0;
-  let heap: PopupHeapResult | null = null;
-  for (let i = 0; i < opens; i += 1) {
-    const { page, ttd } = await openTimed(lab, target);
-    first.push(ttd.first ?? Number.NaN);
-    rows.push(ttd.rows ?? Number.NaN);
-    painted.push(ttd.painted ?? Number.NaN);
-    activeAlerts = ttd.alerts ?? 0;
-    if (i === opens - 1) {
-      await sleep(SETTLE_BEFORE_HEAP_MS);
-      heap = await measurePopupHeap(page);
-    }
-    await page.close();
-    await sleep(300);
-  }
-  let profile: Profile | undefined;
-  if (options.profile) {
-    const page = await lab.session.context.newPage();
-    await page.addInitScript(ttdScript(target));
-    const cdp = await pageCdp(page);
-    try {
-      // The page session survives the navigation into the extension's process.
-      profile = await recordProfileUntil(looseCdp(cdp), async () => {
-        await page.goto(`chrome-extension://${lab.session.extensionId}/popup.html`);
-        await page.waitForFunction(
-          () => (globalThis as { __ttd?: { painted?: number } }).__ttd?.painted !== undefined,
-          undefined,
-          { timeout: 15_000 },
-        );
-      });
-    } finally {
-      await cdp.detach().catch(() => undefined);
+  return withActiveAlerts(lab.server, lab.units, 50, async () => {
+    const target = Math.min(POPUP_PAGE_SIZE, lab.units.length);
+    const first: number[] = [];
+    const rows: number[] = [];
+    const painted: number[] = [];
+    let activeAlerts = 0;
+    let heap: PopupHeapResult | null = null;
+    for (let i = 0; i < opens; i += 1) {
+      const { page, ttd } = await openTimed(lab, target);
+      first.push(ttd.first ?? Number.NaN);
+      rows.push(ttd.rows ?? Number.NaN);
+      painted.push(ttd.painted ?? Number.NaN);
+      activeAlerts = ttd.alerts ?? 0;
+      if (i === opens - 1) {
+        await sleep(SETTLE_BEFORE_HEAP_MS);
+        heap = await measurePopupHeap(page);
+      }
       await page.close();
+      await sleep(300);
     }
-  }
-  for (const id of injected) {
-    try {
-      lab.server.control.resolveAlert(id);
-    } catch {
-      // resolved meanwhile
+    let profile: Profile | undefined;
+    if (options.profile) {
+      const page = await lab.session.context.newPage();
+      await page.addInitScript(ttdScript(target));
+      const cdp = await pageCdp(page);
+      try {
+        // The page session survives the navigation into the extension's process.
+        profile = await recordProfileUntil(looseCdp(cdp), async () => {
+          await page.goto(`chrome-extension://${lab.session.extensionId}/popup.html`);
+          await page.waitForFunction(
+            () => (globalThis as { __ttd?: { painted?: number } }).__ttd?.painted !== undefined,
+            undefined,
+            { timeout: 15_000 },
+          );
+        });
+      } finally {
+        await cdp.detach().catch(() => undefined);
+        await page.close();
+      }
     }
-  }
-  return {
-    opens,
-    firstRow: summarize(first),
-    rows: summarize(rows),
-    painted: summarize(painted),
-    activeAlerts,
-    rowsExpected: target,
-    heap,
-    ...(profile ? { profile } : {}),
-  };
+    return {
+      opens,
+      firstRow: summarize(first),
+      rows: summarize(rows),
+      painted: summarize(painted),
+      activeAlerts,
+      rowsExpected: target,
+      heap,
+      ...(profile ? { profile } : {}),
+    };
+  });
 }

@@ -77,3 +77,58 @@ export async function collectProbes(
     };
   });
 }
+
+/**
+ * Rows 1a and 1a-ff: one probe alert every `gapMs` (plus up to 20 ms of
+ * jitter) on every seventh unit, each held `holdMs`, then 300 ms for the last
+ * to land.
+ */
+export async function fireProbes(
+  server: RunningServer,
+  units: readonly { id: string }[],
+  samples: number,
+  holdMs: number,
+  gapMs: number,
+): Promise<ProbeSent[]> {
+  // Units spread over the org; the simulator keeps them busy meanwhile.
+  const targets = units.filter((_, i) => i % 7 === 3);
+  const sent: ProbeSent[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const unit = targets[i % targets.length];
+    if (!unit) break;
+    sent.push(await fireProbe(server, unit.id, holdMs));
+    await sleep(gapMs + Math.random() * 20);
+  }
+  await sleep(300);
+  return sent;
+}
+
+/**
+ * Rows 4 and 4-ff: `count` active warning alerts on distinct units (the
+ * simulator may add its own) while `measure` runs, resolved afterwards.
+ */
+export async function withActiveAlerts<T>(
+  server: RunningServer,
+  units: readonly { id: string }[],
+  count: number,
+  measure: () => Promise<T>,
+): Promise<T> {
+  const injected: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const unit = units[(i * 19) % units.length];
+    if (unit)
+      injected.push(server.control.injectAlert({ unitId: unit.id, severity: 'warning' }).id);
+  }
+  await sleep(500);
+  try {
+    return await measure();
+  } finally {
+    for (const id of injected) {
+      try {
+        server.control.resolveAlert(id);
+      } catch {
+        // resolved meanwhile
+      }
+    }
+  }
+}

@@ -52,6 +52,49 @@ export interface WakeSample {
   badgeTimeline: [number, string, string][];
   /** Why the sample has no `ready`, when it has none. */
   missing?: string;
+  /**
+   * The woken worker's own milestones (lib/marks.ts), ms since the
+   * navigation: `worker` is its time origin (the browser started it), the
+   * rest are its `frostline:*` User Timing marks. Where the wake-up's time goes.
+   */
+  marks?: Record<string, number>;
+}
+
+/** The woken worker's time origin and `frostline:*` marks, ms after `t0` (epoch ms). */
+async function workerMarks(
+  worker: Worker,
+  t0: number,
+): Promise<Record<string, number> | undefined> {
+  const raw = await worker
+    .evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('frostline:'))
+        .map((m) => [m.name.slice('frostline:'.length), m.startTime] as [string, number]),
+    }))
+    .catch(() => undefined);
+  if (raw === undefined) return undefined;
+  const out: Record<string, number> = { worker: Math.round(raw.origin - t0) };
+  for (const [name, at] of raw.marks) out[name] = Math.round(raw.origin + at - t0);
+  return out;
+}
+
+/** Per milestone, the median over the samples that have it (ms after the navigation). */
+export function medianMarks(samples: readonly WakeSample[]): Record<string, number> {
+  const by = new Map<string, number[]>();
+  for (const s of samples)
+    for (const [k, v] of Object.entries(s.marks ?? {})) by.set(k, [...(by.get(k) ?? []), v]);
+  const out: Record<string, number> = {};
+  for (const [k, vs] of [...by.entries()].sort((a, b) => median(a[1]) - median(b[1])))
+    out[k] = median(vs);
+  return out;
+}
+
+function median(vs: readonly number[]): number {
+  const s = [...vs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 export interface WakeResult {
@@ -216,6 +259,8 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
       }
       clearInterval(serverTimer);
       await navigation.catch(() => undefined);
+      const woken = wokenWorker(context, oldWorkers) ?? currentWorker(context);
+      const marks = woken ? await workerMarks(woken, t0) : undefined;
       const ready = Math.max(connected, rooms, badge);
       const missing = [
         Number.isNaN(connected) ? 'no new socket' : '',
@@ -232,6 +277,7 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
         badge,
         ready,
         badgeTimeline: timeline.slice(0, 12),
+        ...(marks ? { marks } : {}),
         ...(missing ? { missing: `after ${SAMPLE_BOUND_MS} ms: ${missing}` } : {}),
       });
       await popup.close();

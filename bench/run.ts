@@ -66,7 +66,7 @@ import { measureReadingLatency } from './measure-reading';
 import { measureSearch } from './measure-search';
 import { measureSize } from './measure-size';
 import { measureThroughput } from './measure-throughput';
-import { measureWake } from './measure-wake';
+import { measureWake, medianMarks } from './measure-wake';
 import {
   currentCommit,
   formatTable,
@@ -664,7 +664,11 @@ async function runMain(
           of: r.samples.length,
           ...(missing.length ? { reason: missing.join('; ') } : {}),
         },
-        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; badge timeline in results.json${r.stopRetries ? `; ${r.stopRetries} stop request(s) sent again` : ''}`,
+        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; worker milestones (median ms after the navigation) ${
+          Object.entries(medianMarks(r.samples))
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join(', ') || 'none read'
+        }; badge timeline in results.json${r.stopRetries ? `; ${r.stopRetries} stop request(s) sent again` : ''}`,
       );
     } catch (error) {
       collector.fail('wake', error);

@@ -7,6 +7,7 @@
  * ingest, resync) and the commands (`lib/commands.ts`). `main()` calls
  * `createBackground(env)`, then `listen()` synchronously, then `start()`.
  */
+import { markOnce } from './marks';
 import type { WxtBrowser } from 'wxt/browser';
 import { createApiClient } from './api';
 import type { TokenStore } from './auth';
@@ -271,7 +272,10 @@ export function createBackground(env: BackgroundEnv) {
       // The restored session owns the tokens the store holds now (#11).
       sessionTokens.adopt();
       const { session: current, monitoringStopped } = getState();
-      if (current !== null && !monitoringStopped) monitoring.connection.start(current.serverUrl);
+      if (current !== null && !monitoringStopped) {
+        markOnce('socket-start');
+        monitoring.connection.start(current.serverUrl);
+      }
     };
     // Read beside the rest, never waited for by the start (#10, #14):
     // Chromium's managed storage can take seconds to answer.

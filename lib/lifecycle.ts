@@ -3,6 +3,7 @@
  * alarms that wake it, and every browser listener, registered synchronously
  * (STYLE.md §1: a woken worker must not miss the event that woke it).
  */
+import { markOnce } from './marks';
 import type { Browser as BrowserTypes, WxtBrowser } from 'wxt/browser';
 import type { LiveConnection } from './live-connection';
 import type { PortHub } from './port-hub';
@@ -71,6 +72,7 @@ export async function hydrate(
   // Never an unhandled rejection while the small ones are awaited.
   large.catch(() => undefined);
   const [[session, prefs, scope, stopped]] = await Promise.all([small, before]);
+  markOnce('session-read');
   // Nested defaults too: a preference added later (issue #13) is never undefined.
   const preferences = migratePreferencesV2(prefs);
   const monitoringStopped = session !== null && stopped;
@@ -93,6 +95,7 @@ export async function hydrate(
   }
   if (snapshot !== null && snapshot.organizationId === session.organizationId) {
     store.dispatch({ type: 'snapshot/restored', snapshot, at: now() });
+    markOnce('snapshot-restored');
   }
   if (monitoringStopped) {
     // Still signed out; the notice was shown before the restart.

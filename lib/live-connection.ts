@@ -20,6 +20,7 @@
  * never shared with another connection. Listeners are attached once, when the
  * socket is created; reconnecting never adds another copy (STYLE 7).
  */
+import { markOnce } from './marks';
 import { AUTH_ERRORS, SERVER_EVENTS, type ServerEventName } from './protocol';
 import type { ConnectionError, ConnectionErrorCode } from './model';
 import {
@@ -255,6 +256,7 @@ export function createLiveConnection(deps: LiveConnectionDeps): LiveConnection {
       attempt = 0;
       authRejections = 0;
       stats.connects += 1;
+      markOnce('socket-connected');
       deps.onSignal({ type: 'live', recovered: socket.recovered });
       deps.onConnected(socket.recovered);
       stopPing();

@@ -5,6 +5,7 @@
  * `directory` are the REST calls a signed-in supervisor makes. Failures are
  * mapped by the one error map (`lib/api-errors.ts`) the commands use too.
  */
+import { markOnce } from './marks';
 import { createApiClient, type ApiClient, type ApiResult } from './api';
 import { apiFailure, commandError } from './api-errors';
 import {
@@ -124,6 +125,7 @@ export function createSession(deps: SessionDeps): Session {
       }
       if (store.getState().session !== current) return { ok: true, data: result.directory };
       store.dispatch({ type: 'directory/loaded', directory: result.directory });
+      markOnce('directory-applied');
       await saveStoredDirectory(result.directory);
       return { ok: true, data: result.directory };
     })().finally(() => {

@@ -21,6 +21,7 @@
  * most one queued behind it (callers share it), and only the newest one's
  * answer is applied.
  */
+import { markOnce } from './marks';
 import type { ApiClient, ApiResult } from './api';
 import type { FrostlineSocket } from './socket';
 import { ALERTS_PAGE_LIMIT } from './protocol';
@@ -159,12 +160,14 @@ export function createSync(deps: SyncDeps): Sync {
       }
       return items;
     };
+    markOnce('alerts-requested');
     const lists = await Promise.all(OPEN_ALERT_STATUSES.map(byStatus));
     // A newer reconcile, or the session ended (its client's answers are stale, #11).
     if (stale()) return;
     // A partial list must never remove alerts: keep what we have.
     if (failed) return;
     deps.applyAlerts(lists.flat(), startedAt);
+    markOnce('alerts-applied');
   }
 
   async function syncLatest(gen: number): Promise<void> {
@@ -197,7 +200,10 @@ export function createSync(deps: SyncDeps): Sync {
       }
       await Promise.all([
         refreshAlerts(true),
-        deps.refreshDirectory().then(() => (gen === generation ? syncLatest(gen) : undefined)),
+        deps
+          .refreshDirectory()
+          .then(() => (gen === generation ? syncLatest(gen) : undefined))
+          .then(() => markOnce('latest-done')),
       ]);
     },
     refreshAlerts: () => refreshAlerts(false),

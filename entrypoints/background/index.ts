@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createBackground } from '@/lib/background';
+import { markOnce } from '@/lib/marks';
 
 export default defineBackground({
   type: 'module',
@@ -9,6 +10,7 @@ export default defineBackground({
   // docs/firefox.md). Chrome's MV3 service worker ignores this.
   persistent: true,
   main() {
+    markOnce('script');
     const background = createBackground({
       browser,
       supportsButtons: import.meta.env.BROWSER !== 'firefox',

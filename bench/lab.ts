@@ -76,6 +76,43 @@ export async function openLab(extensionDir: string, options: LabOptions): Promis
  */
 export const NAME_SHIM = 'globalThis.__name ??= (fn) => fn; undefined';
 
+/** Quiet this long (no `get:latest` answered) before a row starts. */
+const SETTLE_QUIET_MS = 1_000;
+const SETTLE_BOUND_MS = 20_000;
+
+/**
+ * Waits until the worker is in the steady state every row is defined in
+ * (#14): connected, its site rooms joined, and no resync running. After a
+ * sign-in or a reconnect (the previous row's wake-up stops the worker) the
+ * worker asks `get:latest` for each of its 1,000 units; a row that started
+ * during that sweep measured the sweep as well (3b's worker profile showed
+ * `get:latest` encodes in a window meant for readings alone). Returns how long
+ * it waited and whether the worker settled within the bound.
+ */
+export async function settle(
+  lab: Lab,
+  sites: number,
+): Promise<{ waitedMs: number; settled: boolean }> {
+  const started = Date.now();
+  let last = -1;
+  let quietSince = started;
+  while (Date.now() - started < SETTLE_BOUND_MS) {
+    const { sockets } = lab.server.control.state();
+    const live = sockets.some(
+      (s) => s.organizationId === DEMO_ORG_ID && s.rooms.length >= 1 + sites,
+    );
+    const answered = lab.server.control.counters().answered['get:latest'] ?? 0;
+    if (answered !== last || !live) {
+      last = answered;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= SETTLE_QUIET_MS) {
+      return { waitedMs: Date.now() - started, settled: true };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { waitedMs: Date.now() - started, settled: false };
+}
+
 export function workerNow(worker: Worker): Promise<number> {
   return worker.evaluate(() => performance.timeOrigin + performance.now());
 }

@@ -60,22 +60,27 @@ export interface WakeSample {
   marks?: Record<string, number>;
 }
 
-/** The woken worker's time origin and `frostline:*` marks, ms after `t0` (epoch ms). */
-async function workerMarks(
-  worker: Worker,
+/**
+ * A context's time origin (as `label`) and its `frostline:*` marks, ms after
+ * `t0` (epoch ms): the woken worker's, and the popup's (its origin, and when
+ * public/wake.js asked the worker to start).
+ */
+async function contextMarks(
+  context: Worker | Page,
+  label: string,
   t0: number,
 ): Promise<Record<string, number> | undefined> {
-  const raw = await worker
-    .evaluate(() => ({
-      origin: performance.timeOrigin,
-      marks: performance
-        .getEntriesByType('mark')
-        .filter((m) => m.name.startsWith('frostline:'))
-        .map((m) => [m.name.slice('frostline:'.length), m.startTime] as [string, number]),
-    }))
-    .catch(() => undefined);
+  const read = () => ({
+    origin: performance.timeOrigin,
+    marks: performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('frostline:'))
+      .map((m) => [m.name.slice('frostline:'.length), m.startTime] as [string, number]),
+  });
+  const reading = 'goto' in context ? context.evaluate(read) : context.evaluate(read);
+  const raw = await reading.catch(() => undefined);
   if (raw === undefined) return undefined;
-  const out: Record<string, number> = { worker: Math.round(raw.origin - t0) };
+  const out: Record<string, number> = { [label]: Math.round(raw.origin - t0) };
   for (const [name, at] of raw.marks) out[name] = Math.round(raw.origin + at - t0);
   return out;
 }
@@ -260,7 +265,10 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
       clearInterval(serverTimer);
       await navigation.catch(() => undefined);
       const woken = wokenWorker(context, oldWorkers) ?? currentWorker(context);
-      const marks = woken ? await workerMarks(woken, t0) : undefined;
+      const marks = {
+        ...(await contextMarks(popup, 'popup', t0)),
+        ...(woken ? await contextMarks(woken, 'worker', t0) : undefined),
+      };
       const ready = Math.max(connected, rooms, badge);
       const missing = [
         Number.isNaN(connected) ? 'no new socket' : '',
@@ -277,7 +285,7 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
         badge,
         ready,
         badgeTimeline: timeline.slice(0, 12),
-        ...(marks ? { marks } : {}),
+        ...(Object.keys(marks).length > 0 ? { marks } : {}),
         ...(missing ? { missing: `after ${SAMPLE_BOUND_MS} ms: ${missing}` } : {}),
       });
       await popup.close();

@@ -41,7 +41,7 @@ import {
 } from './cdp';
 import { sleep } from './clock';
 import { chromiumVersion, openPopup } from './harness';
-import { openLab, type Lab } from './lab';
+import { openLab, settle, type Lab } from './lab';
 import {
   busyVerdict,
   loadSample,
@@ -499,7 +499,17 @@ async function runMain(
   ctx: MainContext,
 ): Promise<void> {
   const pending: Promise<void>[] = [];
+  // Every timed row starts from the steady state (#14): no resync sweep running.
+  const settles: Record<string, number> = {};
+  const settled = async (row: string) => {
+    const s = await settle(lab, MAIN_SHAPE.sites);
+    settles[row] = s.waitedMs;
+    if (!s.settled)
+      log(`${row}: the worker did not settle (a resync still running after ${s.waitedMs} ms)`);
+  };
+  details.settleMs = settles;
   if (args.only.has('alert')) {
+    await settled('alert');
     log(`alert latency: ${plan.alertSamples} probes`);
     try {
       const r = await measureAlertLatency(lab, plan.alertSamples);
@@ -519,6 +529,7 @@ async function runMain(
     }
   }
   if (args.only.has('reading')) {
+    await settled('reading');
     log(`reading latency: ${plan.readingSamples} batches, popup and baseline side by side`);
     try {
       if (ctx.baselineUrl === undefined) throw new Error('baseline page not served');
@@ -545,6 +556,7 @@ async function runMain(
     }
   }
   if (args.only.has('popup')) {
+    await settled('popup');
     log(`popup time to data: ${plan.popupOpens} opens, then the JS heap`);
     try {
       const r = await measurePopupTimeToData(lab, plan.popupOpens, { profile: args.profile });
@@ -569,6 +581,7 @@ async function runMain(
     }
   }
   if (args.only.has('search')) {
+    await settled('search');
     log('popup search: one query typed and erased');
     try {
       const popup = await openPopup(lab.session);
@@ -611,6 +624,7 @@ async function runMain(
     }
   }
   if (args.only.has('throughput')) {
+    await settled('throughput');
     log('throughput and CPU');
     try {
       const r = await measureThroughput(lab, {
@@ -650,6 +664,7 @@ async function runMain(
     }
   }
   if (args.only.has('wake')) {
+    await settled('wake');
     log(`wake-up: ${plan.wakeSamples} stops`);
     try {
       const r = await measureWake(lab, plan.wakeSamples, MAIN_SHAPE.sites);

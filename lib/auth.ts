@@ -127,6 +127,13 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   /** Writes started so far: a read made before one is not used after it. */
   let writeCount = 0;
   let ahead: { epoch: number; writes: number; value: Promise<AccessToken | null> } | null = null;
+  /**
+   * The access token as last read, valid while no write has started since
+   * (#14): only this store writes it, so every handshake and REST call after
+   * the first reads memory, not `storage.session`, whose queue a woken worker
+   * fills with its large restore reads and writes.
+   */
+  let known: { epoch: number; writes: number; value: AccessToken | null } | null = null;
 
   function cancelSchedule(): void {
     if (timer !== null) deps.timers?.clearTimeout(timer.handle);
@@ -236,12 +243,18 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
 
   async function readAccess(started: number): Promise<AccessToken | null> {
     await writes;
+    if (known !== null && known.epoch === started && known.writes === writeCount) {
+      return started === epoch ? known.value : null;
+    }
+    const readAt = { epoch: started, writes: writeCount };
     const early = ahead;
     ahead = null;
     const value =
       early !== null && early.epoch === started && early.writes === writeCount
         ? await early.value
         : await accessTokenItem.getValue();
+    // Kept only if no write started while it was read.
+    if (readAt.epoch === epoch && readAt.writes === writeCount) known = { ...readAt, value };
     return started === epoch ? value : null;
   }
 

@@ -11,6 +11,8 @@
     const api = globalThis.browser ?? globalThis.chrome;
     const sent = api.runtime.sendMessage({ type: 'wake' });
     if (sent && typeof sent.catch === 'function') sent.catch(() => undefined);
+    // When the wake was asked, for the bench and DevTools (lib/marks.ts).
+    performance.mark('frostline:wake-sent');
   } catch {
     // No extension context (a test page): nothing to wake.
   }

@@ -4,6 +4,8 @@ export interface Counters {
   handshakes: { accepted: number; rejected: Record<string, number> };
   /** Emits by event name; one emit to two rooms counts twice. */
   events: Record<string, number>;
+  /** Client requests answered through their ack, by event name (`get:latest`, `ping`). */
+  answered: Record<string, number>;
   readingsEmitted: number;
   subscriptions: { site: number; unit: number; denied: number };
   invalidInputs: number;
@@ -15,6 +17,7 @@ export function createCounters(): Counters {
     connections: { current: 0, total: 0 },
     handshakes: { accepted: 0, rejected: {} },
     events: {},
+    answered: {},
     readingsEmitted: 0,
     subscriptions: { site: 0, unit: 0, denied: 0 },
     invalidInputs: 0,

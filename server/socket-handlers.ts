@@ -1,5 +1,5 @@
 import { rooms } from '../lib/protocol';
-import type { Counters } from './counters';
+import { bump, type Counters } from './counters';
 import type { Directory } from './directory';
 import { toLatestReading, type ReadingStore } from './reading-store';
 import type { AppSocket } from './socket-types';
@@ -72,6 +72,7 @@ export function attachSocketHandlers(socket: AppSocket, deps: SocketHandlerDeps)
     const unit = typeof unitId === 'string' ? directory.units.get(unitId) : undefined;
     const latest =
       unit && unit.organizationId === organizationId ? deps.readings.latest(unit.id) : undefined;
+    bump(counters.answered, 'get:latest');
     (ack as (reading: unknown) => void)(latest ? toLatestReading(latest) : null);
   });
 
@@ -80,6 +81,7 @@ export function attachSocketHandlers(socket: AppSocket, deps: SocketHandlerDeps)
       counters.invalidInputs += 1;
       return;
     }
+    bump(counters.answered, 'ping');
     (ack as (serverTimeMs: number) => void)(Date.now());
   });
 }

@@ -358,9 +358,26 @@ describe('jwtExpiry', () => {
       tokens.readAhead();
       expect(await tokens.accessToken()).toBe('a1');
       expect(get).toHaveBeenCalledTimes(1);
-      // Used once: the next one reads storage again.
+      // Then kept in memory: only this store writes it.
       expect(await tokens.accessToken()).toBe('a1');
-      expect(get).toHaveBeenCalledTimes(2);
+      expect(get).toHaveBeenCalledTimes(1);
+    });
+
+    it('reads storage again after any token write, and never serves a copy read while one ran', async () => {
+      const { tokens } = store({});
+      await tokens.save({ accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + 600_000 }, true);
+      expect(await tokens.accessToken()).toBe('a1');
+      expect(await tokens.accessToken()).toBe('a1');
+      // A read still in flight when a new session writes its token is not kept.
+      const reading = tokens.accessToken();
+      const saving = tokens.save(
+        { accessToken: 'a2', refreshToken: 'r2', expiresAt: T0 + 600_000 },
+        true,
+      );
+      await Promise.all([reading, saving]);
+      expect(await tokens.accessToken()).toBe('a2');
+      await tokens.clear();
+      expect(await tokens.accessToken()).toBeNull();
     });
 
     it('is never used after a token write or by another session', async () => {

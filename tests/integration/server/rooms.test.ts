@@ -176,6 +176,8 @@ describe('rooms and subscriptions', () => {
     // Seeded at start: every own unit has a reading even with the simulator paused.
     const seeded = await demo.timeout(2000).emitWithAck('get:latest', 'unit-nw-2-03');
     expect(seeded?.recordedAt).toEqual(expect.any(String));
+    // Every answered request is counted (the bench waits for a resync sweep to end by it).
+    expect(server.control.counters().answered['get:latest']).toBe(4);
   });
 
   it('survives malformed client input', async () => {

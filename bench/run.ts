@@ -679,7 +679,7 @@ async function runMain(
           of: r.samples.length,
           ...(missing.length ? { reason: missing.join('; ') } : {}),
         },
-        `last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; worker milestones (median ms after the navigation) ${
+        `from the popup's navigation start (the bench's blank tab before it, not counted: ${r.samples.map((s) => s.tabMs.toFixed(0)).join(', ')} ms); last run: socket connected p50 ${r.connected.p50.toFixed(0)} ms, ${1 + MAIN_SHAPE.sites} rooms ${r.rooms.p50.toFixed(0)} ms, badge right ${r.badge.p50.toFixed(0)} ms; milestones (median ms after the navigation start) ${
           Object.entries(medianMarks(r.samples))
             .map(([k, v]) => `${k} ${v.toFixed(0)}`)
             .join(', ') || 'none read'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseQuery, matchCount, type Searchable } from '../../bench/measure-search';
-import { expectedBadge } from '../../bench/measure-wake';
+import { expectedBadge, medianMarks, type WakeSample } from '../../bench/measure-wake';
 
 const items: Searchable[] = [
   { name: 'Freezer 1', area: 'Back of House', site: 'Downtown Kitchen' },
@@ -31,5 +31,32 @@ describe('wake row', () => {
     expect(expectedBadge(0)).toBe('');
     expect(expectedBadge(42)).toBe('42');
     expect(expectedBadge(150)).toBe('99+');
+  });
+});
+
+describe('wake row milestones', () => {
+  const sample = (marks?: Record<string, number>): WakeSample => ({
+    connected: 1,
+    rooms: 1,
+    badge: 1,
+    ready: 1,
+    badgeTimeline: [],
+    tabMs: 0,
+    ...(marks ? { marks } : {}),
+  });
+
+  it('gives each milestone its median over the samples that have it, in time order', () => {
+    const out = medianMarks([
+      sample({ worker: 90, script: 200, 'socket-connected': 400 }),
+      sample({ worker: 110, script: 240 }),
+      sample({ worker: 100, script: 220, 'socket-connected': 500 }),
+      sample(),
+    ]);
+    expect(out).toEqual({ worker: 100, script: 220, 'socket-connected': 450 });
+    expect(Object.keys(out)).toEqual(['worker', 'script', 'socket-connected']);
+  });
+
+  it('is empty when no sample read any', () => {
+    expect(medianMarks([sample(), sample()])).toEqual({});
   });
 });

@@ -28,7 +28,7 @@ import {
   readsWholeDegreeLimits,
   sessionItem,
   setWholeDegreeLimits,
-  snapshotItem,
+  removeSnapshot,
   stoppedNotifiedItem,
 } from './storage';
 import type { Store } from './store';
@@ -279,7 +279,7 @@ export function createSession(deps: SessionDeps): Session {
       if (changedOrg) {
         store.dispatch({ type: 'session/cleared', at: deps.now() });
         await directoryItem.removeValue();
-        await snapshotItem.removeValue();
+        await removeSnapshot();
       }
       deps.connection.start(next.serverUrl);
       void refreshDirectory();
@@ -293,7 +293,7 @@ export function createSession(deps: SessionDeps): Session {
       await Promise.all([
         tokens.clear(),
         sessionItem.removeValue(),
-        snapshotItem.removeValue(),
+        removeSnapshot(),
         directoryItem.removeValue(),
         stoppedNotifiedItem.removeValue(),
       ]);

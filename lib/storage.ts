@@ -189,6 +189,18 @@ export const snapshotItem = defineItem<string | PersistedSnapshot | null>('sessi
 });
 
 /**
+ * The alerts half of the snapshot (#14): the open alerts and the tombstones,
+ * stored apart from the units' readings. An alert change must be in storage
+ * within seconds (a restarted worker must not announce it again), readings
+ * only every 30 s; in one item, every alert change rewrote the readings of
+ * 1,000 units too (the worker profile's top entry under the simulator).
+ */
+export const alertsSnapshotItem = defineItem<string | null>('session:alertsSnapshot', {
+  fallback: null,
+  version: 1,
+});
+
+/**
  * The popup's first view (#14, `lib/first-view.ts`): the summary and the
  * first page of rows as one JSON string, painted by the popup before React
  * loads. Session storage, like the snapshot; the popup reads the raw key
@@ -199,15 +211,48 @@ export const firstViewItem = defineItem<string | null>('session:firstView', {
   version: 1,
 });
 
-/** The stored snapshot, or null (none, or unreadable). */
-export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
-  const raw = await snapshotItem.getValue();
-  if (typeof raw !== 'string') return raw;
+/** The snapshot's two halves, as `saveSnapshot` writes them. */
+type UnitsPart = Pick<PersistedSnapshot, 'savedAt' | 'organizationId' | 'latest' | 'lastDataAt'>;
+type AlertsPart = Pick<PersistedSnapshot, 'savedAt' | 'organizationId' | 'alerts' | 'tombstones'>;
+
+function parsePart<T>(raw: unknown): T | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== 'string') return raw as T;
   try {
-    return JSON.parse(raw) as PersistedSnapshot;
+    return JSON.parse(raw) as T;
   } catch {
     return null;
   }
+}
+
+/**
+ * The stored snapshot, or null (none, or its readings unreadable): the units'
+ * readings with the alerts stored beside them (`alertsSnapshotItem`) when
+ * they are the same organization's. A snapshot written whole by an earlier
+ * version (object or string, alerts inside) is still read.
+ */
+export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
+  const [rawUnits, rawAlerts] = await Promise.all([
+    snapshotItem.getValue(),
+    alertsSnapshotItem.getValue(),
+  ]);
+  const units = parsePart<UnitsPart & Partial<AlertsPart>>(rawUnits);
+  if (units === null) return null;
+  const alerts = parsePart<AlertsPart>(rawAlerts);
+  const own = alerts !== null && alerts.organizationId === units.organizationId ? alerts : null;
+  return {
+    savedAt: units.savedAt,
+    organizationId: units.organizationId,
+    latest: units.latest,
+    lastDataAt: units.lastDataAt,
+    alerts: own?.alerts ?? units.alerts ?? [],
+    tombstones: own?.tombstones ?? units.tombstones ?? [],
+  };
+}
+
+/** Removes both halves of the snapshot (sign-out, another organization). */
+export async function removeSnapshot(): Promise<void> {
+  await Promise.all([snapshotItem.removeValue(), alertsSnapshotItem.removeValue()]);
 }
 
 /**
@@ -219,6 +264,8 @@ export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
  * which the resync after connecting rebuilds anyway.
  */
 export const SNAPSHOT_MAX_BYTES = 2 * 1024 * 1024;
+/** Of `SNAPSHOT_MAX_BYTES`, what the alerts half may take (the readings take the rest). */
+export const SNAPSHOT_ALERTS_MAX_BYTES = 512 * 1024;
 export const SNAPSHOT_MAX_UNITS = 5_000;
 export const SNAPSHOT_MAX_ALERTS = 2_000;
 export const SNAPSHOT_MAX_TOMBSTONES = 2_000;
@@ -236,43 +283,102 @@ export function storedSize(value: unknown): number {
 }
 
 /**
- * The snapshot cut to its bounds: the newest alerts and tombstones, the first
- * units, then halved list by list until it fits `SNAPSHOT_MAX_BYTES`.
+ * The JSON text of `part`, its lists cut to `maxBytes` as stored (the text
+ * is itself a JSON string value, quotes escaped): the largest list halved
+ * until it fits (`keepNewest` lists keep their tail). Stringified once when it
+ * fits, as it does but for a flood.
  */
-export function boundSnapshot(snapshot: PersistedSnapshot): PersistedSnapshot {
-  let bounded: PersistedSnapshot = {
-    ...snapshot,
+function boundedJson<T extends object>(
+  part: T,
+  lists: readonly (keyof T & string)[],
+  keepNewest: ReadonlySet<string>,
+  maxBytes: number,
+): string {
+  let bounded = part;
+  for (;;) {
+    const json = JSON.stringify(bounded);
+    if (storedSize(json) <= maxBytes) return json;
+    const longest = [...lists].sort(
+      (a, b) => (bounded[b] as unknown[]).length - (bounded[a] as unknown[]).length,
+    )[0];
+    const list = longest === undefined ? [] : (bounded[longest] as unknown[]);
+    if (longest === undefined || list.length === 0) return json;
+    const half = keepNewest.has(longest)
+      ? list.slice(Math.ceil(list.length / 2))
+      : list.slice(0, Math.floor(list.length / 2));
+    bounded = { ...bounded, [longest]: half };
+  }
+}
+
+const NEWEST = new Set(['alerts', 'tombstones']);
+
+function unitsJson(snapshot: PersistedSnapshot): string {
+  const part: UnitsPart = {
+    savedAt: snapshot.savedAt,
+    organizationId: snapshot.organizationId,
     latest: snapshot.latest.slice(0, SNAPSHOT_MAX_UNITS),
+    lastDataAt: snapshot.lastDataAt,
+  };
+  return boundedJson(part, ['latest'], NEWEST, SNAPSHOT_MAX_BYTES - SNAPSHOT_ALERTS_MAX_BYTES);
+}
+
+function alertsJson(snapshot: PersistedSnapshot): string {
+  const part: AlertsPart = {
+    savedAt: snapshot.savedAt,
+    organizationId: snapshot.organizationId,
     alerts: snapshot.alerts.slice(-SNAPSHOT_MAX_ALERTS),
     tombstones: snapshot.tombstones.slice(-SNAPSHOT_MAX_TOMBSTONES),
   };
-  // Measured as stored: the JSON text, itself a JSON string value (quotes escaped).
-  while (storedSize(JSON.stringify(bounded)) > SNAPSHOT_MAX_BYTES) {
-    const { latest, alerts, tombstones } = bounded;
-    if (latest.length === 0 && alerts.length === 0 && tombstones.length === 0) break;
-    // The largest list first: halve it (alerts and tombstones keep their newest).
-    if (latest.length >= alerts.length && latest.length >= tombstones.length) {
-      bounded = { ...bounded, latest: latest.slice(0, Math.floor(latest.length / 2)) };
-    } else if (alerts.length >= tombstones.length) {
-      bounded = { ...bounded, alerts: alerts.slice(Math.ceil(alerts.length / 2)) };
-    } else {
-      bounded = { ...bounded, tombstones: tombstones.slice(Math.ceil(tombstones.length / 2)) };
-    }
-  }
-  return bounded;
+  return boundedJson(part, ['alerts', 'tombstones'], NEWEST, SNAPSHOT_ALERTS_MAX_BYTES);
 }
 
 /**
- * Saves the snapshot within its bound. A failed write (the quota, whatever
- * else filled it) removes the old one rather than leaving it to grow stale,
- * and never throws into the worker.
+ * The snapshot cut to its bounds, as `saveSnapshot` stores it: the first
+ * units within `SNAPSHOT_MAX_BYTES - SNAPSHOT_ALERTS_MAX_BYTES`, the newest
+ * alerts and tombstones within `SNAPSHOT_ALERTS_MAX_BYTES`.
  */
-export async function saveSnapshot(snapshot: PersistedSnapshot): Promise<void> {
-  try {
-    await snapshotItem.setValue(JSON.stringify(boundSnapshot(snapshot)));
-  } catch {
-    await snapshotItem.removeValue().catch(() => undefined);
+export function boundSnapshot(snapshot: PersistedSnapshot): PersistedSnapshot {
+  const units = JSON.parse(unitsJson(snapshot)) as UnitsPart;
+  const alerts = JSON.parse(alertsJson(snapshot)) as AlertsPart;
+  return {
+    ...snapshot,
+    latest: units.latest,
+    alerts: alerts.alerts,
+    tombstones: alerts.tombstones,
+  };
+}
+
+/** Which halves of the snapshot a write stores. */
+export interface SnapshotParts {
+  units: boolean;
+  alerts: boolean;
+}
+
+/**
+ * Saves the snapshot's `parts` within their bounds. A failed write (the
+ * quota, whatever else filled it) removes the old half rather than leaving it
+ * to grow stale, and never throws into the worker.
+ */
+export async function saveSnapshot(
+  snapshot: PersistedSnapshot,
+  parts: SnapshotParts = { units: true, alerts: true },
+): Promise<void> {
+  const writes: Promise<void>[] = [];
+  if (parts.units) {
+    writes.push(
+      snapshotItem
+        .setValue(unitsJson(snapshot))
+        .catch(() => snapshotItem.removeValue().catch(() => undefined)),
+    );
   }
+  if (parts.alerts) {
+    writes.push(
+      alertsSnapshotItem
+        .setValue(alertsJson(snapshot))
+        .catch(() => alertsSnapshotItem.removeValue().catch(() => undefined)),
+    );
+  }
+  await Promise.all(writes);
 }
 
 /**

@@ -4,7 +4,7 @@
  * written by the code that changes them; notified and snoozed alerts by the
  * notifications effect, which owns them.
  */
-import { saveSnapshot, type PersistedSnapshot } from '../storage';
+import { saveSnapshot, type PersistedSnapshot, type SnapshotParts } from '../storage';
 import type { Listener, WorkerState } from '../store';
 
 /** A change of the alerts is written within this. */
@@ -29,61 +29,89 @@ export function createPersistenceEffect(deps: {
   getState(): WorkerState;
   now(): number;
 }): PersistenceEffect {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  /** When the pending write is due (local clock). */
-  let dueAt = Infinity;
   /**
-   * Whether this instance wrote a snapshot yet. Until it has, readings are
-   * written as soon as alert changes are: a worker stopped within 30 s of a
-   * sign-in (or of its own start) would otherwise leave nothing, and the
-   * next one would wake with an empty badge until REST answered (#14).
+   * One throttle per half of the snapshot (#14): the alerts half is written
+   * within `PERSIST_INTERVAL_MS` of a change, the readings half at most every
+   * `PERSIST_READINGS_INTERVAL_MS`, so a stream of alert changes no longer
+   * rewrites 1,000 units' readings each time.
    */
-  let written = false;
+  function throttle(part: keyof SnapshotParts) {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    /** When the pending write is due (local clock). */
+    let dueAt = Infinity;
+    /**
+     * Whether this instance wrote this half yet. Until it has, readings are
+     * written as soon as alert changes are: a worker stopped within 30 s of
+     * a sign-in (or of its own start) would otherwise leave nothing, and the
+     * next one would wake with an empty badge until REST answered (#14).
+     */
+    let written = false;
+    return {
+      get written() {
+        return written;
+      },
+      schedule(delay: number): void {
+        const at = deps.now() + delay;
+        // A pending write that is due sooner covers this change too.
+        if (timer !== null && dueAt <= at) return;
+        if (timer !== null) clearTimeout(timer);
+        dueAt = at;
+        timer = setTimeout(() => {
+          timer = null;
+          dueAt = Infinity;
+          written = true;
+          void persist({ units: part === 'units', alerts: part === 'alerts' });
+        }, delay);
+      },
+      dispose(): void {
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        dueAt = Infinity;
+      },
+    };
+  }
+  const units = throttle('units');
+  const alerts = throttle('alerts');
 
-  async function persist(): Promise<void> {
+  async function persist(parts: SnapshotParts): Promise<void> {
     const { session, live: state } = deps.getState();
     if (session === null) return;
     const snapshot: PersistedSnapshot = {
       savedAt: deps.now(),
       organizationId: session.organizationId,
-      latest: [...state.units.values()].map((u) => ({
-        unitId: u.unitId,
-        reading: u.latest,
-        state: u.state,
-      })),
-      alerts: [...state.alerts.values()],
-      tombstones: [...state.tombstones.entries()],
+      latest: parts.units
+        ? [...state.units.values()].map((u) => ({
+            unitId: u.unitId,
+            reading: u.latest,
+            state: u.state,
+          }))
+        : [],
+      alerts: parts.alerts ? [...state.alerts.values()] : [],
+      tombstones: parts.alerts ? [...state.tombstones.entries()] : [],
       lastDataAt: state.connection.lastDataAt,
     };
     // Bounded: a token save must always find room in storage.session (#11).
-    await saveSnapshot(snapshot);
-    written = true;
-  }
-
-  function schedulePersist(delay: number): void {
-    const at = deps.now() + delay;
-    // A pending write that is due sooner covers this change too.
-    if (timer !== null && dueAt <= at) return;
-    if (timer !== null) clearTimeout(timer);
-    dueAt = at;
-    timer = setTimeout(() => {
-      timer = null;
-      dueAt = Infinity;
-      void persist();
-    }, delay);
+    await saveSnapshot(snapshot, parts);
   }
 
   return {
     listener(next, prev) {
-      if (prev.live.alerts !== next.live.alerts) schedulePersist(PERSIST_INTERVAL_MS);
-      else if (prev.live.units !== next.live.units) {
-        schedulePersist(written ? PERSIST_READINGS_INTERVAL_MS : PERSIST_INTERVAL_MS);
+      if (prev.live.alerts !== next.live.alerts || prev.live.tombstones !== next.live.tombstones) {
+        alerts.schedule(PERSIST_INTERVAL_MS);
+        // The first write of a worker stores both halves: a restart finds a whole snapshot.
+        if (!units.written) units.schedule(PERSIST_INTERVAL_MS);
+      }
+      if (
+        prev.live.units !== next.live.units ||
+        prev.live.connection.lastDataAt !== next.live.connection.lastDataAt
+      ) {
+        units.schedule(units.written ? PERSIST_READINGS_INTERVAL_MS : PERSIST_INTERVAL_MS);
+        if (!alerts.written) alerts.schedule(PERSIST_INTERVAL_MS);
       }
     },
     dispose() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      dueAt = Infinity;
+      units.dispose();
+      alerts.dispose();
     },
   };
 }

@@ -11,7 +11,13 @@ import {
   PERSIST_INTERVAL_MS,
   PERSIST_READINGS_INTERVAL_MS,
 } from '../../lib/effects/persistence';
-import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, loadSnapshot, snapshotItem } from '../../lib/storage';
+import {
+  alertsSnapshotItem,
+  DEFAULT_PREFERENCES,
+  DEFAULT_SCOPE,
+  loadSnapshot,
+  snapshotItem,
+} from '../../lib/storage';
 import { createStore, initialWorkerState } from '../../lib/store';
 import { alert, directory, reading, session, T0, triggered } from './fixtures';
 
@@ -60,20 +66,33 @@ describe('persistence effect', () => {
     effect.dispose();
   });
 
-  it('writes an alert change within PERSIST_INTERVAL_MS, also while a readings write waits', async () => {
+  it('writes an alert change within PERSIST_INTERVAL_MS without rewriting the readings, which keep their own interval', async () => {
     const { store, effect, write } = setup();
+    const writeAlerts = vi.spyOn(alertsSnapshotItem, 'setValue');
     store.dispatch(readingEvent('r0', T0));
     await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    // The first write stores both halves.
     expect(write).toHaveBeenCalledTimes(1);
+    expect(writeAlerts).toHaveBeenCalledTimes(1);
     store.dispatch(readingEvent('r1', T0 + PERSIST_INTERVAL_MS));
     await vi.advanceTimersByTimeAsync(1_000);
-    store.dispatch(triggered(alert({ id: 'a-1', unitId: 'u1' }), T0 + PERSIST_INTERVAL_MS + 1_000));
-    await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
-    expect(write).toHaveBeenCalledTimes(2);
-    expect((await loadSnapshot())?.alerts.map((a) => a.id)).toEqual(['a-1']);
-    // The earlier readings write was folded into that one: nothing more is due.
+    for (let i = 1; i <= 3; i += 1) {
+      store.dispatch(
+        triggered(alert({ id: `a-${i}`, unitId: 'u1' }), T0 + PERSIST_INTERVAL_MS * (i + 1)),
+      );
+      await vi.advanceTimersByTimeAsync(PERSIST_INTERVAL_MS);
+    }
+    // Each alert change is in within PERSIST_INTERVAL_MS; the readings were not written again.
+    expect(writeAlerts).toHaveBeenCalledTimes(4);
+    expect(write).toHaveBeenCalledTimes(1);
+    const restored = await loadSnapshot();
+    expect(restored?.alerts.map((a) => a.id)).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(restored?.latest.find((l) => l.unitId === 'u1')?.reading?.id).toBe('r0');
+    // The waiting readings write comes at its own time.
     await vi.advanceTimersByTimeAsync(PERSIST_READINGS_INTERVAL_MS);
     expect(write).toHaveBeenCalledTimes(2);
+    expect(writeAlerts).toHaveBeenCalledTimes(4);
+    expect((await loadSnapshot())?.latest.find((l) => l.unitId === 'u1')?.reading?.id).toBe('r1');
     effect.dispose();
   });
 });

@@ -20,8 +20,10 @@ import {
   loadSnapshot,
   saveEventLog,
   saveExcursions,
+  removeSnapshot,
   saveSnapshot,
   snapshotItem,
+  alertsSnapshotItem,
   storedSize,
   type PersistedEventLog,
   type PersistedExcursions,
@@ -76,9 +78,12 @@ describe('the saved snapshot (issue #11)', () => {
 
   it('leaves room for the largest tokens in the session area', async () => {
     await saveSnapshot(huge());
-    const stored = await fakeBrowser.storage.session.get('snapshot');
+    const stored = await fakeBrowser.storage.session.get(['snapshot', 'alertsSnapshot']);
     const tokens = 2 * (LIMITS.token + 100);
-    expect(storedSize(stored.snapshot) + tokens).toBeLessThan(SESSION_STORAGE_QUOTA_BYTES / 4);
+    expect(stored.alertsSnapshot).toEqual(expect.any(String));
+    expect(storedSize(stored.snapshot) + storedSize(stored.alertsSnapshot) + tokens).toBeLessThan(
+      SESSION_STORAGE_QUOTA_BYTES / 4,
+    );
   });
 
   it('stores the snapshot as one JSON string and reads it back, and reads an older object (#14)', async () => {
@@ -91,10 +96,38 @@ describe('the saved snapshot (issue #11)', () => {
     await saveSnapshot(small);
     expect(typeof (await snapshotItem.getValue())).toBe('string');
     expect(await loadSnapshot()).toEqual(small);
+    // Written whole by an earlier version (an object, alerts inside): still read.
+    await alertsSnapshotItem.removeValue();
     await snapshotItem.setValue(small);
     expect(await loadSnapshot()).toEqual(small);
     await snapshotItem.setValue('{not json');
     expect(await loadSnapshot()).toBeNull();
+  });
+
+  it('stores the alerts apart from the readings, writes either half alone, and merges them only for one organization (#14)', async () => {
+    const base: PersistedSnapshot = {
+      ...huge(),
+      latest: huge().latest.slice(0, 2),
+      alerts: [alert({ id: 'a1' })],
+      tombstones: [],
+    };
+    await saveSnapshot(base);
+    await saveSnapshot(
+      { ...base, latest: [], alerts: [alert({ id: 'a2' })] },
+      {
+        units: false,
+        alerts: true,
+      },
+    );
+    const loaded = await loadSnapshot();
+    expect(loaded?.latest.map((l) => l.unitId)).toEqual(['ghost-0', 'ghost-1']);
+    expect(loaded?.alerts.map((a) => a.id)).toEqual(['a2']);
+    // Another organization's alerts are never merged into these readings.
+    await saveSnapshot({ ...base, organizationId: 'org2' }, { units: false, alerts: true });
+    expect((await loadSnapshot())?.alerts).toEqual([]);
+    await removeSnapshot();
+    expect(await loadSnapshot()).toBeNull();
+    expect(await alertsSnapshotItem.getValue()).toBeNull();
   });
 
   it('a failed write removes the old snapshot and does not throw', async () => {

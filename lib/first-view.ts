@@ -108,8 +108,9 @@ export function firstViewOf(worker: WorkerState, view: UnitView, now: number): F
     return row;
   });
   return {
-    organizationId: session.organizationId,
+    // First: the effect stamps the time on the stored text (lib/effects/first-view.ts).
     savedAt: now,
+    organizationId: session.organizationId,
     clockOffset: state.connection.clockOffset,
     tempScale: worker.preferences.tempScale,
     lastDataAt: state.connection.lastDataAt,

@@ -12,6 +12,8 @@ import type { UnitView } from '../state';
 import type { Listener, WorkerState } from '../store';
 
 export const FIRST_VIEW_INTERVAL_MS = 1_000;
+/** How the JSON of a view made with `savedAt` 0 starts (`firstViewOf` puts it first). */
+const UNSTAMPED = '{"savedAt":0,';
 
 export interface FirstViewEffectDeps {
   getState(): WorkerState;
@@ -47,7 +49,13 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
     const body = JSON.stringify(view);
     if (body === written) return;
     written = body;
-    write(JSON.stringify({ ...view, savedAt: deps.now() }));
+    // The view's time (0 above, so an unchanged view compares equal) is its
+    // first key: stamped on the same text, not by a second stringify.
+    write(
+      body.startsWith(UNSTAMPED)
+        ? `{"savedAt":${Math.round(deps.now())},${body.slice(UNSTAMPED.length)}`
+        : JSON.stringify({ ...view, savedAt: deps.now() }),
+    );
   }
 
   function remove(): void {

@@ -8,6 +8,7 @@
  * `createBackground(env)`, then `listen()` synchronously, then `start()`.
  */
 import { markOnce } from './marks';
+import { createNotificationIcon } from './notification-icon';
 import type { WxtBrowser } from 'wxt/browser';
 import { createApiClient } from './api';
 import type { TokenStore } from './auth';
@@ -155,11 +156,12 @@ export function createBackground(env: BackgroundEnv) {
   });
   const excursions = createExcursionsEffect({ store, now });
   const eventLog = createEventLogEffect({ store, view, now });
+  const notificationIcon = createNotificationIcon(browser.runtime.getURL('/icon/80.png'));
   const notifications = createNotificationsEffect({
     notifications: browser.notifications,
     store,
     supportsButtons: env.supportsButtons,
-    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    iconUrl: notificationIcon.url,
     now,
     ready,
     // The notification's button acknowledges without a note (issue #10).
@@ -306,6 +308,7 @@ export function createBackground(env: BackgroundEnv) {
     }
     connect();
     badge.render();
+    void notificationIcon.load();
     await ensureAlarms(browser.alarms);
   }
 

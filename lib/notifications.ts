@@ -54,7 +54,8 @@ export interface NotifierOptions {
   supportsButtons: boolean;
   /** Defaults to `supportsButtons` (Chrome has both, Firefox neither). */
   supportsRequireInteraction?: boolean;
-  iconUrl: string;
+  /** The icon, or where to ask for it at each notification (`lib/notification-icon.ts`). */
+  iconUrl: string | (() => string);
 }
 
 export interface NotificationFailure {
@@ -82,7 +83,7 @@ export function createNotifier(surface: NotificationSurface, options: NotifierOp
   function optionsFor(content: NotificationContent): NotificationCreateOptions {
     const created: NotificationCreateOptions = {
       type: 'basic',
-      iconUrl: options.iconUrl,
+      iconUrl: typeof options.iconUrl === 'string' ? options.iconUrl : options.iconUrl(),
       title: content.title,
       message: content.message,
       priority: content.priority,

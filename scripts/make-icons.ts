@@ -1,5 +1,5 @@
 /**
- * Draws the toolbar icon (a thermometer on an ice-blue tile) at 16/32/48/128 px
+ * Draws the toolbar icon (a thermometer on an ice-blue tile) at 16/32/48/80/128 px
  * into public/icon/. Run once after changing the design: `tsx scripts/make-icons.ts`.
  * Pure Node (zlib) so that no image tool is needed on a fresh machine.
  */
@@ -88,5 +88,6 @@ function icon(size: number): Buffer {
 }
 
 mkdirSync('public/icon', { recursive: true });
-for (const size of [16, 32, 48, 128]) writeFileSync(`public/icon/${size}.png`, icon(size));
-console.info('wrote public/icon/{16,32,48,128}.png');
+// 80: the notification's icon, Chrome's size for it (lib/notification-icon.ts).
+for (const size of [16, 32, 48, 80, 128]) writeFileSync(`public/icon/${size}.png`, icon(size));
+console.info('wrote public/icon/{16,32,48,80,128}.png');

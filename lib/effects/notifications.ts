@@ -26,7 +26,7 @@ export interface NotificationsEffectDeps {
   store: Pick<Store, 'getState' | 'dispatch'>;
   /** Chrome shows notification buttons; Firefox does not. */
   supportsButtons: boolean;
-  iconUrl: string;
+  iconUrl: string | (() => string);
   now(): number;
   /** Resolves once the worker has read its storage. */
   ready: Promise<void>;

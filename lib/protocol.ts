@@ -317,10 +317,7 @@ export interface WireTokens {
 export type WireErrorBody =
   { error: { code: string; message: string } } | { error: string; message?: string };
 
-/** PROTOCOL.md: an acknowledge's `notes`, at most this many characters (issue #10). */
-export const ACK_NOTES_MAX = 1000;
-/** PROTOCOL.md: a resolve's `resolution` (required) and `correctiveAction`, at most this many. */
-export const RESOLUTION_MAX = 2000;
+export { ACK_NOTES_MAX, RESOLUTION_MAX } from './text-limits';
 
 /** The most the alerts list returns in one page. */
 export const ALERTS_PAGE_LIMIT = 1000;

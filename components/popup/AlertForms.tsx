@@ -5,7 +5,7 @@
  * sent; the server's own refusal is shown as it says it.
  */
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
-import { ACK_NOTES_MAX, RESOLUTION_MAX } from '../../lib/protocol';
+import { ACK_NOTES_MAX, RESOLUTION_MAX } from '../../lib/text-limits';
 import type { CommandError } from '../../lib/messages';
 
 interface FormProps {

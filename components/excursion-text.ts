@@ -5,7 +5,8 @@
  * with the page's server-clock "now" so the minutes tick without a refetch.
  */
 import { formatDuration } from '../lib/format';
-import { excursionTotalMs, openExcursionMs, type UnitExcursions } from '../lib/state/excursions';
+import { excursionTotalMs, openExcursionMs } from '../lib/state/page-rules';
+import type { UnitExcursions } from '../lib/state/excursions';
 
 export interface ExcursionText {
   /** `Out of range for 12 min`, or null when the unit is in range. */

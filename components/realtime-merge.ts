@@ -5,8 +5,7 @@
  */
 import type { UnitChange } from '../lib/messages';
 import type { Alert, Reading } from '../lib/model';
-import { compareAlerts } from '../lib/state/selectors';
-import { HISTORY_LIMIT } from '../lib/state/state';
+import { compareAlerts, HISTORY_LIMIT } from '../lib/state/page-rules';
 
 /** How many readings a unit's history keeps: the worker's one cap (issue #9). */
 export const HISTORY_CAP = HISTORY_LIMIT;

@@ -4,7 +4,7 @@
  * issue #9), and arrives with the snapshot and patches.
  */
 import type { Severity } from '../lib/model';
-import { CONDITION_GROUP, CONDITION_RANK, type UnitCondition } from '../lib/state/unit-view';
+import { CONDITION_GROUP, CONDITION_RANK, type UnitCondition } from '../lib/state/page-rules';
 
 export type { UnitCondition };
 

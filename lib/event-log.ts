@@ -16,8 +16,10 @@
  *   (PROTOCOL.md: `acknowledgedBy` is a UUID).
  */
 import type { Alert, Severity, SessionInfo } from './model';
-import { SEVERITY_LABELS } from './format';
 import { unitLabel, type State, type UnitCondition } from './state';
+
+// How an entry reads is in `./event-text.ts`, which the popup loads (issue #14, row 6b).
+export { eventText } from './event-text';
 
 /** The log keeps at most this many entries… */
 export const EVENT_LOG_LIMIT = 200;
@@ -194,32 +196,4 @@ export function eventsSince(log: readonly LoggedEvent[], since: number | null): 
     out.push(event);
   }
   return out;
-}
-
-/** How an entry reads: `Critical alert on Walk-in 2 acknowledged by you`. */
-export function eventText(event: LoggedEvent): string {
-  const severity =
-    event.severity === undefined || event.severity === 'unknown'
-      ? 'Alert'
-      : `${SEVERITY_LABELS[event.severity]} alert`;
-  switch (event.kind) {
-    case 'alert-triggered':
-      return `${severity} on ${event.unitName} triggered`;
-    case 'alert-escalated':
-      return `Alert on ${event.unitName} escalated to ${
-        event.severity === undefined || event.severity === 'unknown'
-          ? 'a higher level'
-          : SEVERITY_LABELS[event.severity].toLowerCase()
-      }`;
-    case 'alert-acknowledged':
-      return `${severity} on ${event.unitName} acknowledged by ${event.by ?? 'someone'}`;
-    case 'alert-resolved':
-      return `${severity} on ${event.unitName} resolved`;
-    case 'unit-offline':
-      return event.reason === 'stale'
-        ? `${event.unitName} stopped reporting`
-        : `${event.unitName} went offline`;
-    case 'unit-back':
-      return `${event.unitName} is reporting again`;
-  }
 }

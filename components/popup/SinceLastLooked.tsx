@@ -9,7 +9,8 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { eventText, type LoggedEvent, type SinceLastLooked as Digest } from '../../lib/event-log';
+import type { LoggedEvent, SinceLastLooked as Digest } from '../../lib/event-log';
+import { eventText } from '../../lib/event-text';
 import { formatClock } from '../../lib/format';
 import type { CommandError } from '../../lib/messages';
 import { useBridge } from '../bridge';

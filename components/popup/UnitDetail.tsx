@@ -15,11 +15,8 @@ import {
   showTemperature,
 } from '../../lib/format';
 import type { Preferences, UnitInfo } from '../../lib/model';
-import {
-  EXCURSION_WINDOW_MS,
-  excursionTotalMs,
-  type UnitExcursions,
-} from '../../lib/state/excursions';
+import type { UnitExcursions } from '../../lib/state/excursions';
+import { EXCURSION_WINDOW_MS, excursionTotalMs } from '../../lib/state/page-rules';
 import { excursionText } from '../excursion-text';
 import { useAlertHistory, useSensorReadings, useUnitStatus } from '../live-data';
 import { useRealtimeSubscription } from '../RealtimeProvider';

@@ -4,7 +4,8 @@
  * both render this. Pure and React-free.
  */
 import { formatAge } from '../../lib/format';
-import { summaryLine, type UnitView } from '../../lib/state/unit-view';
+import { summaryLine } from '../../lib/state/page-rules';
+import type { UnitView } from '../../lib/state/unit-view';
 import { CONDITION_META, SEVERITY_ICON, type UnitCondition } from '../unit-condition';
 
 /** The part of the worker's view the summary reads; `total` is the number of units. */

@@ -7,7 +7,7 @@
  *
  * Rules, decided here once:
  * - A reading is out of range by the unit view's one rule (`readingOutOfRange`
- *   in `./unit-view.ts`): the same test that makes a row say "out of range".
+ *   in `./page-rules.ts`): the same test that makes a row say "out of range".
  * - An excursion starts at the sensor time of the first out-of-range reading
  *   and ends at the sensor time of the first in-range reading after it.
  * - Readings are taken in sensor-time order. A late reading (older than the
@@ -29,10 +29,11 @@
  */
 import type { Reading, UnitInfo } from '../model';
 import type { ReadingsBatch, State } from './state';
-import { readingOutOfRange } from './unit-view';
+import { EXCURSION_WINDOW_MS, readingOutOfRange } from './page-rules';
 
-/** The window the cumulative time out of range covers. */
-export const EXCURSION_WINDOW_MS = 24 * 60 * 60_000;
+// The sums the pages use too live in `./page-rules.ts` (issue #14, row 6b).
+export { EXCURSION_WINDOW_MS, excursionTotalMs, openExcursionMs } from './page-rules';
+
 /** Closed intervals kept per unit (a unit flapping across its limit every few minutes). */
 export const EXCURSIONS_PER_UNIT = 48;
 /** Closed intervals kept in all. */
@@ -208,26 +209,4 @@ export function restoreExcursions(
     intervals += bounded.closed.length;
   }
   return pruneExcursions(withTotalBound(units, intervals), serverNow);
-}
-
-/** Time in the excursion in progress (ms), or null when the unit is in range. */
-export function openExcursionMs(rec: UnitExcursions | undefined, serverNow: number): number | null {
-  if (rec === undefined || rec.openSince === null) return null;
-  return Math.max(0, serverNow - rec.openSince);
-}
-
-/**
- * Cumulative time out of range over the last 24 h (ms): each interval's
- * overlap with the window, the excursion in progress up to `serverNow`. The
- * worker and the pages use this one sum.
- */
-export function excursionTotalMs(rec: UnitExcursions | undefined, serverNow: number): number {
-  if (rec === undefined) return 0;
-  const cutoff = serverNow - EXCURSION_WINDOW_MS;
-  let total = 0;
-  for (const [start, end] of rec.closed) {
-    total += Math.max(0, Math.min(end, serverNow) - Math.max(start, cutoff));
-  }
-  if (rec.openSince !== null) total += Math.max(0, serverNow - Math.max(rec.openSince, cutoff));
-  return total;
 }

@@ -15,7 +15,11 @@
 import { SEVERITY_RANK } from '../format';
 import type { Alert, Scope, Severity } from '../model';
 import type { UnitLive } from '../messages';
+import { compareAlerts } from './page-rules';
 import type { State } from './state';
+
+// The one alert order lives in `./page-rules.ts`, which the pages load (issue #14, row 6b).
+export { compareAlerts } from './page-rules';
 
 /**
  * True when the unit's newest data (live, else the directory's) is older than
@@ -61,20 +65,6 @@ export function unitsInScope(state: State, scope: Scope): string[] {
     if (isUnitInScope(state, scope, id)) ids.add(id);
   }
   return [...ids];
-}
-
-/**
- * The one alert order (issue #9: the worker and the pages sorted differently):
- * active before acknowledged, then worst first (SEVERITY_RANK), then newest,
- * then by id for a stable order.
- */
-export function compareAlerts(a: Alert, b: Alert): number {
-  return (
-    (a.status === b.status ? 0 : a.status === 'active' ? -1 : 1) ||
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    b.triggeredAt - a.triggeredAt ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
 }
 
 function alertsWhere(state: State, keep: (alert: Alert) => boolean): Alert[] {

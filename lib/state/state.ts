@@ -20,8 +20,9 @@ import type { UnitLive } from '../messages';
 import type { DiagnosticKind } from '../normalize';
 import type { ReadingHistory } from './history';
 
-/** Readings kept per unit for the sparkline. */
-export const HISTORY_LIMIT = 100;
+// Readings kept per unit for the sparkline; in `./page-rules.ts`, which the pages load (issue #14, row 6b).
+export { HISTORY_LIMIT } from './page-rules';
+
 /** Resolved alert ids remembered so that late or replayed triggers stay dead. */
 export const TOMBSTONE_LIMIT = 5000;
 /** Connection transitions kept in diagnostics. */

@@ -12,39 +12,28 @@
  * counts ("no data"), and so is a unit only an alert names.
  */
 import { SEVERITY_RANK } from '../format';
-import type { Scope, Severity, UnitInfo, UnitState } from '../model';
+import type { Scope, Severity, UnitState } from '../model';
 import type { UnitExcursions } from './excursions';
+import {
+  CONDITION_GROUP,
+  CONDITION_RANK,
+  readingOutOfRange,
+  type ConditionGroup,
+  type UnitCondition,
+} from './page-rules';
 import { isAlertInScope, isStale, unitsInScope } from './selectors';
 import type { State } from './state';
 
-export type UnitCondition =
-  'alarm' | 'high' | 'low' | 'warning' | 'offline' | 'stale' | 'no-data' | 'ok';
-
-/** Sort rank, worst highest: alarm, out of range, warning, offline, stale/no data, ok. */
-export const CONDITION_RANK: Record<UnitCondition, number> = {
-  alarm: 6,
-  high: 5,
-  low: 5,
-  warning: 4,
-  offline: 3,
-  stale: 2,
-  'no-data': 2,
-  ok: 0,
-};
-
-/** The buckets the summary line counts; every unit is in exactly one. */
-export type ConditionGroup = 'outOfRange' | 'offline' | 'stale' | 'noData' | 'inRange';
-
-export const CONDITION_GROUP: Record<UnitCondition, ConditionGroup> = {
-  alarm: 'outOfRange',
-  high: 'outOfRange',
-  low: 'outOfRange',
-  warning: 'outOfRange',
-  offline: 'offline',
-  stale: 'stale',
-  'no-data': 'noData',
-  ok: 'inRange',
-};
+// The rules the pages use too live in `./page-rules.ts` (issue #14, row 6b).
+export {
+  CONDITION_GROUP,
+  CONDITION_RANK,
+  readingOutOfRange,
+  SUMMARY_SEVERITY_WORDS,
+  summaryLine,
+  type ConditionGroup,
+  type UnitCondition,
+} from './page-rules';
 
 export interface UnitViewEntry {
   unitId: string;
@@ -120,20 +109,6 @@ export function serverUnitState(state: State, unitId: string): UnitState {
   // A restored state (no time) is older than any directory read since.
   if (liveAt === undefined) return rest;
   return state.directory === null || liveAt >= state.directory.loadedAt ? liveState : rest;
-}
-
-/**
- * The one range rule: which side of its range a temperature (in the unit's
- * own scale) is on, or null when within it or the unit has no limit there.
- * The condition below and the excursion intervals (issue #13) both use it.
- */
-export function readingOutOfRange(
-  info: Pick<UnitInfo, 'tempMin' | 'tempMax'> | undefined,
-  temperature: number,
-): 'high' | 'low' | null {
-  if (info?.tempMax != null && temperature > info.tempMax) return 'high';
-  if (info?.tempMin != null && temperature < info.tempMin) return 'low';
-  return null;
 }
 
 /** Whether a unit's latest reading is out of its range (the rule above); null without a reading. */
@@ -292,60 +267,6 @@ export function sameView(a: UnitView | null, b: UnitView): boolean {
       return false;
   }
   return true;
-}
-
-// ---------------------------------------------------------------------------
-// The summary line
-// ---------------------------------------------------------------------------
-
-/** How the summary line names each severity (a record: a new severity must be named). */
-export const SUMMARY_SEVERITY_WORDS: Record<Severity, string> = {
-  critical: 'critical',
-  unknown: 'unclassified',
-  warning: 'warning',
-  info: 'info',
-};
-
-const SUMMARY_SEVERITY_ORDER: readonly Severity[] = ['critical', 'unknown', 'warning', 'info'];
-
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/**
- * The summary line, shared by the popup and the badge's tooltip: active
- * alerts by severity, then units out of range / offline / stale / without
- * data, then how many of the watched units are in range. E.g.
- * `1 critical alert · 2 out of range · 1 stale · 21 of 24 units in range`, or
- * `All 24 units in range` when nothing needs a look.
- */
-export function summaryLine(
-  view: Pick<UnitView, 'alerts' | 'counts'> & { entries: { readonly length: number } },
-): string {
-  const parts: string[] = [];
-  for (const severity of SUMMARY_SEVERITY_ORDER) {
-    const n = view.alerts[severity];
-    if (n > 0)
-      parts.push(
-        count(
-          n,
-          `${SUMMARY_SEVERITY_WORDS[severity]} alert`,
-          `${SUMMARY_SEVERITY_WORDS[severity]} alerts`,
-        ),
-      );
-  }
-  const { outOfRange, offline, stale, noData, inRange } = view.counts;
-  if (outOfRange) parts.push(`${outOfRange} out of range`);
-  if (offline) parts.push(`${offline} offline`);
-  if (stale) parts.push(`${stale} stale`);
-  if (noData) parts.push(`${noData} without data`);
-  const total = view.entries.length;
-  if (total === 0) parts.push('no units in scope');
-  else if (inRange === total)
-    parts.push(total === 1 ? 'the 1 unit is in range' : `all ${total} units in range`);
-  else parts.push(`${inRange} of ${count(total, 'unit', 'units')} in range`);
-  const line = parts.join(' · ');
-  return line.charAt(0).toUpperCase() + line.slice(1);
 }
 
 /** The server time a unit's data turns stale at, or null when it has none. */

@@ -6,12 +6,15 @@
  * known, updating", then the live popup replaces it once its snapshot is in.
  * It is built from the worker's one unit view, so its summary and rows agree
  * with the badge the view decided (issue #9).
+ *
+ * This module is the contract between the two (the key and the shape); the
+ * worker builds the view in `lib/effects/first-view.ts` (`firstViewOf`), so
+ * the popup's entry module loads none of the worker's code (issue #14, row 6b).
  */
 import type { Preferences } from './model';
 import type { TempUnit } from './protocol';
 import type { UnitExcursions } from './state/excursions';
-import type { AlertTally, ConditionGroup, UnitCondition, UnitView } from './state/unit-view';
-import type { WorkerState } from './store';
+import type { AlertTally, ConditionGroup, UnitCondition } from './state/unit-view';
 
 /** Rows in the first view: the popup list's first page (components/popup/UnitList.tsx). */
 export const FIRST_VIEW_ROWS = 50;
@@ -56,68 +59,4 @@ export interface FirstView {
   /** Units in the view; the rows are its first `FIRST_VIEW_ROWS`, worst first. */
   total: number;
   rows: FirstViewRow[];
-}
-
-const areaNames = new WeakMap<object, Map<string, string>>();
-
-function areaNamesOf(worker: WorkerState): Map<string, string> {
-  const directory = worker.live.directory;
-  if (directory === null) return new Map();
-  let names = areaNames.get(directory);
-  if (names === undefined) {
-    names = new Map(directory.areas.map((a) => [a.id, a.name]));
-    areaNames.set(directory, names);
-  }
-  return names;
-}
-
-/**
- * The first view of `view` (the worker's unit view of `worker`), or null when
- * signed out. Names are joined as the popup joins them
- * (components/popup/use-unit-overview.ts `entriesFrom`). Pure.
- */
-export function firstViewOf(worker: WorkerState, view: UnitView, now: number): FirstView | null {
-  const { session, live: state } = worker;
-  if (session === null) return null;
-  const areas = areaNamesOf(worker);
-  const rows = view.entries.slice(0, FIRST_VIEW_ROWS).map((entry): FirstViewRow => {
-    const info = state.directoryIndex.units.get(entry.unitId);
-    const latest = state.units.get(entry.unitId)?.latest ?? null;
-    const row: FirstViewRow = {
-      id: entry.unitId,
-      name: info?.name ?? entry.unitId,
-      siteId: info?.siteId ?? '',
-      areaId: info?.areaId ?? '',
-      siteName: (info && state.directoryIndex.sites.get(info.siteId)?.name) ?? 'Other',
-      areaName: (info && areas.get(info.areaId)) ?? '',
-      tempMin: info?.tempMin ?? null,
-      tempMax: info?.tempMax ?? null,
-      tempUnit: info?.tempUnit ?? 'C',
-      condition: entry.condition,
-      latest:
-        latest === null
-          ? null
-          : {
-              temperature: latest.temperature,
-              humidity: latest.humidity,
-              battery: latest.battery,
-              at: latest.at,
-            },
-    };
-    if (entry.excursion !== undefined) row.excursion = entry.excursion;
-    return row;
-  });
-  return {
-    // First: the effect stamps the time on the stored text (lib/effects/first-view.ts).
-    savedAt: now,
-    organizationId: session.organizationId,
-    clockOffset: state.connection.clockOffset,
-    tempScale: worker.preferences.tempScale,
-    lastDataAt: state.connection.lastDataAt,
-    alerts: view.alerts,
-    counts: view.counts,
-    conditions: view.conditions,
-    total: view.entries.length,
-    rows,
-  };
 }

@@ -7,7 +7,7 @@
  * never paints another account's units. A restarted worker keeps the stored
  * one until it has units of its own to show.
  */
-import { firstViewOf } from '../first-view';
+import { FIRST_VIEW_ROWS, type FirstView, type FirstViewRow } from '../first-view';
 import type { UnitView } from '../state';
 import type { Listener, WorkerState } from '../store';
 
@@ -27,6 +27,70 @@ export interface FirstViewEffect {
   listener: Listener;
   /** Stops the timer; nothing is flushed. */
   dispose(): void;
+}
+
+const areaNames = new WeakMap<object, Map<string, string>>();
+
+function areaNamesOf(worker: WorkerState): Map<string, string> {
+  const directory = worker.live.directory;
+  if (directory === null) return new Map();
+  let names = areaNames.get(directory);
+  if (names === undefined) {
+    names = new Map(directory.areas.map((a) => [a.id, a.name]));
+    areaNames.set(directory, names);
+  }
+  return names;
+}
+
+/**
+ * The first view of `view` (the worker's unit view of `worker`), or null when
+ * signed out. Names are joined as the popup joins them
+ * (components/popup/use-unit-overview.ts `entriesFrom`). Pure.
+ */
+export function firstViewOf(worker: WorkerState, view: UnitView, now: number): FirstView | null {
+  const { session, live: state } = worker;
+  if (session === null) return null;
+  const areas = areaNamesOf(worker);
+  const rows = view.entries.slice(0, FIRST_VIEW_ROWS).map((entry): FirstViewRow => {
+    const info = state.directoryIndex.units.get(entry.unitId);
+    const latest = state.units.get(entry.unitId)?.latest ?? null;
+    const row: FirstViewRow = {
+      id: entry.unitId,
+      name: info?.name ?? entry.unitId,
+      siteId: info?.siteId ?? '',
+      areaId: info?.areaId ?? '',
+      siteName: (info && state.directoryIndex.sites.get(info.siteId)?.name) ?? 'Other',
+      areaName: (info && areas.get(info.areaId)) ?? '',
+      tempMin: info?.tempMin ?? null,
+      tempMax: info?.tempMax ?? null,
+      tempUnit: info?.tempUnit ?? 'C',
+      condition: entry.condition,
+      latest:
+        latest === null
+          ? null
+          : {
+              temperature: latest.temperature,
+              humidity: latest.humidity,
+              battery: latest.battery,
+              at: latest.at,
+            },
+    };
+    if (entry.excursion !== undefined) row.excursion = entry.excursion;
+    return row;
+  });
+  return {
+    // First: the time is stamped on the stored text (`UNSTAMPED` below).
+    savedAt: now,
+    organizationId: session.organizationId,
+    clockOffset: state.connection.clockOffset,
+    tempScale: worker.preferences.tempScale,
+    lastDataAt: state.connection.lastDataAt,
+    alerts: view.alerts,
+    counts: view.counts,
+    conditions: view.conditions,
+    total: view.entries.length,
+    rows,
+  };
 }
 
 export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffect {

@@ -18,7 +18,7 @@ import type { Snapshot } from '../../lib/messages';
 import { NOW, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
 
-/** The first view the worker would store for `s` (lib/first-view.ts `firstViewOf`, same join). */
+/** The first view the worker would store for `s` (lib/effects/first-view.ts `firstViewOf`, same join). */
 function firstViewFrom(s: Snapshot, savedAt: number): FirstView {
   const units = new Map((s.directory?.units ?? []).map((u) => [u.id, u]));
   const sites = new Map((s.directory?.sites ?? []).map((x) => [x.id, x.name]));

@@ -1,11 +1,4 @@
-/*
- * Wakes the background as the popup starts to load (issue #14, wake → live
- * ≤ 300 ms): a stopped MV3 worker starts only when a page talks to it, and
- * the popup's live port opens only once its modules (React, about 260 KiB)
- * are fetched, compiled and run. This classic script runs first, so the
- * worker reads its storage and opens its socket while the popup loads. The
- * answer (null) is not needed; a failure changes nothing (the port wakes it).
- */
+// Wakes a stopped background before the popup's modules load: see entrypoints/popup/index.html (#14).
 (() => {
   try {
     const api = globalThis.browser ?? globalThis.chrome;

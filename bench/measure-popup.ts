@@ -12,7 +12,7 @@ import type { Lab } from './lab';
 import { sleep } from './clock';
 import { measurePopupHeap, type PopupHeapResult } from './measure-popup-heap';
 import { withActiveAlerts } from './probes';
-import { summarize, type Summary } from './stats';
+import { medianByName, summarize, type Summary } from './stats';
 
 /** Sparkline history follows the snapshot in chunks; the heap is read once it has arrived. */
 const SETTLE_BEFORE_HEAP_MS = 1_500;
@@ -29,6 +29,12 @@ export interface PopupResult {
   rowsExpected: number;
   /** Row 4c: the last popup opened, settled, after GC. */
   heap: PopupHeapResult | null;
+  /**
+   * Where the time goes (#14), median ms after the navigation start over the
+   * opens: the document's response and parse, first paint, and the popup's
+   * own `frostline:*` marks (entrypoints/popup/main.ts).
+   */
+  milestones: Record<string, number>;
   /** `--profile`: one more open, profiled from navigation to painted (not among the timed ones). */
   profile?: Profile;
 }
@@ -58,7 +64,7 @@ function ttdScript(target: number): string {
 async function openTimed(
   lab: Lab,
   target: number,
-): Promise<{ page: Page; ttd: Record<string, number> }> {
+): Promise<{ page: Page; ttd: Record<string, number>; milestones: Record<string, number> }> {
   const page = await lab.session.context.newPage();
   await page.addInitScript(ttdScript(target));
   await page.goto(`chrome-extension://${lab.session.extensionId}/popup.html`);
@@ -72,7 +78,22 @@ async function openTimed(
       { timeout: 15_000 },
     )
     .then((h) => h.jsonValue() as Promise<Record<string, number>>);
-  return { page, ttd };
+  const milestones = await page
+    .evaluate(() => {
+      const out: Record<string, number> = {};
+      const nav = performance.getEntriesByType('navigation')[0] as
+        PerformanceNavigationTiming | undefined;
+      if (nav) {
+        out['response-end'] = nav.responseEnd;
+        out['dom-interactive'] = nav.domInteractive;
+      }
+      for (const p of performance.getEntriesByType('paint')) out[p.name] = p.startTime;
+      for (const m of performance.getEntriesByType('mark'))
+        if (m.name.startsWith('frostline:')) out[m.name.slice('frostline:'.length)] = m.startTime;
+      return out;
+    })
+    .catch(() => ({}) as Record<string, number>);
+  return { page, ttd, milestones };
 }
 
 export async function measurePopupTimeToData(
@@ -87,8 +108,10 @@ export async function measurePopupTimeToData(
     const painted: number[] = [];
     let activeAlerts = 0;
     let heap: PopupHeapResult | null = null;
+    const milestones: Record<string, number>[] = [];
     for (let i = 0; i < opens; i += 1) {
-      const { page, ttd } = await openTimed(lab, target);
+      const { page, ttd, milestones: m } = await openTimed(lab, target);
+      milestones.push(m);
       first.push(ttd.first ?? Number.NaN);
       rows.push(ttd.rows ?? Number.NaN);
       painted.push(ttd.painted ?? Number.NaN);
@@ -128,6 +151,7 @@ export async function measurePopupTimeToData(
       activeAlerts,
       rowsExpected: target,
       heap,
+      milestones: medianByName(milestones),
       ...(profile ? { profile } : {}),
     };
   });

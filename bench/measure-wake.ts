@@ -37,7 +37,7 @@ import { pageCdp, workerTargetId } from './cdp';
 import { now, sleep } from './clock';
 import { currentWorker, DEMO_ORG_ID, login } from './harness';
 import { installWorkerProbe, type Lab } from './lab';
-import { summarize, type Summary } from './stats';
+import { medianByName, summarize, type Summary } from './stats';
 
 /** lib/badge.ts BADGE_COUNT_CAP. */
 const BADGE_COUNT_CAP = 99;
@@ -92,21 +92,9 @@ async function contextMarks(
   return out;
 }
 
-/** Per milestone, the median over the samples that have it (ms after the navigation). */
+/** Per milestone, the median over the samples that have it (ms after the navigation start). */
 export function medianMarks(samples: readonly WakeSample[]): Record<string, number> {
-  const by = new Map<string, number[]>();
-  for (const s of samples)
-    for (const [k, v] of Object.entries(s.marks ?? {})) by.set(k, [...(by.get(k) ?? []), v]);
-  const out: Record<string, number> = {};
-  for (const [k, vs] of [...by.entries()].sort((a, b) => median(a[1]) - median(b[1])))
-    out[k] = median(vs);
-  return out;
-}
-
-function median(vs: readonly number[]): number {
-  const s = [...vs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return medianByName(samples.map((s) => s.marks ?? {}));
 }
 
 export interface WakeResult {

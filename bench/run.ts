@@ -565,7 +565,11 @@ async function runMain(
       collector.add(
         '4',
         { value: r.painted.p50, p99: r.painted.p99, n: r.painted.n, of: r.opens },
-        `rows in DOM at p50 ${r.rows.p50.toFixed(0)} ms (first row ${r.firstRow.p50.toFixed(0)}), painted = next frame; ${r.activeAlerts} alert cards listed`,
+        `rows in DOM at p50 ${r.rows.p50.toFixed(0)} ms (first row ${r.firstRow.p50.toFixed(0)}), painted = next frame; ${r.activeAlerts} alert cards listed; milestones (median ms after the navigation start) ${
+          Object.entries(r.milestones)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none read'
+        }`,
       );
       collector.add(
         '4c',

@@ -48,3 +48,18 @@ export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/**
+ * Per name, the median of the values the records have for it, names in time
+ * order (the milestones of rows 4 and 7: ms after a navigation start).
+ */
+export function medianByName(
+  records: readonly Readonly<Record<string, number>>[],
+): Record<string, number> {
+  const by = new Map<string, number[]>();
+  for (const r of records)
+    for (const [k, v] of Object.entries(r)) by.set(k, [...(by.get(k) ?? []), v]);
+  return Object.fromEntries(
+    [...by.entries()].map(([k, vs]) => [k, median(vs)] as const).sort((a, b) => a[1] - b[1]),
+  );
+}

@@ -52,7 +52,8 @@ describe('wake row milestones', () => {
       sample({ worker: 100, script: 220, 'socket-connected': 500 }),
       sample(),
     ]);
-    expect(out).toEqual({ worker: 100, script: 220, 'socket-connected': 450 });
+    // The bench's median: nearest rank (of 400 and 500, 400), as every figure it prints.
+    expect(out).toEqual({ worker: 100, script: 220, 'socket-connected': 400 });
     expect(Object.keys(out)).toEqual(['worker', 'script', 'socket-connected']);
   });
 

@@ -22,9 +22,17 @@ function sessionArea(): SessionArea | undefined {
   return api?.storage?.session;
 }
 
+/** The read public/wake.js started while the modules loaded, if it did. */
+function earlyRead(): Promise<Record<string, unknown>> | undefined {
+  const early = (globalThis as { __frostlineFirstView?: unknown }).__frostlineFirstView;
+  return typeof (early as { then?: unknown } | undefined)?.then === 'function'
+    ? (early as Promise<Record<string, unknown>>)
+    : undefined;
+}
+
 async function readFirstView(): Promise<unknown> {
   try {
-    return (await sessionArea()?.get(FIRST_VIEW_KEY))?.[FIRST_VIEW_KEY];
+    return (await (earlyRead() ?? sessionArea()?.get(FIRST_VIEW_KEY)))?.[FIRST_VIEW_KEY];
   } catch {
     return undefined;
   }

@@ -439,3 +439,12 @@ describe('Stack Auth sign-in (issue #10)', () => {
     expect(saved).toEqual([]);
   });
 });
+
+describe("the popup's first script (public/wake.js, #14)", () => {
+  it('starts the first view read under the key the worker writes and the popup reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { FIRST_VIEW_KEY } = await import('../../lib/first-view');
+    const text = readFileSync(new URL('../../public/wake.js', import.meta.url), 'utf8');
+    expect(text).toContain(`area.get('${FIRST_VIEW_KEY}')`);
+  });
+});

@@ -279,7 +279,7 @@ export function looseCdp(session: CDPSession): Pick<WorkerCdp, 'send'> {
 }
 
 export async function cpuOver(
-  cdp: WorkerCdp,
+  cdp: Pick<WorkerCdp, 'send'>,
   durationMs: number,
   wait: (ms: number) => Promise<void>,
   resolve?: FrameResolver,

@@ -22,13 +22,15 @@ import type { UnitRecord } from '../server/directory';
 import {
   attachWorker,
   cpuOver,
+  looseCdp,
+  pageCdp,
   type CpuWindow,
   type FrameResolver,
   type Profile,
   type WorkerCdp,
 } from './cdp';
 import { now, sleep } from './clock';
-import { openPopup } from './harness';
+import { login, openPopup } from './harness';
 import { ensureWorkerProbe, type Lab } from './lab';
 import { collectProbes, fireProbe, type ProbeSent } from './probes';
 import { median, summarize, type Summary } from './stats';
@@ -255,5 +257,50 @@ export async function measureThroughput(
     };
   } finally {
     await cdp.detach();
+  }
+}
+
+/**
+ * Row 3d, the floor of 3b (#14): the CPU of the bench's baseline page
+ * (bench/baseline: socket.io-client, a TanStack Query cache, React rows for
+ * 50 units) on the same 1,000 units × 1 reading/s, which it receives in the
+ * org room as the worker does. V8 sampling profiler on its main thread, as
+ * the worker's; the worker's figure minus this is what being an extension
+ * (and validating, reducing, persisting, badging) costs.
+ */
+export async function baselineCpu(
+  lab: Lab,
+  baselineUrl: string,
+  durationMs: number,
+  resolve?: FrameResolver,
+): Promise<CpuWindow> {
+  const token = await login(lab.server.url);
+  const config = {
+    url: lab.server.url,
+    token,
+    units: lab.units.slice(0, 50).map((u) => ({
+      id: u.id,
+      name: u.name,
+      tempUnit: u.tempUnit,
+      group: `${lab.siteName(u.siteId)}, ${lab.areaName(u.areaId)}`,
+    })),
+  };
+  const page = await lab.session.context.newPage();
+  try {
+    await page.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
+    await page.waitForFunction(
+      () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
+      undefined,
+      { timeout: 15_000 },
+    );
+    await sleep(1_000);
+    const cdp = await pageCdp(page);
+    try {
+      return await cpuOver(looseCdp(cdp), durationMs, sleep, resolve);
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  } finally {
+    await page.close();
   }
 }

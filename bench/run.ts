@@ -65,7 +65,7 @@ import { measurePopupTimeToData } from './measure-popup';
 import { measureReadingLatency } from './measure-reading';
 import { measureSearch } from './measure-search';
 import { measureSize } from './measure-size';
-import { measureThroughput } from './measure-throughput';
+import { baselineCpu, measureThroughput } from './measure-throughput';
 import { measureWake, medianMarks } from './measure-wake';
 import {
   currentCommit,
@@ -92,7 +92,7 @@ const ROWS_OF: Record<MeasurementName, readonly string[]> = {
   reading: ['2a', '2b'],
   popup: ['4', '4c'],
   search: ['4b'],
-  throughput: ['3a', '3b', '3c'],
+  throughput: ['3a', '3b', '3c', '3d'],
   wake: ['7'],
   memory: ['5'],
   firefox: ['1a-ff', '4-ff'],
@@ -662,6 +662,16 @@ async function runMain(
         '3c',
         { value: r.cpuIdlePopupOpen.share * 100, n: r.cpuIdlePopupOpen.samples },
         `top: ${top(r.cpuIdlePopupOpen)}`,
+      );
+      // The floor of 3b (#14): what receiving the same stream costs a plain
+      // web page (socket.io-client and a TanStack Query cache, 50 rows).
+      if (ctx.baselineUrl === undefined) throw new Error('baseline page not served');
+      await settled('throughput-baseline');
+      const base = await baselineCpu(lab, ctx.baselineUrl, plan.cpuSeconds * 1000, ctx.resolve);
+      collector.add(
+        '3d',
+        { value: base.share * 100, n: base.samples },
+        `the bench's baseline page (bench/baseline) in the org room, V8 sampling profiler on its main thread over ${(base.wallMs / 1000).toFixed(1)} s; top: ${top(base)}`,
       );
     } catch (error) {
       collector.fail('throughput', error);

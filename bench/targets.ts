@@ -88,6 +88,13 @@ export const ROWS: readonly RowSpec[] = [
     targetText: '(info)',
   },
   {
+    id: '3d',
+    metric: 'baseline page CPU, the same stream (the floor of 3b)',
+    unit: '%',
+    figures: ['value'],
+    targetText: '(floor)',
+  },
+  {
     id: '4',
     metric: 'popup open → first 50 rows painted, 1,000 units',
     unit: ms,

@@ -44,8 +44,8 @@ export const useUnitView = () => useLive<UnitView>(queryKeys.unitView());
 
 /** One unit's entry of a whole-list key; re-renders only when that entry changes. */
 function useUnitEntry<T>(queryKey: QueryKey, unitId: string): T | undefined {
-  const select = useCallback((all: Record<string, T>) => all[unitId], [unitId]);
-  return useLiveSelect<Record<string, T>, T | undefined>(queryKey, select);
+  const select = useCallback((all: ReadonlyMap<string, T>) => all.get(unitId), [unitId]);
+  return useLiveSelect<ReadonlyMap<string, T>, T | undefined>(queryKey, select);
 }
 
 /** A unit's latest reading and status in one subscription (a row mounts one, not two). */

@@ -13,11 +13,11 @@ import { renderWithRealtime } from './render';
 type Client = ReturnType<typeof renderWithRealtime>['queryClient'];
 /** One unit's part of the whole-list keys (#14: one key for all units). */
 const historyOf = (client: Client, unitId: string) =>
-  client.getQueryData<HistoriesData>(queryKeys.readings())?.[unitId];
+  client.getQueryData<HistoriesData>(queryKeys.readings())?.get(unitId);
 const statusOf = (client: Client, unitId: string) =>
-  client.getQueryData<UnitsData>(queryKeys.units())?.[unitId]?.status;
+  client.getQueryData<UnitsData>(queryKeys.units())?.get(unitId)?.status;
 const latestOf = (client: Client, unitId: string): Reading | null | undefined =>
-  client.getQueryData<UnitsData>(queryKeys.units())?.[unitId]?.latest;
+  client.getQueryData<UnitsData>(queryKeys.units())?.get(unitId)?.latest;
 
 function unitsRegion() {
   return screen.getByRole('region', { name: 'Units' });

@@ -75,6 +75,36 @@ describe('realtime patches', () => {
     expect([...renders.keys()]).toEqual(['dock-chiller']);
   });
 
+  it('observes the live keys once for the whole list, not once per row (#14)', async () => {
+    const { bridge, queryClient } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(4);
+    const observers = (key: readonly unknown[]) =>
+      queryClient.getQueryCache().find({ queryKey: key, exact: true })?.getObserversCount();
+    expect(observers(queryKeys.units())).toBe(1);
+    expect(observers(queryKeys.readings())).toBe(1);
+  });
+
+  it('re-renders no row that stays listed while the search is typed (#14)', async () => {
+    const user = userEvent.setup();
+    const renders = new Map<string, number>();
+    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { bridge } = renderWithRealtime(
+      <RowProfilerContext.Provider value={onRender}>
+        <Popup />
+      </RowProfilerContext.Provider>,
+    );
+    await bridge.snapshot(snapshot());
+    renders.clear();
+    // "fr" keeps Freezer 1 and Bar Fridge: neither renders again, the others unmount.
+    await user.type(screen.getByRole('searchbox', { name: 'Search units' }), 'fr');
+    const names = within(unitsRegion())
+      .getAllByRole('listitem')
+      .map((li) => li.getAttribute('aria-label')?.split(',')[0]);
+    expect(names.sort()).toEqual(['Bar Fridge', 'Freezer 1']);
+    expect([...renders.keys()]).toEqual([]);
+  });
+
   it('writes only the patched unit’s keys in the cache', async () => {
     const { bridge, queryClient } = renderWithRealtime(<Popup />);
     await bridge.snapshot(snapshot());

@@ -17,7 +17,7 @@ import type {
   UnitState,
 } from '../lib/model';
 import { useBridge, type LivePort } from './bridge';
-import { useConnection, useLink, useSession } from './live-data';
+import { useConnection, useLink, useLiveSelect, useSession } from './live-data';
 import {
   queryKeys,
   type HistoriesData,
@@ -456,4 +456,28 @@ export function useRealtimeStatus(): RealtimeStatus {
     () => deriveRealtimeStatus(connection, link, session),
     [connection, link, session],
   );
+}
+
+const selectConnectionStatus = (c: ConnectionInfo) => c.status;
+const selectLastDataAt = (c: ConnectionInfo) => c.lastDataAt;
+const selectNothing = (): null => null;
+
+/**
+ * The part of `useRealtimeStatus` a page's layout needs: whether the first
+ * snapshot is in and whether the data is live, with the same rules. It does
+ * not observe the connection's per-reading times, so a component that only
+ * lays the page out does not re-render for every patch (#14).
+ */
+export function useRealtimeLiveness(): Pick<RealtimeStatus, 'hasSnapshot' | 'isConnected'> {
+  const status = useLiveSelect(queryKeys.connection(), selectConnectionStatus);
+  const link = useLink();
+  const session = useSession();
+  const hasSnapshot = !!link && link.snapshotAt !== null && status !== undefined;
+  const isConnected = hasSnapshot && link.phase === 'open' && !!session && status === 'live';
+  return useMemo(() => ({ hasSnapshot, isConnected }), [hasSnapshot, isConnected]);
+}
+
+/** The newest reading's sensor time, observed only while `wanted` (e.g. while not live). */
+export function useLastDataAt(wanted: boolean): number | null {
+  return useLiveSelect(queryKeys.connection(), wanted ? selectLastDataAt : selectNothing) ?? null;
 }

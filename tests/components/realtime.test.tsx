@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
 import { RowProfilerContext } from '../../components/popup/row-profiler';
 import { queryKeys, type HistoriesData, type UnitsData } from '../../components/query-keys';
-import { useRealtimeStatus } from '../../components/RealtimeProvider';
+import { useRealtimeLiveness, useRealtimeStatus } from '../../components/RealtimeProvider';
 import type { Reading } from '../../lib/model';
 import { alert, NOW, reading, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
@@ -269,6 +269,48 @@ describe('realtime patches', () => {
       reconnects: 1,
       connectionError: error,
     });
+  });
+
+  it('says the same as useRealtimeStatus through useRealtimeLiveness, without re-rendering for readings (#14)', async () => {
+    let full: ReturnType<typeof useRealtimeStatus> | undefined;
+    let narrow: ReturnType<typeof useRealtimeLiveness> | undefined;
+    let narrowRenders = 0;
+    function Full() {
+      full = useRealtimeStatus();
+      return null;
+    }
+    function Narrow() {
+      narrow = useRealtimeLiveness();
+      narrowRenders += 1;
+      return null;
+    }
+    const agree = () =>
+      expect(narrow).toEqual({ hasSnapshot: full?.hasSnapshot, isConnected: full?.isConnected });
+    const { bridge } = renderWithRealtime(
+      <>
+        <Full />
+        <Narrow />
+      </>,
+    );
+    agree();
+    await bridge.snapshot(snapshot());
+    agree();
+    expect(narrow).toEqual({ hasSnapshot: true, isConnected: true });
+    const rendersBefore = narrowRenders;
+    const r = reading('freezer-1', -17.9, Date.now());
+    await bridge.patch({
+      readings: { 'freezer-1': [r] },
+      connection: { ...snapshot().connection, lastDataAt: r.at, lastEventAt: r.at },
+    });
+    expect(full?.lastDataAt).toBe(r.at);
+    expect(narrowRenders).toBe(rendersBefore);
+    await bridge.patch({ connection: { ...snapshot().connection, status: 'reconnecting' } });
+    agree();
+    expect(narrow?.isConnected).toBe(false);
+    await bridge.patch({ connection: snapshot().connection });
+    await bridge.drop();
+    agree();
+    expect(narrow).toEqual({ hasSnapshot: true, isConnected: false });
   });
 
   it('stops listening when unmounted', async () => {

@@ -459,6 +459,29 @@ export function useRealtimeStatus(): RealtimeStatus {
 }
 
 const selectConnectionStatus = (c: ConnectionInfo) => c.status;
+const selectConnection = (c: ConnectionInfo) => c;
+/** Live, the times that move with every reading are left out (the result is shared while equal). */
+const selectConnectionWithoutTimes = (c: ConnectionInfo): ConnectionInfo =>
+  c.status === 'live' ? { ...c, lastEventAt: null, lastDataAt: null } : c;
+
+/**
+ * `useRealtimeStatus` for a header that shows how old the data is only when
+ * it is not live: while the page's link is open and the connection live,
+ * `lastDataAt` is null and a reading does not re-render the caller (#14).
+ * Any other state has the full status, times included.
+ */
+export function useRealtimeStatusWithoutLiveTimes(): RealtimeStatus {
+  const link = useLink();
+  const connection = useLiveSelect(
+    queryKeys.connection(),
+    link?.phase === 'open' ? selectConnectionWithoutTimes : selectConnection,
+  );
+  const session = useSession();
+  return useMemo(
+    () => deriveRealtimeStatus(connection, link, session),
+    [connection, link, session],
+  );
+}
 const selectLastDataAt = (c: ConnectionInfo) => c.lastDataAt;
 const selectNothing = (): null => null;
 

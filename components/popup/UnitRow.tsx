@@ -75,12 +75,7 @@ function UnitRowView({
       <span className={`unit-condition tone-${m.meta.tone}`}>
         <span aria-hidden="true">{m.meta.icon}</span> {m.meta.label}
       </span>
-      <Sparkline
-        readings={history}
-        tempMin={info.tempMin}
-        tempMax={info.tempMax}
-        format={format}
-      />
+      <Sparkline readings={history} tempMin={info.tempMin} tempMax={info.tempMax} format={format} />
       <span className="unit-meta">
         <span className="unit-range">{m.range}</span>
         {m.humidity !== null && <span>{m.humidity}</span>}

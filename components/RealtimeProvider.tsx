@@ -34,6 +34,7 @@ import {
   patchedLatest,
   type AlertLogEntry,
 } from './realtime-merge';
+import { UnitTable } from './unit-table';
 
 /* ------------------------------------------------------------------ */
 /* Sensor data: one key for every unit's latest data, one for history  */
@@ -69,8 +70,6 @@ function unitData(prev: UnitData | undefined, latest: Reading | null, state: Uni
   };
 }
 
-const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
-
 /**
  * Writes readings into the cache: every unit's latest reading and status in
  * one key (`queryKeys.units()`), the histories in another
@@ -79,8 +78,8 @@ const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
  * TanStack Query a key hash and an options merge each, about half of the
  * popup's first paint (#14). Each row selects its own unit's entry, and a
  * unit nobody patched keeps its objects, so its row does not re-render.
- * Both keys hold `Map`s copied on write (a patch copies two maps, O(units)
- * but a tenth of what spreading two 1,000-key objects cost, #14).
+ * Both keys hold `UnitTable`s: a patch copies the buckets of the units it
+ * touches, not every unit's entry (#14).
  */
 export function createSensorDataApplier(queryClient: QueryClient): SensorDataApplier {
   const ids = (units: object) => Object.keys(units);
@@ -92,21 +91,26 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
 
   return {
     applySnapshot(units) {
-      const prev = queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? EMPTY;
-      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ?? EMPTY;
-      const next = new Map<string, UnitData>();
-      const history = new Map<string, Reading[]>();
-      for (const unit of Object.values(units)) {
-        next.set(unit.unitId, unitData(prev.get(unit.unitId), unit.latest, unit.state));
-        const before = prevHistory.get(unit.unitId);
-        // A snapshot's history is empty (the backfill follows): keep the old reference then.
-        history.set(
+      const prev = queryClient.getQueryData<UnitsData>(queryKeys.units());
+      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings());
+      const list = Object.values(units);
+      const next = UnitTable.from(
+        list.map((unit) => [
           unit.unitId,
-          before !== undefined && before.length === 0 && unit.history.length === 0
-            ? before
-            : unit.history,
-        );
-      }
+          unitData(prev?.get(unit.unitId), unit.latest, unit.state),
+        ]),
+      );
+      const history = UnitTable.from(
+        list.map((unit) => {
+          const before = prevHistory?.get(unit.unitId);
+          // A snapshot's history is empty (the backfill follows): keep the old reference then.
+          const kept =
+            before !== undefined && before.length === 0 && unit.history.length === 0
+              ? before
+              : unit.history;
+          return [unit.unitId, kept] as const;
+        }),
+      );
       queryClient.setQueryData(queryKeys.units(), next);
       queryClient.setQueryData(queryKeys.readings(), history);
       writeIds(ids(units));
@@ -115,26 +119,31 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
     applyPatch(readings, units) {
       const touched = new Set([...ids(readings ?? {}), ...ids(units ?? {})]);
       if (touched.size === 0) return;
-      const prevUnits = queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? EMPTY;
-      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ?? EMPTY;
-      let nextUnits: Map<string, UnitData> | null = null;
-      let nextHistory: Map<string, Reading[]> | null = null;
+      const prevUnits =
+        queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? UnitTable.empty<UnitData>();
+      const prevHistory =
+        queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ??
+        UnitTable.empty<Reading[]>();
+      const unitChanges: [string, UnitData][] = [];
+      const historyChanges: [string, Reading[]][] = [];
       for (const unitId of touched) {
         const incoming = readings?.[unitId] ?? [];
         if (incoming.length > 0) {
           const before = prevHistory.get(unitId);
           const merged = mergeHistory(before ?? [], incoming);
-          if (merged !== before) (nextHistory ??= new Map(prevHistory)).set(unitId, merged);
+          if (merged !== before) historyChanges.push([unitId, merged]);
         }
         const prev = prevUnits.get(unitId);
         const explicit = units?.[unitId];
         const latest = patchedLatest(prev?.latest, incoming, explicit);
         const state = explicit?.state ?? prev?.status.state ?? 'unknown';
         const entry = unitData(prev, latest, state);
-        if (entry !== prev) (nextUnits ??= new Map(prevUnits)).set(unitId, entry);
+        if (entry !== prev) unitChanges.push([unitId, entry]);
       }
-      if (nextHistory !== null) queryClient.setQueryData(queryKeys.readings(), nextHistory);
-      if (nextUnits !== null) queryClient.setQueryData(queryKeys.units(), nextUnits);
+      if (historyChanges.length > 0)
+        queryClient.setQueryData(queryKeys.readings(), prevHistory.with(historyChanges));
+      if (unitChanges.length > 0)
+        queryClient.setQueryData(queryKeys.units(), prevUnits.with(unitChanges));
       // A unit the cache had is in the id list already (both are written
       // together): the list of 1,000 ids is looked at only for a new one.
       const fresh = [...touched].filter((id) => !prevUnits.has(id));

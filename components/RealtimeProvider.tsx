@@ -17,7 +17,7 @@ import type {
   UnitState,
 } from '../lib/model';
 import { useBridge, type LivePort } from './bridge';
-import { useConnection, useLink, useSession } from './live-data';
+import { useConnection, useLink, useLiveSelect, useSession } from './live-data';
 import {
   queryKeys,
   type HistoriesData,
@@ -34,6 +34,7 @@ import {
   patchedLatest,
   type AlertLogEntry,
 } from './realtime-merge';
+import { UnitTable } from './unit-table';
 
 /* ------------------------------------------------------------------ */
 /* Sensor data: one key for every unit's latest data, one for history  */
@@ -77,6 +78,8 @@ function unitData(prev: UnitData | undefined, latest: Reading | null, state: Uni
  * TanStack Query a key hash and an options merge each, about half of the
  * popup's first paint (#14). Each row selects its own unit's entry, and a
  * unit nobody patched keeps its objects, so its row does not re-render.
+ * Both keys hold `UnitTable`s: a patch copies the buckets of the units it
+ * touches, not every unit's entry (#14).
  */
 export function createSensorDataApplier(queryClient: QueryClient): SensorDataApplier {
   const ids = (units: object) => Object.keys(units);
@@ -88,19 +91,26 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
 
   return {
     applySnapshot(units) {
-      const prev = queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? {};
-      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ?? {};
-      const next: UnitsData = {};
-      const history: HistoriesData = {};
-      for (const unit of Object.values(units)) {
-        next[unit.unitId] = unitData(prev[unit.unitId], unit.latest, unit.state);
-        const before = prevHistory[unit.unitId];
-        // A snapshot's history is empty (the backfill follows): keep the old reference then.
-        history[unit.unitId] =
-          before !== undefined && before.length === 0 && unit.history.length === 0
-            ? before
-            : unit.history;
-      }
+      const prev = queryClient.getQueryData<UnitsData>(queryKeys.units());
+      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings());
+      const list = Object.values(units);
+      const next = UnitTable.from(
+        list.map((unit) => [
+          unit.unitId,
+          unitData(prev?.get(unit.unitId), unit.latest, unit.state),
+        ]),
+      );
+      const history = UnitTable.from(
+        list.map((unit) => {
+          const before = prevHistory?.get(unit.unitId);
+          // A snapshot's history is empty (the backfill follows): keep the old reference then.
+          const kept =
+            before !== undefined && before.length === 0 && unit.history.length === 0
+              ? before
+              : unit.history;
+          return [unit.unitId, kept] as const;
+        }),
+      );
       queryClient.setQueryData(queryKeys.units(), next);
       queryClient.setQueryData(queryKeys.readings(), history);
       writeIds(ids(units));
@@ -109,29 +119,34 @@ export function createSensorDataApplier(queryClient: QueryClient): SensorDataApp
     applyPatch(readings, units) {
       const touched = new Set([...ids(readings ?? {}), ...ids(units ?? {})]);
       if (touched.size === 0) return;
-      const prevUnits = queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? {};
-      const prevHistory = queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ?? {};
-      let nextUnits: UnitsData | null = null;
-      let nextHistory: HistoriesData | null = null;
+      const prevUnits =
+        queryClient.getQueryData<UnitsData>(queryKeys.units()) ?? UnitTable.empty<UnitData>();
+      const prevHistory =
+        queryClient.getQueryData<HistoriesData>(queryKeys.readings()) ??
+        UnitTable.empty<Reading[]>();
+      const unitChanges: [string, UnitData][] = [];
+      const historyChanges: [string, Reading[]][] = [];
       for (const unitId of touched) {
         const incoming = readings?.[unitId] ?? [];
         if (incoming.length > 0) {
-          const before = prevHistory[unitId];
+          const before = prevHistory.get(unitId);
           const merged = mergeHistory(before ?? [], incoming);
-          if (merged !== before) (nextHistory ??= { ...prevHistory })[unitId] = merged;
+          if (merged !== before) historyChanges.push([unitId, merged]);
         }
-        const prev = prevUnits[unitId];
+        const prev = prevUnits.get(unitId);
         const explicit = units?.[unitId];
         const latest = patchedLatest(prev?.latest, incoming, explicit);
         const state = explicit?.state ?? prev?.status.state ?? 'unknown';
         const entry = unitData(prev, latest, state);
-        if (entry !== prev) (nextUnits ??= { ...prevUnits })[unitId] = entry;
+        if (entry !== prev) unitChanges.push([unitId, entry]);
       }
-      if (nextHistory !== null) queryClient.setQueryData(queryKeys.readings(), nextHistory);
-      if (nextUnits !== null) queryClient.setQueryData(queryKeys.units(), nextUnits);
+      if (historyChanges.length > 0)
+        queryClient.setQueryData(queryKeys.readings(), prevHistory.with(historyChanges));
+      if (unitChanges.length > 0)
+        queryClient.setQueryData(queryKeys.units(), prevUnits.with(unitChanges));
       // A unit the cache had is in the id list already (both are written
       // together): the list of 1,000 ids is looked at only for a new one.
-      const fresh = [...touched].filter((id) => prevUnits[id] === undefined);
+      const fresh = [...touched].filter((id) => !prevUnits.has(id));
       if (fresh.length === 0) return;
       const known = queryClient.getQueryData<string[]>(queryKeys.unitIds()) ?? [];
       const knownSet = new Set(known);
@@ -450,4 +465,51 @@ export function useRealtimeStatus(): RealtimeStatus {
     () => deriveRealtimeStatus(connection, link, session),
     [connection, link, session],
   );
+}
+
+const selectConnectionStatus = (c: ConnectionInfo) => c.status;
+const selectConnection = (c: ConnectionInfo) => c;
+/** Live, the times that move with every reading are left out (the result is shared while equal). */
+const selectConnectionWithoutTimes = (c: ConnectionInfo): ConnectionInfo =>
+  c.status === 'live' ? { ...c, lastEventAt: null, lastDataAt: null } : c;
+
+/**
+ * `useRealtimeStatus` for a header that shows how old the data is only when
+ * it is not live: while the page's link is open and the connection live,
+ * `lastDataAt` is null and a reading does not re-render the caller (#14).
+ * Any other state has the full status, times included.
+ */
+export function useRealtimeStatusWithoutLiveTimes(): RealtimeStatus {
+  const link = useLink();
+  const connection = useLiveSelect(
+    queryKeys.connection(),
+    link?.phase === 'open' ? selectConnectionWithoutTimes : selectConnection,
+  );
+  const session = useSession();
+  return useMemo(
+    () => deriveRealtimeStatus(connection, link, session),
+    [connection, link, session],
+  );
+}
+const selectLastDataAt = (c: ConnectionInfo) => c.lastDataAt;
+const selectNothing = (): null => null;
+
+/**
+ * The part of `useRealtimeStatus` a page's layout needs: whether the first
+ * snapshot is in and whether the data is live, with the same rules. It does
+ * not observe the connection's per-reading times, so a component that only
+ * lays the page out does not re-render for every patch (#14).
+ */
+export function useRealtimeLiveness(): Pick<RealtimeStatus, 'hasSnapshot' | 'isConnected'> {
+  const status = useLiveSelect(queryKeys.connection(), selectConnectionStatus);
+  const link = useLink();
+  const session = useSession();
+  const hasSnapshot = !!link && link.snapshotAt !== null && status !== undefined;
+  const isConnected = hasSnapshot && link.phase === 'open' && !!session && status === 'live';
+  return useMemo(() => ({ hasSnapshot, isConnected }), [hasSnapshot, isConnected]);
+}
+
+/** The newest reading's sensor time, observed only while `wanted` (e.g. while not live). */
+export function useLastDataAt(wanted: boolean): number | null {
+  return useLiveSelect(queryKeys.connection(), wanted ? selectLastDataAt : selectNothing) ?? null;
 }

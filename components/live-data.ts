@@ -20,6 +20,7 @@ import type { DeliveryNotice } from '../lib/delivery';
 import type { UnitView } from '../lib/state/unit-view';
 import { queryKeys, type LinkState, type UnitData, type UnitStatusData } from './query-keys';
 import type { AlertLogEntry } from './realtime-merge';
+import type { UnitTable } from './unit-table';
 
 export function useLive<T>(queryKey: QueryKey): T | undefined {
   return useQuery<T>({ queryKey, queryFn: skipToken }).data;
@@ -44,8 +45,8 @@ export const useUnitView = () => useLive<UnitView>(queryKeys.unitView());
 
 /** One unit's entry of a whole-list key; re-renders only when that entry changes. */
 function useUnitEntry<T>(queryKey: QueryKey, unitId: string): T | undefined {
-  const select = useCallback((all: Record<string, T>) => all[unitId], [unitId]);
-  return useLiveSelect<Record<string, T>, T | undefined>(queryKey, select);
+  const select = useCallback((all: UnitTable<T>) => all.get(unitId), [unitId]);
+  return useLiveSelect<UnitTable<T>, T | undefined>(queryKey, select);
 }
 
 /** A unit's latest reading and status in one subscription (a row mounts one, not two). */

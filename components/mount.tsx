@@ -1,4 +1,4 @@
-import { QueryClientProvider } from '@tanstack/react-query';
+import { notifyManager, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BridgeProvider, createBrowserBridge } from './bridge';
@@ -11,6 +11,11 @@ import { RealtimeProvider } from './RealtimeProvider';
  * background. Called once by each entrypoint.
  */
 export function mountPage(page: ReactNode): void {
+  // Observers hear of a `setQueryData` in a microtask after the patch's batch,
+  // not in a `setTimeout(0)` task (TanStack's default): the patch's render then
+  // lands in the same task as the port message instead of queueing behind the
+  // other messages and frames of a busy popup (#14, reading → popup DOM).
+  notifyManager.setScheduler(queueMicrotask);
   const bridge = createBrowserBridge();
   const queryClient = createQueryClient();
   createRoot(document.getElementById('root') as HTMLElement).render(

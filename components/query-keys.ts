@@ -7,6 +7,7 @@
  */
 import { QueryClient } from '@tanstack/react-query';
 import type { Reading, UnitState } from '../lib/model';
+import type { UnitTable } from './unit-table';
 
 /** `queryKeys.unitStatus(id)` data. Temperatures are in the unit's own scale. */
 export interface UnitStatusData {
@@ -21,11 +22,16 @@ export interface UnitData {
   status: UnitStatusData;
 }
 
-/** `queryKeys.units()` data: every watched unit's latest data, by id. */
-export type UnitsData = Record<string, UnitData>;
+/**
+ * `queryKeys.units()` data: every watched unit's latest data, by id. An
+ * immutable `UnitTable`: a patch copies the few buckets it touches, where
+ * spreading a 1,000-key object per patch was the popup's heaviest function
+ * under the simulator's stream (#14).
+ */
+export type UnitsData = UnitTable<UnitData>;
 
 /** `queryKeys.readings()` data: every watched unit's last readings, oldest first, by id. */
-export type HistoriesData = Record<string, Reading[]>;
+export type HistoriesData = UnitTable<Reading[]>;
 
 /** The page's own link to the background (not the background's link to the server). */
 export interface LinkState {

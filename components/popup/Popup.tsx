@@ -6,7 +6,7 @@
  */
 import { useCallback, useLayoutEffect, useState } from 'react';
 import { usePreferences, useSession } from '../live-data';
-import { useRealtimeStatus } from '../RealtimeProvider';
+import { useRealtimeLiveness } from '../RealtimeProvider';
 import { AlertsSection } from './AlertsSection';
 import { SinceLastLooked } from './SinceLastLooked';
 import { DeliveryNotices } from '../DeliveryNotices';
@@ -28,7 +28,8 @@ function Skeleton() {
 }
 
 export function Popup() {
-  const status = useRealtimeStatus();
+  // Not the whole status: the connection's times change with every reading (#14).
+  const status = useRealtimeLiveness();
   const session = useSession();
   const preferences = usePreferences();
   const overview = useUnitOverview();
@@ -58,7 +59,7 @@ export function Popup() {
         <DeliveryNotices />
         {session ? (
           <>
-            <Summary overview={overview} live={status.isConnected} lastDataAt={status.lastDataAt} />
+            <Summary overview={overview} live={status.isConnected} />
             <SinceLastLooked />
             <AlertsSection />
             <UnitList

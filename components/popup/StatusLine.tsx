@@ -3,7 +3,7 @@ import { formatAge, formatClock, formatRtt } from '../../lib/format';
 import type { ConnectionStatus } from '../../lib/model';
 import { useBridge } from '../bridge';
 import { useClockOffset } from '../live-data';
-import { useRealtimeStatus, type RealtimeStatus } from '../RealtimeProvider';
+import { useRealtimeStatusWithoutLiveTimes, type RealtimeStatus } from '../RealtimeProvider';
 import { useNow } from '../use-now';
 
 const WORDS: Record<ConnectionStatus, string> = {
@@ -46,7 +46,8 @@ export const StatusLine = memo(function StatusLine({
   offerSignIn?: boolean;
 }) {
   const bridge = useBridge();
-  const status = useRealtimeStatus();
+  // Live, the line shows no data age: a reading does not re-render it (#14).
+  const status = useRealtimeStatusWithoutLiveTimes();
   const offset = useClockOffset();
   const now = useNow() + offset;
   return (

@@ -1,3 +1,4 @@
+import { useLastDataAt } from '../RealtimeProvider';
 import { summaryModel, summaryTextOf } from './summary-model';
 import type { UnitOverview } from './use-unit-overview';
 
@@ -15,15 +16,9 @@ export function summaryText(overview: UnitOverview): string {
  * When the data is not live it says "last known" and how old it is. The words
  * are `summaryModel`'s, shared with the popup's first view (#14).
  */
-export function Summary({
-  overview,
-  live,
-  lastDataAt,
-}: {
-  overview: UnitOverview;
-  live: boolean;
-  lastDataAt: number | null;
-}) {
+export function Summary({ overview, live }: { overview: UnitOverview; live: boolean }) {
+  // How old the data is matters only when it is not live: not observed while live (#14).
+  const lastDataAt = useLastDataAt(!live);
   const { view, worst } = overview;
   const m = summaryModel(
     { ...view, total: view.entries.length },

@@ -1,13 +1,16 @@
 /**
  * One unit: temperature in the preferred scale, range, condition (icon and
- * text), humidity and battery, age and a sparkline. Memoised and subscribed
- * to its own unit's keys only, so a reading for one unit re-renders one row.
+ * text), humidity and battery, age and a sparkline. Memoised: the list holds
+ * the one subscription to the live keys and hands each row its own unit's
+ * entries, which keep their references until that unit changes, so a
+ * reading for one unit re-renders one row (#14: a row owned two query
+ * observers, which mounting 50 rows per search keystroke paid for).
  */
 import { memo, Profiler, useCallback, useContext } from 'react';
 import { showTemperature } from '../../lib/format';
-import type { Preferences, UnitInfo } from '../../lib/model';
+import type { Preferences, Reading, UnitInfo } from '../../lib/model';
 import type { UnitExcursions } from '../../lib/state/excursions';
-import { useSensorReadings, useUnitData } from '../live-data';
+import type { UnitData } from '../query-keys';
 import { Sparkline } from '../Sparkline';
 import type { UnitCondition } from '../unit-condition';
 import { unitRowModel } from './row-model';
@@ -15,6 +18,10 @@ import { RowProfilerContext } from './row-profiler';
 
 export interface UnitRowProps {
   info: UnitInfo;
+  /** The unit's latest reading and status (`queryKeys.units()`), undefined before any. */
+  data: UnitData | undefined;
+  /** The unit's readings, oldest first (`queryKeys.readings()`); keep it one reference while unchanged. */
+  history: readonly Reading[];
   tempScale: Preferences['tempScale'];
   /** The worker's word on the unit (issue #9): the row shows it, it does not decide it. */
   condition: UnitCondition;
@@ -43,9 +50,17 @@ export const UnitRow = memo(function UnitRow(props: UnitRowProps) {
 
 export { rowLabel } from './row-model';
 
-function UnitRowView({ info, tempScale, condition, excursion, now, live, onOpen }: UnitRowProps) {
-  const data = useUnitData(info.id);
-  const history = useSensorReadings(info.id);
+function UnitRowView({
+  info,
+  data,
+  history,
+  tempScale,
+  condition,
+  excursion,
+  now,
+  live,
+  onOpen,
+}: UnitRowProps) {
   const format = useCallback(
     (v: number) => showTemperature(v, info.tempUnit, tempScale),
     [info.tempUnit, tempScale],
@@ -60,12 +75,7 @@ function UnitRowView({ info, tempScale, condition, excursion, now, live, onOpen 
       <span className={`unit-condition tone-${m.meta.tone}`}>
         <span aria-hidden="true">{m.meta.icon}</span> {m.meta.label}
       </span>
-      <Sparkline
-        readings={history ?? []}
-        tempMin={info.tempMin}
-        tempMax={info.tempMax}
-        format={format}
-      />
+      <Sparkline readings={history} tempMin={info.tempMin} tempMax={info.tempMax} format={format} />
       <span className="unit-meta">
         <span className="unit-range">{m.range}</span>
         {m.humidity !== null && <span>{m.humidity}</span>}

@@ -1,8 +1,10 @@
 import { screen, within } from '@testing-library/react';
+import { Profiler } from 'react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
-import { connection, directory, NOW, snapshot } from './fixtures';
+import { StatusLine } from '../../components/popup/StatusLine';
+import { connection, directory, NOW, reading, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
 
 describe('popup status line', () => {
@@ -155,5 +157,29 @@ describe('summary line when not live', () => {
     const line = screen.getByText('Last known: all 2 units in range');
     expect(line.closest('p')).not.toHaveTextContent('✓');
     expect(screen.queryByText('All 2 units in range')).not.toBeInTheDocument();
+  });
+
+  it('does not re-render for readings while live, and says how old the data is once it is not (#14)', async () => {
+    let renders = 0;
+    const { bridge } = renderWithRealtime(
+      <Profiler id="status" onRender={() => (renders += 1)}>
+        <StatusLine />
+      </Profiler>,
+    );
+    await bridge.snapshot(snapshot({ connection: connection({ status: 'live', rtt: 12 }) }));
+    expect(screen.getByRole('status')).toHaveTextContent('Live · 12 ms');
+    const before = renders;
+    const r = reading('freezer-1', -18, NOW);
+    await bridge.patch({
+      readings: { 'freezer-1': [r] },
+      connection: connection({ status: 'live', rtt: 12, lastDataAt: NOW, lastEventAt: NOW }),
+    });
+    expect(renders).toBe(before);
+    await bridge.patch({
+      connection: connection({ status: 'reconnecting', rtt: null, lastDataAt: NOW - 120_000 }),
+    });
+    expect(screen.getByRole('status')).toHaveTextContent(
+      /Reconnecting since .* · last data 2 min ago/,
+    );
   });
 });

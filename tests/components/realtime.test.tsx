@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
 import { RowProfilerContext } from '../../components/popup/row-profiler';
 import { queryKeys, type HistoriesData, type UnitsData } from '../../components/query-keys';
-import { useRealtimeStatus } from '../../components/RealtimeProvider';
+import { useRealtimeLiveness, useRealtimeStatus } from '../../components/RealtimeProvider';
 import type { Reading } from '../../lib/model';
 import { alert, NOW, reading, snapshot } from './fixtures';
 import { renderWithRealtime } from './render';
@@ -13,11 +13,11 @@ import { renderWithRealtime } from './render';
 type Client = ReturnType<typeof renderWithRealtime>['queryClient'];
 /** One unit's part of the whole-list keys (#14: one key for all units). */
 const historyOf = (client: Client, unitId: string) =>
-  client.getQueryData<HistoriesData>(queryKeys.readings())?.[unitId];
+  client.getQueryData<HistoriesData>(queryKeys.readings())?.get(unitId);
 const statusOf = (client: Client, unitId: string) =>
-  client.getQueryData<UnitsData>(queryKeys.units())?.[unitId]?.status;
+  client.getQueryData<UnitsData>(queryKeys.units())?.get(unitId)?.status;
 const latestOf = (client: Client, unitId: string): Reading | null | undefined =>
-  client.getQueryData<UnitsData>(queryKeys.units())?.[unitId]?.latest;
+  client.getQueryData<UnitsData>(queryKeys.units())?.get(unitId)?.latest;
 
 function unitsRegion() {
   return screen.getByRole('region', { name: 'Units' });
@@ -73,6 +73,36 @@ describe('realtime patches', () => {
       within(unitsRegion()).getByRole('listitem', { name: /^Dock Chiller, 7\.5\s°C, alarm$/ }),
     ).toBeInTheDocument();
     expect([...renders.keys()]).toEqual(['dock-chiller']);
+  });
+
+  it('observes the live keys once for the whole list, not once per row (#14)', async () => {
+    const { bridge, queryClient } = renderWithRealtime(<Popup />);
+    await bridge.snapshot(snapshot());
+    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(4);
+    const observers = (key: readonly unknown[]) =>
+      queryClient.getQueryCache().find({ queryKey: key, exact: true })?.getObserversCount();
+    expect(observers(queryKeys.units())).toBe(1);
+    expect(observers(queryKeys.readings())).toBe(1);
+  });
+
+  it('re-renders no row that stays listed while the search is typed (#14)', async () => {
+    const user = userEvent.setup();
+    const renders = new Map<string, number>();
+    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { bridge } = renderWithRealtime(
+      <RowProfilerContext.Provider value={onRender}>
+        <Popup />
+      </RowProfilerContext.Provider>,
+    );
+    await bridge.snapshot(snapshot());
+    renders.clear();
+    // "fr" keeps Freezer 1 and Bar Fridge: neither renders again, the others unmount.
+    await user.type(screen.getByRole('searchbox', { name: 'Search units' }), 'fr');
+    const names = within(unitsRegion())
+      .getAllByRole('listitem')
+      .map((li) => li.getAttribute('aria-label')?.split(',')[0]);
+    expect(names.sort()).toEqual(['Bar Fridge', 'Freezer 1']);
+    expect([...renders.keys()]).toEqual([]);
   });
 
   it('writes only the patched unit’s keys in the cache', async () => {
@@ -239,6 +269,48 @@ describe('realtime patches', () => {
       reconnects: 1,
       connectionError: error,
     });
+  });
+
+  it('says the same as useRealtimeStatus through useRealtimeLiveness, without re-rendering for readings (#14)', async () => {
+    let full: ReturnType<typeof useRealtimeStatus> | undefined;
+    let narrow: ReturnType<typeof useRealtimeLiveness> | undefined;
+    let narrowRenders = 0;
+    function Full() {
+      full = useRealtimeStatus();
+      return null;
+    }
+    function Narrow() {
+      narrow = useRealtimeLiveness();
+      narrowRenders += 1;
+      return null;
+    }
+    const agree = () =>
+      expect(narrow).toEqual({ hasSnapshot: full?.hasSnapshot, isConnected: full?.isConnected });
+    const { bridge } = renderWithRealtime(
+      <>
+        <Full />
+        <Narrow />
+      </>,
+    );
+    agree();
+    await bridge.snapshot(snapshot());
+    agree();
+    expect(narrow).toEqual({ hasSnapshot: true, isConnected: true });
+    const rendersBefore = narrowRenders;
+    const r = reading('freezer-1', -17.9, Date.now());
+    await bridge.patch({
+      readings: { 'freezer-1': [r] },
+      connection: { ...snapshot().connection, lastDataAt: r.at, lastEventAt: r.at },
+    });
+    expect(full?.lastDataAt).toBe(r.at);
+    expect(narrowRenders).toBe(rendersBefore);
+    await bridge.patch({ connection: { ...snapshot().connection, status: 'reconnecting' } });
+    agree();
+    expect(narrow?.isConnected).toBe(false);
+    await bridge.patch({ connection: snapshot().connection });
+    await bridge.drop();
+    agree();
+    expect(narrow).toEqual({ hasSnapshot: true, isConnected: false });
   });
 
   it('stops listening when unmounted', async () => {

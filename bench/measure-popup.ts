@@ -35,6 +35,12 @@ export interface PopupResult {
    * own `frostline:*` marks (entrypoints/popup/main.ts).
    */
   milestones: Record<string, number>;
+  /**
+   * The floor (#14): a page of one line of text, opened the same way (a new
+   * tab, then the navigation), to its first contentful paint: what this
+   * browser on this machine takes before any page of ours could paint.
+   */
+  blankPaint: Summary;
   /** `--profile`: one more open, profiled from navigation to painted (not among the timed ones). */
   profile?: Profile;
 }
@@ -96,6 +102,26 @@ async function openTimed(
   return { page, ttd, milestones };
 }
 
+const BLANK_PAGE = 'data:text/html,<!doctype html><title>blank</title><p>Frostline</p>';
+
+async function blankFirstPaint(lab: Lab): Promise<number> {
+  const page = await lab.session.context.newPage();
+  try {
+    await page.goto(BLANK_PAGE);
+    return await page
+      .waitForFunction(
+        () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? undefined,
+        undefined,
+        { timeout: 10_000 },
+      )
+      .then((h) => h.jsonValue() as Promise<number>);
+  } catch {
+    return Number.NaN;
+  } finally {
+    await page.close();
+  }
+}
+
 export async function measurePopupTimeToData(
   lab: Lab,
   opens: number,
@@ -123,6 +149,8 @@ export async function measurePopupTimeToData(
       await page.close();
       await sleep(300);
     }
+    const blank: number[] = [];
+    for (let i = 0; i < opens; i += 1) blank.push(await blankFirstPaint(lab));
     let profile: Profile | undefined;
     if (options.profile) {
       const page = await lab.session.context.newPage();
@@ -152,6 +180,7 @@ export async function measurePopupTimeToData(
       rowsExpected: target,
       heap,
       milestones: medianByName(milestones),
+      blankPaint: summarize(blank),
       ...(profile ? { profile } : {}),
     };
   });

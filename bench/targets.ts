@@ -89,7 +89,7 @@ export const ROWS: readonly RowSpec[] = [
   },
   {
     id: '3d',
-    metric: 'baseline page CPU, the same stream (the floor of 3b)',
+    metric: 'baseline page CPU, same stream, no rows (3b floor)',
     unit: '%',
     figures: ['value'],
     targetText: '(floor)',

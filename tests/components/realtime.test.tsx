@@ -23,15 +23,21 @@ function unitsRegion() {
   return screen.getByRole('region', { name: 'Units' });
 }
 
+/** The popup, with each unit row's renders counted by unit id. */
+function renderProfiledPopup() {
+  const renders = new Map<string, number>();
+  const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
+  const rendered = renderWithRealtime(
+    <RowProfilerContext.Provider value={onRender}>
+      <Popup />
+    </RowProfilerContext.Provider>,
+  );
+  return { ...rendered, renders };
+}
+
 describe('realtime patches', () => {
   it('re-renders only the row of the unit that got a reading', async () => {
-    const renders = new Map<string, number>();
-    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
-    const { bridge } = renderWithRealtime(
-      <RowProfilerContext.Provider value={onRender}>
-        <Popup />
-      </RowProfilerContext.Provider>,
-    );
+    const { bridge, renders } = renderProfiledPopup();
     await bridge.snapshot(snapshot());
     expect(renders.get('dock-chiller')).toBeGreaterThan(0);
     renders.clear();
@@ -50,13 +56,7 @@ describe('realtime patches', () => {
   });
 
   it('keeps other rows still when a unit’s condition changes and the list re-sorts', async () => {
-    const renders = new Map<string, number>();
-    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
-    const { bridge } = renderWithRealtime(
-      <RowProfilerContext.Provider value={onRender}>
-        <Popup />
-      </RowProfilerContext.Provider>,
-    );
+    const { bridge, renders } = renderProfiledPopup();
     await bridge.snapshot(snapshot());
     renders.clear();
 
@@ -87,13 +87,7 @@ describe('realtime patches', () => {
 
   it('re-renders no row that stays listed while the search is typed (#14)', async () => {
     const user = userEvent.setup();
-    const renders = new Map<string, number>();
-    const onRender: ProfilerOnRenderCallback = (id) => renders.set(id, (renders.get(id) ?? 0) + 1);
-    const { bridge } = renderWithRealtime(
-      <RowProfilerContext.Provider value={onRender}>
-        <Popup />
-      </RowProfilerContext.Provider>,
-    );
+    const { bridge, renders } = renderProfiledPopup();
     await bridge.snapshot(snapshot());
     renders.clear();
     // "fr" keeps Freezer 1 and Bar Fridge: neither renders again, the others unmount.

@@ -4,23 +4,13 @@
  * the socket before anything else it awaits.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SessionInfo } from '../../lib/model';
 import { sessionItem } from '../../lib/storage';
 import { bootBackground, prepareFakeBrowser, type Background } from '../support/fake-extension';
 import { fakeBrowser } from 'wxt/testing';
+import { session } from './fixtures';
 
-const SESSION: SessionInfo = {
-  // Nothing listens here: the connection stays in "connecting".
-  serverUrl: 'http://127.0.0.1:9',
-  userId: 'user-1',
-  email: 'a@example.test',
-  displayName: 'A',
-  organizationId: 'org-1',
-  organizationName: 'Org',
-  role: 'staff',
-  keepSignedIn: true,
-  method: 'password',
-};
+// Nothing listens at that port: the connection stays in "connecting".
+const SESSION = session({ serverUrl: 'http://127.0.0.1:9', keepSignedIn: true });
 
 let running: Background | null = null;
 afterEach(() => {

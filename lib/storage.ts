@@ -215,16 +215,6 @@ export const firstViewItem = defineItem<string | null>('session:firstView', {
 type UnitsPart = Pick<PersistedSnapshot, 'savedAt' | 'organizationId' | 'latest' | 'lastDataAt'>;
 type AlertsPart = Pick<PersistedSnapshot, 'savedAt' | 'organizationId' | 'alerts' | 'tombstones'>;
 
-function parsePart<T>(raw: unknown): T | null {
-  if (raw === null || raw === undefined) return null;
-  if (typeof raw !== 'string') return raw as T;
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The stored snapshot, or null (none, or its readings unreadable): the units'
  * readings with the alerts stored beside them (`alertsSnapshotItem`) when
@@ -236,9 +226,9 @@ export async function loadSnapshot(): Promise<PersistedSnapshot | null> {
     snapshotItem.getValue(),
     alertsSnapshotItem.getValue(),
   ]);
-  const units = parsePart<UnitsPart & Partial<AlertsPart>>(rawUnits);
+  const units = parseStored<UnitsPart & Partial<AlertsPart>>(rawUnits);
   if (units === null) return null;
-  const alerts = parsePart<AlertsPart>(rawAlerts);
+  const alerts = parseStored<AlertsPart>(rawAlerts);
   const own = alerts !== null && alerts.organizationId === units.organizationId ? alerts : null;
   return {
     savedAt: units.savedAt,

@@ -314,7 +314,9 @@ async function main(): Promise<void> {
           await site?.close();
         }
       } finally {
+        log('closing the lab');
         await lab.close();
+        log('lab closed');
       }
     }
   }

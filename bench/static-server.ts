@@ -36,6 +36,12 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // The browser keeps idle keep-alive connections open for a minute or more;
+        // close() alone would wait for them.
+        server.closeAllConnections();
+      }),
   };
 }

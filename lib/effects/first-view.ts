@@ -2,7 +2,13 @@
  * The first-view effect (#14): keeps the popup's first view
  * (`lib/first-view.ts`) in `storage.session`, so the popup paints its rows
  * before React has loaded. Written at most once per `FIRST_VIEW_INTERVAL_MS`
- * and only when it changed (about 15 KB of JSON for 50 rows, one string);
+ * and only when it changed (about 15 KB of JSON for 50 rows, one string); a
+ * change of readings alone (the rows' latest values, the time of the last
+ * data) at most once per `READINGS_ONLY_INTERVAL_MS`, because at 1,000 units
+ * a reading a second the rows change every second and the storage write was
+ * the worker's largest cost while idle (bench row 3b). Alerts, counts,
+ * conditions, order and names still land within a second; the popup says how
+ * old the view is either way;
  * removed at once at sign-out or when another account signs in, so a popup
  * never paints another account's units. A restarted worker keeps the stored
  * one until it has units of its own to show.
@@ -12,6 +18,8 @@ import type { UnitView } from '../state';
 import type { Listener, WorkerState } from '../store';
 
 export const FIRST_VIEW_INTERVAL_MS = 1_000;
+/** How often a view that differs from the stored one only by its readings is written. */
+export const READINGS_ONLY_INTERVAL_MS = 10_000;
 /** How the JSON of a view made with `savedAt` 0 starts (`firstViewOf` puts it first). */
 const UNSTAMPED = '{"savedAt":0,';
 
@@ -40,6 +48,15 @@ function areaNamesOf(worker: WorkerState): Map<string, string> {
     areaNames.set(directory, names);
   }
   return names;
+}
+
+/** The view without its readings: what must land within a second when it changes. */
+function withoutReadings(view: FirstView): string {
+  return JSON.stringify({
+    ...view,
+    lastDataAt: null,
+    rows: view.rows.map((row) => ({ ...row, latest: null })),
+  });
 }
 
 /**
@@ -97,6 +114,11 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
   let timer: ReturnType<typeof setTimeout> | null = null;
   /** The last written view without its time (so an unchanged view is not written again); null: none. */
   let written: string | null = null;
+  /** `written` without its readings, and when it was written. */
+  let writtenShape: string | null = null;
+  let writtenAt = 0;
+  /** The timer waits for readings only: any change brings it forward to the usual interval. */
+  let deferred = false;
 
   function write(json: string | null): void {
     void deps.write(json).catch(() => undefined);
@@ -105,6 +127,7 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
   function flush(): void {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+    deferred = false;
     const worker = deps.getState();
     const view = firstViewOf(worker, deps.view(worker), 0);
     // No units yet (just signed in, the directory still loading): keep what
@@ -112,20 +135,32 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
     if (view === null || view.total === 0) return;
     const body = JSON.stringify(view);
     if (body === written) return;
+    const shape = withoutReadings(view);
+    const at = deps.now();
+    if (shape === writtenShape && at - writtenAt < READINGS_ONLY_INTERVAL_MS) {
+      // Only readings moved: they land with the next write, at the latest when this interval ends.
+      timer = setTimeout(flush, writtenAt + READINGS_ONLY_INTERVAL_MS - at);
+      deferred = true;
+      return;
+    }
     written = body;
+    writtenShape = shape;
+    writtenAt = at;
     // The view's time (0 above, so an unchanged view compares equal) is its
     // first key: stamped on the same text, not by a second stringify.
     write(
       body.startsWith(UNSTAMPED)
-        ? `{"savedAt":${Math.round(deps.now())},${body.slice(UNSTAMPED.length)}`
-        : JSON.stringify({ ...view, savedAt: deps.now() }),
+        ? `{"savedAt":${Math.round(at)},${body.slice(UNSTAMPED.length)}`
+        : JSON.stringify({ ...view, savedAt: at }),
     );
   }
 
   function remove(): void {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+    deferred = false;
     written = null;
+    writtenShape = null;
     write(null);
   }
 
@@ -146,7 +181,7 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
           before.serverUrl !== after.serverUrl)
       )
         remove();
-      if (timer !== null) return;
+      if (timer !== null && !deferred) return;
       if (
         next.live === prev.live &&
         next.preferences === prev.preferences &&
@@ -155,11 +190,14 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
         before !== null
       )
         return;
+      if (timer !== null) clearTimeout(timer);
+      deferred = false;
       timer = setTimeout(flush, FIRST_VIEW_INTERVAL_MS);
     },
     dispose() {
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      deferred = false;
     },
   };
 }

@@ -6,12 +6,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createFirstViewEffect, FIRST_VIEW_INTERVAL_MS } from '../../lib/effects/first-view';
+import {
+  createFirstViewEffect,
+  FIRST_VIEW_INTERVAL_MS,
+  READINGS_ONLY_INTERVAL_MS,
+} from '../../lib/effects/first-view';
 import { FIRST_VIEW_KEY, FIRST_VIEW_ROWS, type FirstView } from '../../lib/first-view';
 import { summaryLine } from '../../lib/state/unit-view';
 import { DEFAULT_PREFERENCES, DEFAULT_SCOPE, firstViewItem } from '../../lib/storage';
 import { createStore, createWorkerView, initialWorkerState } from '../../lib/store';
-import { directory, reading, session, T0 } from './fixtures';
+import { alert, directory, reading, session, T0 } from './fixtures';
 
 const SESSION = session();
 
@@ -87,6 +91,44 @@ describe('first-view effect', () => {
     store.dispatch(readingEvent('r4', T0 + 4, 8));
     await vi.advanceTimersByTimeAsync(FIRST_VIEW_INTERVAL_MS);
     expect(writes).toHaveLength(2);
+  });
+
+  it('writes a change of readings alone once per readings interval, and anything else within a second', async () => {
+    const { store, writes } = setup();
+    store.dispatch({ type: 'session/begun', session: SESSION });
+    store.dispatch({ type: 'directory/loaded', directory: directory() });
+    store.dispatch(readingEvent('r0', T0, 3));
+    await vi.advanceTimersByTimeAsync(FIRST_VIEW_INTERVAL_MS);
+    expect(writes).toHaveLength(1);
+    const writtenAt = Date.now();
+    // In range before and after: only the temperature moves, once a second.
+    for (let i = 1; Date.now() < writtenAt + READINGS_ONLY_INTERVAL_MS - 1_500; i += 1) {
+      store.dispatch(readingEvent(`r${i}`, Date.now(), 3 + (i % 2) / 2));
+      await vi.advanceTimersByTimeAsync(FIRST_VIEW_INTERVAL_MS);
+    }
+    // Readings stop: the last of them still lands when the interval ends, not before.
+    const last = (await stored())?.rows.find((r) => r.id === 'u1')?.latest?.temperature;
+    await vi.advanceTimersByTimeAsync(writtenAt + READINGS_ONLY_INTERVAL_MS - Date.now() - 1);
+    expect(writes).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(writes).toHaveLength(2);
+    expect((await stored())?.savedAt).toBe(writtenAt + READINGS_ONLY_INTERVAL_MS);
+    const second = (await stored())?.rows.find((r) => r.id === 'u1')?.latest?.temperature;
+    expect(second).not.toBe(last);
+    expect(second).toBe(store.getState().live.units.get('u1')?.latest?.temperature);
+
+    // A reading changes again (deferred), then an alert: the alert lands within a second.
+    store.dispatch(readingEvent('r-late', Date.now(), 4.5));
+    await vi.advanceTimersByTimeAsync(FIRST_VIEW_INTERVAL_MS);
+    expect(writes).toHaveLength(2);
+    store.dispatch({
+      type: 'alert/triggered',
+      alert: alert({ id: 'a1', unitId: 'u1', severity: 'critical', triggeredAt: Date.now() }),
+      receivedAt: Date.now(),
+    });
+    await vi.advanceTimersByTimeAsync(FIRST_VIEW_INTERVAL_MS);
+    expect(writes).toHaveLength(3);
+    expect((await stored())?.alerts.critical).toBe(1);
   });
 
   it('removes the first view at once at sign-out', async () => {

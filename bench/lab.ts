@@ -76,8 +76,8 @@ export async function openLab(extensionDir: string, options: LabOptions): Promis
  */
 export const NAME_SHIM = 'globalThis.__name ??= (fn) => fn; undefined';
 
-/** Quiet this long (no `get:latest` answered) before a row starts. */
-const SETTLE_QUIET_MS = 1_000;
+/** Quiet this long (no `get:latest` answered) before a row starts; `--quick` waits less. */
+export const SETTLE_QUIET_MS = 1_000;
 const SETTLE_BOUND_MS = 20_000;
 
 /**
@@ -92,6 +92,7 @@ const SETTLE_BOUND_MS = 20_000;
 export async function settle(
   lab: Lab,
   sites: number,
+  quietMs = SETTLE_QUIET_MS,
 ): Promise<{ waitedMs: number; settled: boolean }> {
   const started = Date.now();
   let last = -1;
@@ -105,7 +106,7 @@ export async function settle(
     if (answered !== last || !live) {
       last = answered;
       quietSince = Date.now();
-    } else if (Date.now() - quietSince >= SETTLE_QUIET_MS) {
+    } else if (Date.now() - quietSince >= quietMs) {
       return { waitedMs: Date.now() - started, settled: true };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

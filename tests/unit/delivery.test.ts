@@ -178,6 +178,26 @@ describe('notifications effect: what it tells the store', () => {
     expect(listeners.size).toBe(0);
   });
 
+  it('stores what it announced with each alert, and the snoozes only when one begins', async () => {
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    const { store, effect } = setup(
+      fakeBrowser.notifications as unknown as WxtBrowser['notifications'],
+    );
+    const keysWritten = () => set.mock.calls.flatMap(([items]) => Object.keys(items));
+    store.dispatch(triggered(alert({ id: 'a1' })));
+    store.dispatch(triggered(alert({ id: 'a2', unitId: 'u2' })));
+    await vi.waitFor(() => expect(keysWritten().filter((k) => k === 'notified')).toHaveLength(2));
+    expect(keysWritten()).not.toContain('snoozed');
+    expect(await fakeBrowser.storage.local.get('notified')).toEqual({
+      notified: { a1: T0, a2: T0 },
+    });
+    await effect.snooze('a1', 30);
+    expect(keysWritten().filter((k) => k === 'snoozed')).toHaveLength(1);
+    expect(await fakeBrowser.storage.local.get('snoozed')).toEqual({
+      snoozed: { a1: T0 + 30 * 60_000 },
+    });
+  });
+
   it('says nothing where the browser cannot tell (Firefox has no getPermissionLevel)', async () => {
     const { store, effect } = setup(
       fakeBrowser.notifications as unknown as WxtBrowser['notifications'],

@@ -34,6 +34,7 @@ import {
   ROOT,
 } from './build';
 import {
+  attachWorker,
   callersOf,
   looseCdp,
   pageCdp,
@@ -527,7 +528,20 @@ async function runMain(
     await settled('alert');
     log(`alert latency: ${plan.alertSamples} probes`);
     try {
-      const r = await measureAlertLatency(lab, plan.alertSamples);
+      let r: Awaited<ReturnType<typeof measureAlertLatency>> | undefined;
+      if (args.profile) {
+        // Where the worker's time goes while the probes land (the p99 of 1a/1b).
+        const cdp = await attachWorker(lab.session.anchor, lab.session.extensionId);
+        try {
+          const profile = await recordProfileUntil(cdp, async () => {
+            r = await measureAlertLatency(lab, plan.alertSamples);
+          });
+          pending.push(ctx.keep('worker-alerts', profile));
+        } finally {
+          await cdp.detach().catch(() => undefined);
+        }
+      } else r = await measureAlertLatency(lab, plan.alertSamples);
+      if (r === undefined) throw new Error('the alert row produced no result');
       details.alert = r;
       collector.add(
         '1a',

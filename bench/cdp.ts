@@ -38,6 +38,15 @@ export async function attachWorker(page: Page, extensionId: string): Promise<Wor
   const cdp = await pageCdp(page);
   const targetId = await workerTargetId(cdp, extensionId);
   if (targetId === undefined) throw new Error('no service worker target');
+  return attachTarget(cdp, targetId);
+}
+
+/**
+ * A session on any target (a worker, an offscreen document) through a
+ * page's CDP session, which Playwright does not expose for such targets;
+ * detaching it detaches `cdp` too.
+ */
+export async function attachTarget(cdp: CDPSession, targetId: string): Promise<WorkerCdp> {
   const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false });
   let nextId = 1;
   const pending = new Map<number, Pending>();

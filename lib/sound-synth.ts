@@ -58,6 +58,18 @@ export interface PlaySoundMessage {
   tone: SoundTone;
 }
 
+/** Silences the offscreen document at once; it stays open for the next sound. */
+export interface StopSoundMessage {
+  target: 'frostline:offscreen';
+  type: 'stop-sound';
+}
+
+export function isStopSoundMessage(message: unknown): message is StopSoundMessage {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Partial<StopSoundMessage>;
+  return m.target === 'frostline:offscreen' && m.type === 'stop-sound';
+}
+
 export function isPlaySoundMessage(message: unknown): message is PlaySoundMessage {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Partial<PlaySoundMessage>;

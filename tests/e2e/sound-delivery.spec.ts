@@ -1,24 +1,27 @@
 /**
  * Issue #13 end to end in Chromium: a critical alert opens the offscreen
- * document that plays its sound, and acknowledging it from the popup closes
- * the document within a second; a profile where the extension's notifications
- * are turned off shows "Notifications are blocked" in the popup, on the
- * options page and in the badge tooltip.
+ * document that plays its sound, and acknowledging it from the popup
+ * silences it within a second; the document closes once no sound came for
+ * OFFSCREEN_IDLE_CLOSE_MS (#14). A profile where the extension's
+ * notifications are turned off shows "Notifications are blocked" in the
+ * popup, on the options page and in the badge tooltip.
  */
 import { test, expect, badgeOf, EXTENSION_DIR } from './support/fixtures';
 import {
   blockNotificationsFor,
   deliveryWarnings,
+  offscreenAudioStates,
   offscreenDocuments,
   unpackedExtensionId,
 } from './support/delivery';
+import { OFFSCREEN_IDLE_CLOSE_MS } from '../../lib/sound-player';
 import { PopupView } from './support/pages';
 import { RestClient } from './support/rest';
 import { POPUP_VIEWPORT, signInThroughOptions } from './support/session';
 
 const BLOCKED = 'Notifications are blocked: alerts will only show on the badge';
 
-test('a critical alert opens the offscreen document; acknowledging it closes it within a second', async ({
+test('a critical alert opens the offscreen document; acknowledging it silences it within a second, and it closes when idle', async ({
   server,
   worker,
   openExtensionPage,
@@ -44,20 +47,30 @@ test('a critical alert opens the offscreen document; acknowledging it closes it 
   const card = popup.alert('Critical', unit.name);
   await expect(card.item).toBeVisible();
   await expect.poll(() => offscreenDocuments(worker)).toBe(1);
+  await expect.poll(() => offscreenAudioStates(page)).toContain('running');
   // Critical repeats until acknowledged: the document stays while it is due.
   await page.waitForTimeout(2_000);
   expect(await offscreenDocuments(worker)).toBe(1);
 
   await card.acknowledgeButton().click();
   const clickedAt = Date.now();
-  await expect.poll(() => offscreenDocuments(worker), { timeout: 1_000, intervals: [50] }).toBe(0);
+  // Silent: no audio context left that can sound.
+  await expect
+    .poll(async () => (await offscreenAudioStates(page))?.includes('running'), {
+      timeout: 1_000,
+      intervals: [50],
+    })
+    .toBe(false);
   expect(Date.now() - clickedAt).toBeLessThan(1_000);
-  // And it does not come back for the acknowledged alert.
+  // And it does not sound again for the acknowledged alert; the idle document closes.
   await page.waitForTimeout(1_500);
-  expect(await offscreenDocuments(worker)).toBe(0);
+  expect(await offscreenAudioStates(page)).not.toContain('running');
+  await expect
+    .poll(() => offscreenDocuments(worker), { timeout: OFFSCREEN_IDLE_CLOSE_MS + 5_000 })
+    .toBe(0);
 });
 
-test('"Test sound" plays in an offscreen document that closes when the sound ends', async ({
+test('"Test sound" plays in an offscreen document that is silenced when the sound ends, then closes', async ({
   worker,
   openExtensionPage,
 }) => {
@@ -65,8 +78,15 @@ test('"Test sound" plays in an offscreen document that closes when the sound end
   await options.getByRole('button', { name: 'Test sound' }).click();
   await expect(options.getByRole('status').filter({ hasText: 'Test sound played' })).toBeVisible();
   await expect.poll(() => offscreenDocuments(worker)).toBe(1);
-  // Nothing else is due: it goes when the tone is over (1.5 s).
-  await expect.poll(() => offscreenDocuments(worker), { timeout: 5_000 }).toBe(0);
+  // Nothing else is due: silenced when the tone is over (1.5 s), closed when idle.
+  await expect
+    .poll(async () => (await offscreenAudioStates(options))?.includes('running'), {
+      timeout: 5_000,
+    })
+    .toBe(false);
+  await expect
+    .poll(() => offscreenDocuments(worker), { timeout: OFFSCREEN_IDLE_CLOSE_MS + 5_000 })
+    .toBe(0);
 });
 
 test.describe('notifications turned off for the extension', () => {

@@ -1,10 +1,18 @@
 /**
  * The offscreen player (issue #13): the one owner of `chrome.offscreen`
  * creates the document on demand with reason AUDIO_PLAYBACK, sends it the
- * tone, and closes it on release; a document Chrome closed is opened again.
+ * tone, silences it at once on release and closes it once no sound came for
+ * OFFSCREEN_IDLE_CLOSE_MS (#14: not one document per alert in a burst); a
+ * document Chrome closed is opened again.
  */
-import { describe, expect, it, vi } from 'vitest';
-import { createOffscreenPlayer, createPagePlayer, OFFSCREEN_PATH } from '../../lib/sound-player';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createOffscreenPlayer,
+  createPagePlayer,
+  OFFSCREEN_IDLE_CLOSE_MS,
+  OFFSCREEN_PATH,
+} from '../../lib/sound-player';
+import type { PlaySoundMessage, StopSoundMessage } from '../../lib/sound-synth';
 
 function fakeOffscreen() {
   let open = false;
@@ -21,9 +29,10 @@ function fakeOffscreen() {
       calls.push('close');
     }),
   };
-  const sendMessage = vi.fn(async (message: { tone: string }) => {
+  const sendMessage = vi.fn(async (message: PlaySoundMessage | StopSoundMessage) => {
     if (!open) throw new Error('Receiving end does not exist.');
-    calls.push(`play:${message.tone}`);
+    calls.push(message.type === 'play-sound' ? `play:${message.tone}` : 'stop');
+    return true;
   });
   return {
     offscreen,
@@ -35,7 +44,10 @@ function fakeOffscreen() {
 }
 
 describe('offscreen player', () => {
-  it('creates the document on demand, plays, and closes it on release', async () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('creates the document on demand, plays, silences it on release and closes it when idle', async () => {
+    vi.useFakeTimers();
     const fake = fakeOffscreen();
     const player = createOffscreenPlayer({
       offscreen: fake.offscreen,
@@ -46,15 +58,58 @@ describe('offscreen player', () => {
     await player.play('warning');
     expect(fake.isOpen()).toBe(true);
     await player.release();
+    // Silent at once; the document stays for the next sound a while.
+    expect(fake.calls.at(-1)).toBe('stop');
+    expect(fake.isOpen()).toBe(true);
+    await vi.advanceTimersByTimeAsync(OFFSCREEN_IDLE_CLOSE_MS - 1);
+    expect(fake.isOpen()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
     expect(fake.isOpen()).toBe(false);
     expect(fake.calls).toEqual([
       `create:chrome-extension://id${OFFSCREEN_PATH}:AUDIO_PLAYBACK`,
       'play:critical',
       'play:warning',
+      'stop',
       'close',
     ]);
-    // Released twice: nothing more to close, nothing thrown.
+    // Released again: nothing more to close, nothing thrown.
     await player.release();
+    await vi.advanceTimersByTimeAsync(OFFSCREEN_IDLE_CLOSE_MS);
+    expect(fake.offscreen.closeDocument).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps one document through a burst of sounds, each silenced when released', async () => {
+    vi.useFakeTimers();
+    const fake = fakeOffscreen();
+    const player = createOffscreenPlayer({
+      offscreen: fake.offscreen,
+      getURL: (path) => path,
+      sendMessage: fake.sendMessage,
+    });
+    for (let i = 0; i < 5; i += 1) {
+      await player.play('warning');
+      await vi.advanceTimersByTimeAsync(100);
+      await player.release();
+      await vi.advanceTimersByTimeAsync(OFFSCREEN_IDLE_CLOSE_MS / 2);
+    }
+    expect(fake.offscreen.createDocument).toHaveBeenCalledTimes(1);
+    expect(fake.calls.filter((c) => c === 'stop')).toHaveLength(5);
+    expect(fake.isOpen()).toBe(true);
+    await vi.advanceTimersByTimeAsync(OFFSCREEN_IDLE_CLOSE_MS);
+    expect(fake.isOpen()).toBe(false);
+  });
+
+  it('closes the document at once when it does not answer the stop', async () => {
+    const fake = fakeOffscreen();
+    const player = createOffscreenPlayer({
+      offscreen: fake.offscreen,
+      getURL: (path) => path,
+      sendMessage: fake.sendMessage,
+    });
+    await player.play('critical');
+    fake.sendMessage.mockRejectedValueOnce(new Error('Receiving end does not exist.'));
+    await player.release();
+    expect(fake.isOpen()).toBe(false);
     expect(fake.offscreen.closeDocument).toHaveBeenCalledTimes(1);
   });
 

@@ -7,6 +7,8 @@ import type { Locator, Page, Worker } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { attachTarget } from '../../../bench/cdp';
+import { OFFSCREEN_PATH } from '../../../lib/sound-player';
 
 /** The popup's and the options page's delivery warnings. */
 export function deliveryWarnings(page: Page): Locator {
@@ -23,6 +25,40 @@ export async function offscreenDocuments(worker: Worker): Promise<number> {
         })
       ).length,
   );
+}
+
+/**
+ * The state of every Web Audio context in the extension's offscreen
+ * document ('running' while it can sound, 'closed' once silenced), found on
+ * the heap through the DevTools protocol; null when there is no document.
+ */
+export async function offscreenAudioStates(page: Page): Promise<string[] | null> {
+  const cdp = await page.context().newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.url.endsWith(OFFSCREEN_PATH));
+  if (target === undefined) {
+    await cdp.detach();
+    return null;
+  }
+  const session = await attachTarget(cdp, target.targetId);
+  try {
+    type Remote = { result: { objectId?: string; value?: unknown } };
+    const proto = await session.send<Remote>('Runtime.evaluate', {
+      expression: 'AudioContext.prototype',
+    });
+    const { objects } = await session.send<{ objects: { objectId: string } }>(
+      'Runtime.queryObjects',
+      { prototypeObjectId: proto.result.objectId },
+    );
+    const states = await session.send<Remote>('Runtime.callFunctionOn', {
+      objectId: objects.objectId,
+      functionDeclaration: 'function () { return this.map((c) => c.state); }',
+      returnByValue: true,
+    });
+    return states.result.value as string[];
+  } finally {
+    await session.detach();
+  }
 }
 
 /**

@@ -43,6 +43,15 @@ function fakeOffscreen() {
   };
 }
 
+/** The player on a fake document, its URL the bare path. */
+function playerOn(fake: ReturnType<typeof fakeOffscreen>) {
+  return createOffscreenPlayer({
+    offscreen: fake.offscreen,
+    getURL: (path) => path,
+    sendMessage: fake.sendMessage,
+  });
+}
+
 describe('offscreen player', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -81,11 +90,7 @@ describe('offscreen player', () => {
   it('keeps one document through a burst of sounds, each silenced when released', async () => {
     vi.useFakeTimers();
     const fake = fakeOffscreen();
-    const player = createOffscreenPlayer({
-      offscreen: fake.offscreen,
-      getURL: (path) => path,
-      sendMessage: fake.sendMessage,
-    });
+    const player = playerOn(fake);
     for (let i = 0; i < 5; i += 1) {
       await player.play('warning');
       await vi.advanceTimersByTimeAsync(100);
@@ -101,11 +106,7 @@ describe('offscreen player', () => {
 
   it('closes the document at once when it does not answer the stop', async () => {
     const fake = fakeOffscreen();
-    const player = createOffscreenPlayer({
-      offscreen: fake.offscreen,
-      getURL: (path) => path,
-      sendMessage: fake.sendMessage,
-    });
+    const player = playerOn(fake);
     await player.play('critical');
     fake.sendMessage.mockRejectedValueOnce(new Error('Receiving end does not exist.'));
     await player.release();
@@ -116,22 +117,14 @@ describe('offscreen player', () => {
   it('closes a document a stopped worker left open at its first release', async () => {
     const fake = fakeOffscreen();
     await fake.offscreen.createDocument({ url: 'x', reasons: ['AUDIO_PLAYBACK'] });
-    const player = createOffscreenPlayer({
-      offscreen: fake.offscreen,
-      getURL: (path) => path,
-      sendMessage: fake.sendMessage,
-    });
+    const player = playerOn(fake);
     await player.release();
     expect(fake.isOpen()).toBe(false);
   });
 
   it('opens the document again when Chrome closed it between repeats', async () => {
     const fake = fakeOffscreen();
-    const player = createOffscreenPlayer({
-      offscreen: fake.offscreen,
-      getURL: (path) => path,
-      sendMessage: fake.sendMessage,
-    });
+    const player = playerOn(fake);
     await player.play('critical');
     fake.closeByChrome();
     await player.play('critical');

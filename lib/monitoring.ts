@@ -12,13 +12,20 @@ import {
   type LiveConnection,
 } from './live-connection';
 import { normalizeAlerts, normalizeLatestReading, type DiagnosticKind } from './normalize';
-import { isUnitInScope } from './state';
+import { isUnitInScope, type ReadingsBatch } from './state';
 import type { Store } from './store';
 import type { SessionTokens } from './session';
 import { createSync, type Sync } from './sync';
 
 /** Server messages kept for the diagnostics text. */
 const SERVER_MESSAGES_KEPT = 20;
+/**
+ * The resync's `get:latest` answers are reduced together, at most this long
+ * after the first of a batch arrived (#14): one at a time, 1,000 answers were
+ * 1,000 reductions, each copying the unit map and running every effect,
+ * while a woken worker's badge and alerts waited behind them.
+ */
+export const LATEST_BATCH_MS = 20;
 
 export interface MonitoringDeps {
   store: Pick<Store, 'getState' | 'dispatch'>;
@@ -103,6 +110,15 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     }
   }
 
+  const latest = createLatestBatcher({
+    organizationId: () => store.getState().session?.organizationId ?? null,
+    apply: (batches) => {
+      // Live readings that came first are reduced first: arrival order is kept.
+      ingest.flush();
+      dispatch({ type: 'readings', batches, receivedAt: now(), resync: true });
+    },
+  });
+
   const connection = createLiveConnection({
     accessToken: () => tokens.accessToken(),
     refresh: () => tokens.refresh(),
@@ -164,15 +180,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
         expectUnitId: unitId,
       });
       if (!result.ok) return dropped(result.kind);
-      if (result.value !== null) {
-        ingest.flush();
-        dispatch({
-          type: 'readings',
-          batches: [{ unitId, readings: [result.value] }],
-          receivedAt: now(),
-          resync: true,
-        });
-      }
+      if (result.value !== null) latest.add(unitId, result.value);
     },
     onUnauthorized: () => void tokens.refresh(),
     getLatest: (unitId) => connection.getLatest(unitId),
@@ -188,8 +196,49 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     serverMessages: () => serverMessages,
     resetUnknownUnits: () => unknownUnits.reset(),
     stop() {
+      latest.clear();
       connection.stop();
       unknownUnits.dispose();
+    },
+  };
+}
+
+export interface LatestBatcher {
+  add(unitId: string, reading: ReadingsBatch['readings'][number]): void;
+  /** Drops what is waiting (monitoring stopped). */
+  clear(): void;
+}
+
+/**
+ * Gathers the resync's latest readings for `LATEST_BATCH_MS` and applies
+ * them as one batch. A batch gathered under one organization is dropped if
+ * the session changed before it went out (its units are not the new ones').
+ */
+export function createLatestBatcher(deps: {
+  organizationId(): string | null;
+  apply(batches: ReadingsBatch[]): void;
+}): LatestBatcher {
+  let batches: ReadingsBatch[] = [];
+  let organizationId: string | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    const ready = batches;
+    batches = [];
+    if (ready.length > 0 && deps.organizationId() === organizationId) deps.apply(ready);
+  };
+  return {
+    add(unitId, reading) {
+      if (timer === null) {
+        organizationId = deps.organizationId();
+        timer = setTimeout(flush, LATEST_BATCH_MS);
+      }
+      batches.push({ unitId, readings: [reading] });
+    },
+    clear() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      batches = [];
     },
   };
 }

@@ -5,6 +5,7 @@
  * dropped connection is checked again when the grace period ends.
  */
 import { deliveryNotices } from '../delivery';
+import { markBadge } from '../marks';
 import { badgeFor, createBadgeRenderer, DEFAULT_BADGE_GRACE_MS, type BadgeSurface } from '../badge';
 import type { UnitView } from '../state';
 import type { Listener, WorkerState } from '../store';
@@ -39,17 +40,18 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
     if (disposed) return;
     lastBadgeAt = deps.now();
     const worker = deps.getState();
-    void badge.render(
-      badgeFor({
-        state: worker.live,
-        scope: worker.scope,
-        staleMs: worker.preferences.staleMinutes * 60_000,
-        graceMs: DEFAULT_BADGE_GRACE_MS,
-        now: deps.now(),
-        view: deps.view(worker),
-        delivery: deliveryNotices(worker.delivery, worker.live, deps.now()),
-      }),
-    );
+    const next = badgeFor({
+      state: worker.live,
+      scope: worker.scope,
+      staleMs: worker.preferences.staleMinutes * 60_000,
+      graceMs: DEFAULT_BADGE_GRACE_MS,
+      now: deps.now(),
+      view: deps.view(worker),
+      delivery: deliveryNotices(worker.delivery, worker.live, deps.now()),
+    });
+    void badge.render(next).then((result) => {
+      if (result.written.includes('text')) markBadge(next.text);
+    });
   }
 
   const listener: Listener = (next, prev, event) => {

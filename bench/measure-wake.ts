@@ -6,9 +6,9 @@
  * request on and the tab's set-up taken off) to: a new authenticated socket
  * in the server (`connected`),
  * its org and every site room joined (`rooms`, from `control.state()`), and
- * the badge right (`badge`): the text the worker set, read from the popup
- * page, equals what the server's open alerts say it should be, at a moment
- * after the socket connected.
+ * the badge right (`badge`): a text the worker set, confirmed by the
+ * browser, equals what the server's open alerts say it should be, at a
+ * moment after the socket connected (see "Third pass" below).
  *
  * Issue #14, why this row used to give n = 0: "right" was the badge text
  * from before the stop, and it was read through the Playwright `Worker` of
@@ -31,6 +31,17 @@
  * own thread (the one that sets it) as soon as Playwright lists it, through
  * the popup until then; a read's time is when it returned (the badge was
  * right at or before it).
+ *
+ * Third pass: the worker's own marks showed the right badge written 300-600
+ * ms before any read returned it: reads through the popup and through the
+ * worker both waited behind the wake-up's work (the popup's first render of
+ * 1,000 units, the worker's resync). The worker now marks every badge text
+ * the browser confirmed (`frostline:badge`, lib/marks.ts), the server's
+ * count is polled on its own timer, and the badge is right at the first
+ * confirmed text after the connect that equals the server's count just
+ * before or just after it (`firstRightWrite`). The reads remain, on the
+ * popup and the worker at once (`badgeReader`): they end the sample, and
+ * stand in for the marks when those cannot be read.
  */
 import type { BrowserContext, CDPSession, Page, Worker } from '@playwright/test';
 import { pageCdp, workerTargetId } from './cdp';
@@ -44,6 +55,8 @@ const BADGE_COUNT_CAP = 99;
 const SAMPLE_BOUND_MS = 10_000;
 /** How often the server's sockets are looked at while a sample runs. */
 const SERVER_POLL_MS = 5;
+/** How often the server's active-alert count is asked for while a sample runs. */
+const TRUTH_POLL_MS = 10;
 
 export interface WakeSample {
   connected: number;
@@ -52,6 +65,8 @@ export interface WakeSample {
   ready: number;
   /** Badge text and title's first line as read, with ms since the navigation (changes only). */
   badgeTimeline: [number, string, string][];
+  /** The badge texts the browser confirmed to the woken worker, ms since the navigation. */
+  badgeWrites?: [number, string][];
   /** Why the sample has no `ready`, when it has none. */
   missing?: string;
   /**
@@ -76,20 +91,52 @@ async function contextMarks(
   context: Worker | Page,
   label: string,
   t0: number,
-): Promise<Record<string, number> | undefined> {
+): Promise<{ marks: Record<string, number>; badges: [number, string][] } | undefined> {
   const read = () => ({
     origin: performance.timeOrigin,
     marks: performance
       .getEntriesByType('mark')
       .filter((m) => m.name.startsWith('frostline:'))
-      .map((m) => [m.name.slice('frostline:'.length), m.startTime] as [string, number]),
+      .map(
+        (m) =>
+          [m.name.slice('frostline:'.length), m.startTime, (m as PerformanceMark).detail] as [
+            string,
+            number,
+            unknown,
+          ],
+      ),
   });
   const reading = 'goto' in context ? context.evaluate(read) : context.evaluate(read);
   const raw = await reading.catch(() => undefined);
   if (raw === undefined) return undefined;
-  const out: Record<string, number> = { [label]: Math.round(raw.origin - t0) };
-  for (const [name, at] of raw.marks) out[name] = Math.round(raw.origin + at - t0);
-  return out;
+  const marks: Record<string, number> = { [label]: Math.round(raw.origin - t0) };
+  const badges: [number, string][] = [];
+  for (const [name, at, detail] of raw.marks) {
+    // lib/marks.ts markBadge: every badge text the browser confirmed, in order.
+    if (name === 'badge') badges.push([raw.origin + at - t0, String(detail)]);
+    else marks[name] = Math.round(raw.origin + at - t0);
+  }
+  return { marks, badges };
+}
+
+/**
+ * The first badge write at or after `from` whose text is what the server said
+ * at that moment: the truth polled just before it or just after it (the
+ * count may move between two polls). Times in ms after the same origin.
+ */
+export function firstRightWrite(
+  writes: readonly [number, string][],
+  truth: readonly [number, string][],
+  from: number,
+): number {
+  for (const [at, text] of writes) {
+    if (at < from) continue;
+    const after = truth.findIndex(([t]) => t >= at);
+    const before = after === -1 ? truth.at(-1) : truth[after - 1];
+    const candidates = [before, after === -1 ? undefined : truth[after]];
+    if (candidates.some((c) => c !== undefined && c[1] === text)) return at;
+  }
+  return Number.NaN;
 }
 
 /** Per milestone, the median over the samples that have it (ms after the navigation start). */
@@ -141,6 +188,40 @@ async function readBadge(
   });
   const reading = 'goto' in from ? from.evaluate(read) : from.evaluate(read);
   return reading.catch(() => undefined);
+}
+
+/**
+ * The badge as read from the popup and from the woken worker at once: the
+ * first read that returns, with the time it returned. Either page asks the
+ * browser, which holds the toolbar's badge, so either answer is what the
+ * supervisor sees at that moment; each thread alone queues the read behind
+ * its own work (the popup's first render, the worker's resync).
+ */
+function badgeReader(popup: Page): (worker: Worker | undefined) => Promise<BadgeRead | undefined> {
+  // One read in flight per page: a busy thread is not sent a pile of reads.
+  const inFlight = new Map<Page | Worker, Promise<BadgeRead>>();
+  const readOn = (from: Page | Worker): Promise<BadgeRead> => {
+    let read = inFlight.get(from);
+    if (read === undefined) {
+      read = readBadge(from).then((r) => {
+        if (r === undefined) throw new Error('no read');
+        return { ...r, at: now() };
+      });
+      const settled = () => inFlight.delete(from);
+      read.then(settled, settled);
+      inFlight.set(from, read);
+    }
+    return read;
+  };
+  return (worker) =>
+    Promise.any([popup, ...(worker ? [worker] : [])].map(readOn)).catch(() => undefined);
+}
+
+interface BadgeRead {
+  text: string;
+  title: string;
+  /** When the read returned (`now()`). */
+  at: number;
 }
 
 /** How long one stop request is given, and how many are sent, before the sample is a failure. */
@@ -239,11 +320,26 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
         return socket;
       };
       const serverTimer = setInterval(watchServer, SERVER_POLL_MS);
+      const readFirst = badgeReader(popup);
+      // The server's count, polled on its own (one request at a time), to
+      // judge the worker's badge writes afterwards.
+      const truth: [number, string][] = [];
+      let polling = false;
+      const truthTimer = setInterval(() => {
+        if (polling) return;
+        polling = true;
+        activeAlerts(lab.server.url, token)
+          .then((active) => truth.push([now() - t0, expectedBadge(active)]))
+          .catch(() => undefined)
+          .finally(() => {
+            polling = false;
+          });
+      }, TRUTH_POLL_MS);
       while (now() < t0 + SAMPLE_BOUND_MS && (Number.isNaN(rooms) || Number.isNaN(badge))) {
         const socket = watchServer();
-        const read = await readBadge(wokenWorker(context, oldWorkers) ?? popup);
+        const read = await readFirst(wokenWorker(context, oldWorkers));
         const text = read?.text;
-        const at = now() - t0;
+        const at = (read?.at ?? now()) - t0;
         const last = timeline[timeline.length - 1];
         if (read !== undefined && (last?.[1] !== read.text || last[2] !== read.title))
           timeline.push([Math.round(at), read.text, read.title]);
@@ -258,12 +354,22 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
         await sleep(10);
       }
       clearInterval(serverTimer);
+      clearInterval(truthTimer);
       await navigation.catch(() => undefined);
       const woken = wokenWorker(context, oldWorkers) ?? currentWorker(context);
+      const fromWorker = woken ? await contextMarks(woken, 'worker', t0) : undefined;
       const since = {
-        ...(await contextMarks(popup, 'popup', t0)),
-        ...(woken ? await contextMarks(woken, 'worker', t0) : undefined),
+        ...(await contextMarks(popup, 'popup', t0))?.marks,
+        ...fromWorker?.marks,
       };
+      // The badge was right when the browser confirmed a right text (the
+      // worker's mark), which the reads above only saw later.
+      const written = firstRightWrite(
+        fromWorker?.badges ?? [],
+        truth,
+        since['socket-connected'] ?? connected,
+      );
+      if (!Number.isNaN(written) && !(badge <= written)) badge = written;
       // "Popup opened" is the popup's navigation start, as in row 4 (#14):
       // before it, Playwright opened a blank tab for it (no part of a
       // toolbar click), 150-350 ms that the row used to count.
@@ -289,6 +395,9 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
         badge,
         ready,
         badgeTimeline: timeline.slice(0, 12),
+        badgeWrites: (fromWorker?.badges ?? [])
+          .slice(0, 12)
+          .map(([at, text]) => [Math.round(at - tab), text]),
         tabMs: tab,
         ...(Object.keys(marks).length > 0 ? { marks } : {}),
         ...(missing ? { missing: `after ${SAMPLE_BOUND_MS} ms: ${missing}` } : {}),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { chooseQuery, matchCount, type Searchable } from '../../bench/measure-search';
-import { expectedBadge, medianMarks, type WakeSample } from '../../bench/measure-wake';
+import {
+  expectedBadge,
+  firstRightWrite,
+  medianMarks,
+  type WakeSample,
+} from '../../bench/measure-wake';
 
 const items: Searchable[] = [
   { name: 'Freezer 1', area: 'Back of House', site: 'Downtown Kitchen' },
@@ -31,6 +36,55 @@ describe('wake row', () => {
     expect(expectedBadge(0)).toBe('');
     expect(expectedBadge(42)).toBe('42');
     expect(expectedBadge(150)).toBe('99+');
+  });
+});
+
+describe('wake row: when the badge was right', () => {
+  const truth: [number, string][] = [
+    [100, '16'],
+    [200, '17'],
+    [300, '17'],
+  ];
+
+  it('takes the first write after the connect that matches the count on either side of it', () => {
+    // '...' is never right; '16' at 150 matches the poll before it.
+    expect(
+      firstRightWrite(
+        [
+          [120, '...'],
+          [150, '16'],
+        ],
+        truth,
+        0,
+      ),
+    ).toBe(150);
+    // '16' at 250 matches neither side (17 before and after): the next write counts.
+    expect(
+      firstRightWrite(
+        [
+          [250, '16'],
+          [260, '17'],
+        ],
+        truth,
+        0,
+      ),
+    ).toBe(260);
+    // Written before the connect: not counted.
+    expect(
+      firstRightWrite(
+        [
+          [150, '16'],
+          [400, '17'],
+        ],
+        truth,
+        160,
+      ),
+    ).toBe(400);
+  });
+
+  it('is NaN when no write was right', () => {
+    expect(firstRightWrite([[150, '18']], truth, 0)).toBeNaN();
+    expect(firstRightWrite([], truth, 0)).toBeNaN();
   });
 });
 

@@ -21,6 +21,7 @@ import {
   normalizeUnitStateChanged,
   normalizeUnits,
   parseIsoTime,
+  parseIsoTimeByDate,
   type DropReason,
   type NormalizeContext,
 } from '../../lib/normalize';
@@ -744,6 +745,59 @@ describe('helpers', () => {
   it('parseIsoTime treats a time without offset as UTC', () => {
     expect(parseIsoTime('2024-06-01T12:00:00')).toBe(T0);
     expect(parseIsoTime('2024-06-01T14:00:00+02:00')).toBe(T0);
+  });
+  it('parseIsoTime decides every shape as Date.parse does (its fast path changes no answer)', () => {
+    const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
+    const years = ['0000', '0099', '0100', '1970', '1999', '2000', '2024', '2100', '2400', '9999'];
+    const months = ['00', '01', '02', '04', '06', '12', '13'];
+    const days = ['00', '01', '28', '29', '30', '31', '32'];
+    const hours = ['00', '09', '23', '24', '25'];
+    const minutes = ['00', '30', '59', '60'];
+    const seconds = ['', ':00', ':07', ':59', ':60'];
+    const fractions = ['', '.5', '.05', '.123', '.1239', '.999999999', '.007'];
+    const zones = [
+      '',
+      'Z',
+      'z',
+      '+02:00',
+      '-05:30',
+      '+0200',
+      '+23:59',
+      '+24:00',
+      '-00:60',
+      '+14:00',
+    ];
+    const separators = ['T', 't', ' '];
+    let compared = 0;
+    // A deterministic walk through the combinations (co-prime strides), plus the corner cases.
+    for (let i = 0; i < 20_000; i += 1) {
+      const sec = pick(seconds, i * 3);
+      const text =
+        `${pick(years, i)}-${pick(months, i * 7)}-${pick(days, i * 11)}` +
+        `${pick(separators, i * 13)}${pick(hours, i * 17)}:${pick(minutes, i * 19)}` +
+        `${sec}${sec === '' ? '' : pick(fractions, i * 23)}${pick(zones, i * 29)}`;
+      expect(parseIsoTime(text), text).toBe(parseIsoTimeByDate(text));
+      compared += 1;
+    }
+    for (const text of [
+      '2024-02-29T00:00:00Z',
+      '2023-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2000-02-29T00:00:00Z',
+      '2024-06-01T12:00',
+      '2024-06-01 12:00:00.1+01:00',
+      '2024-06-01T12:00:00.123456Z',
+      '2024-6-01T12:00:00Z',
+      ' 2024-06-01T12:00:00Z',
+      '',
+    ]) {
+      expect(parseIsoTime(text), text).toBe(parseIsoTimeByDate(text));
+      compared += 1;
+    }
+    expect(compared).toBe(20_010);
+    expect(parseIsoTime('2024-06-01T12:00:00.1239Z')).toBe(T0 + 123);
+    expect(parseIsoTime('2024-02-30T12:00:00Z')).toBeNull();
+    expect(parseIsoTime(42)).toBeNull();
   });
 });
 

@@ -21,7 +21,7 @@ import {
   type ConditionGroup,
   type UnitCondition,
 } from './page-rules';
-import { isAlertInScope, isStale, unitsInScope } from './selectors';
+import { isAlertInScope, isStale, isUnitInScope, unitsInScope } from './selectors';
 import type { State } from './state';
 
 // The rules the pages use too live in `./page-rules.ts` (issue #14, row 6b).
@@ -346,6 +346,102 @@ export function updateUnitView(
   return { view: { ...view, entries, counts, conditions }, deadline };
 }
 
+/** More alerts changed than this at once (a resync's list): the view is built whole. */
+const ALERT_UPDATE_LIMIT = 32;
+
+/**
+ * Re-decides only the units whose alerts changed since `view` was built from
+ * `before` (#14: every alert triggered, acknowledged or resolved rebuilt the
+ * view of 1,000 units on the way to the badge), with the tallies counted
+ * again over the alerts. Each such unit must be one the view shows whatever
+ * its alerts (a directory unit in scope); otherwise, or when many alerts
+ * moved, returns `null` and the view is built whole. Readings are left to
+ * `updateUnitView`: run this first, then that.
+ */
+export function updateUnitViewAlerts(
+  view: UnitView,
+  index: ReadonlyMap<string, number>,
+  before: State,
+  input: UnitViewInput,
+): UnitView | null {
+  const { state, scope, staleMs, now } = input;
+  const touched = new Set<string>();
+  for (const [id, alert] of state.alerts) {
+    const old = before.alerts.get(id);
+    if (old === alert) continue;
+    touched.add(alert.unitId);
+    if (old !== undefined) touched.add(old.unitId);
+  }
+  for (const [id, old] of before.alerts) {
+    if (!state.alerts.has(id)) touched.add(old.unitId);
+  }
+  if (touched.size > ALERT_UPDATE_LIMIT) return null;
+  for (const unitId of touched) {
+    if (
+      !index.has(unitId) ||
+      !state.directoryIndex.units.has(unitId) ||
+      !isUnitInScope(state, scope, unitId)
+    ) {
+      return null;
+    }
+  }
+  // The tallies over every alert (few), the per-unit figures for the touched units.
+  const alerts = emptyTally();
+  let acknowledged = 0;
+  const perUnit = new Map<string, { count: number; worst: Severity }>();
+  for (const alert of state.alerts.values()) {
+    if (!isAlertInScope(state, scope, alert.unitId)) continue;
+    if (alert.status !== 'active') {
+      acknowledged += 1;
+      continue;
+    }
+    alerts[alert.severity] += 1;
+    alerts.total += 1;
+    if (!touched.has(alert.unitId)) continue;
+    const current = perUnit.get(alert.unitId);
+    if (current === undefined) perUnit.set(alert.unitId, { count: 1, worst: alert.severity });
+    else {
+      current.count += 1;
+      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[current.worst])
+        current.worst = alert.severity;
+    }
+  }
+  let entries: UnitViewEntry[] | null = null;
+  let counts = view.counts;
+  let conditions = view.conditions;
+  for (const unitId of touched) {
+    const at = index.get(unitId) as number;
+    const entry = view.entries[at] as UnitViewEntry;
+    const mine = perUnit.get(unitId);
+    const worstAlert = mine?.worst ?? null;
+    const activeAlerts = mine?.count ?? 0;
+    const condition = unitCondition(state, unitId, worstAlert, staleMs, now);
+    if (
+      condition === entry.condition &&
+      worstAlert === entry.worstAlert &&
+      activeAlerts === entry.activeAlerts
+    ) {
+      continue;
+    }
+    if (entries === null) {
+      entries = [...view.entries];
+      counts = { ...counts };
+      conditions = { ...conditions };
+    }
+    counts[CONDITION_GROUP[entry.condition]] -= 1;
+    counts[CONDITION_GROUP[condition]] += 1;
+    conditions[entry.condition] -= 1;
+    conditions[condition] += 1;
+    entries[at] = { ...entry, condition, activeAlerts, worstAlert };
+  }
+  const sameTally =
+    acknowledged === view.acknowledged &&
+    (Object.keys(alerts) as (keyof AlertTally)[]).every((key) => alerts[key] === view.alerts[key]);
+  if (entries === null) return sameTally ? view : { ...view, alerts, acknowledged };
+  sortEntries(entries, nameRanks(state, entries));
+  return { ...view, entries, counts, conditions, alerts, acknowledged };
+}
+
 /**
  * A memo of `unitView` for the worker's effects: the badge and the pages ask
  * for the view of the same state, and it is built once. When only readings
@@ -368,7 +464,6 @@ export function createUnitViewCache(): (input: UnitViewInput) => UnitView {
       // Copied only when an excursion starts or ends (issue #13): rare, so a
       // change rebuilds the view whole.
       excursions,
-      state.alerts,
       state.directoryIndex,
       state.directory,
       state.unitStateAt,
@@ -383,14 +478,25 @@ export function createUnitViewCache(): (input: UnitViewInput) => UnitView {
       now + state.connection.clockOffset <= deadline &&
       next.every((part, i) => part === key[i])
     ) {
-      if (state.units === cachedState.units) return cached;
+      if (state.units === cachedState.units && state.alerts === cachedState.alerts) return cached;
       index ??= new Map(cached.entries.map((e, i) => [e.unitId, i]));
-      const updated = updateUnitView(cached, index, cachedState, input);
+      // Alerts first (they set each entry's worst alert), then readings.
+      const withAlerts =
+        state.alerts === cachedState.alerts
+          ? cached
+          : updateUnitViewAlerts(cached, index, cachedState, input);
+      // Re-sorted: the places in `index` moved.
+      const places =
+        withAlerts === null || withAlerts.entries === cached.entries
+          ? index
+          : new Map(withAlerts.entries.map((e, i) => [e.unitId, i]));
+      const updated =
+        withAlerts === null ? null : updateUnitView(withAlerts, places, cachedState, input);
       if (updated !== null) {
         cachedState = state;
         cachedNow = now;
         deadline = Math.min(deadline, updated.deadline);
-        if (updated.view !== cached) index = null;
+        index = updated.view.entries === cached.entries ? index : null;
         cached = updated.view;
         return cached;
       }

@@ -1,6 +1,7 @@
 /**
  * Issue #14: the worker's unit view is re-decided only for the units a batch
- * of readings changed (`createUnitViewCache` / `updateUnitView`). Whatever
+ * of readings or an alert changed (`createUnitViewCache`, `updateUnitView`,
+ * `updateUnitViewAlerts`). Whatever
  * the sequence of events, the cached view must equal the view built whole
  * from the same state (a seeded property test, readings-heavy like the real
  * stream), and a batch that changes no unit's condition must give the very
@@ -91,17 +92,47 @@ describe('unit view cache (issue #14)', () => {
             };
           });
           apply({ type: 'readings', batches, receivedAt: now });
-        } else if (roll < 0.88) {
+        } else if (roll < 0.86) {
           seq += 1;
           apply({
             type: 'alert/triggered',
             receivedAt: now,
             alert: alert({
               id: `a${seq}`,
-              unitId: one(UNITS),
-              severity: one(['warning', 'critical']),
+              // Now and then on a unit the directory does not list.
+              unitId: one([...UNITS, 'ghost']),
+              severity: one(['warning', 'critical', 'info']),
             }),
           });
+        } else if (roll < 0.9 && state.alerts.size > 0) {
+          // An open alert acknowledged, resolved or escalated.
+          const open = one([...state.alerts.values()]);
+          const what = pick();
+          if (what < 0.4) {
+            apply({
+              type: 'alert/acknowledged',
+              alertId: open.id,
+              by: null,
+              at: now,
+              receivedAt: now,
+            });
+          } else if (what < 0.8) {
+            apply({
+              type: 'alert/resolved',
+              alertId: open.id,
+              unitId: open.unitId,
+              at: now,
+              receivedAt: now,
+            });
+          } else {
+            apply({
+              type: 'alert/escalated',
+              alertId: open.id,
+              unitId: open.unitId,
+              level: 1,
+              receivedAt: now,
+            });
+          }
         } else if (roll < 0.93) {
           apply({
             type: 'unit/state',

@@ -220,8 +220,15 @@ export interface BadgeRenderer {
   render(badge: Badge): Promise<BadgeRenderResult>;
 }
 
-/** The only writer of the badge. Skips unchanged fields (each write wakes the browser UI). */
-export function createBadgeRenderer(action: BadgeSurface): BadgeRenderer {
+/**
+ * The only writer of the badge. Skips unchanged fields (each write wakes the
+ * browser UI). `onWritten` hears each field as soon as the browser confirmed
+ * it, before the other fields of the same render.
+ */
+export function createBadgeRenderer(
+  action: BadgeSurface,
+  onWritten?: (field: BadgeField, value: string) => void,
+): BadgeRenderer {
   const written: Partial<Record<BadgeField, string>> = {};
   const writers: Record<BadgeField, ((value: string) => Promise<void> | void) | null> = {
     text: (text) => action.setBadgeText({ text }),
@@ -243,6 +250,7 @@ export function createBadgeRenderer(action: BadgeSurface): BadgeRenderer {
           try {
             await write(value);
             result.written.push(field);
+            onWritten?.(field, value);
           } catch {
             // Forget it, so that the next render tries again.
             if (written[field] === value) delete written[field];

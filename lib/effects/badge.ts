@@ -24,7 +24,10 @@ export interface BadgeEffect {
 }
 
 export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
-  const badge = createBadgeRenderer(deps.action);
+  // A confirmed text is a mark for the bench's wake row (lib/marks.ts).
+  const badge = createBadgeRenderer(deps.action, (field, value) => {
+    if (field === 'text') markBadge(value);
+  });
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
   let lastBadgeAt = 0;
   let disposed = false;
@@ -40,18 +43,17 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
     if (disposed) return;
     lastBadgeAt = deps.now();
     const worker = deps.getState();
-    const next = badgeFor({
-      state: worker.live,
-      scope: worker.scope,
-      staleMs: worker.preferences.staleMinutes * 60_000,
-      graceMs: DEFAULT_BADGE_GRACE_MS,
-      now: deps.now(),
-      view: deps.view(worker),
-      delivery: deliveryNotices(worker.delivery, worker.live, deps.now()),
-    });
-    void badge.render(next).then((result) => {
-      if (result.written.includes('text')) markBadge(next.text);
-    });
+    void badge.render(
+      badgeFor({
+        state: worker.live,
+        scope: worker.scope,
+        staleMs: worker.preferences.staleMinutes * 60_000,
+        graceMs: DEFAULT_BADGE_GRACE_MS,
+        now: deps.now(),
+        view: deps.view(worker),
+        delivery: deliveryNotices(worker.delivery, worker.live, deps.now()),
+      }),
+    );
   }
 
   const listener: Listener = (next, prev, event) => {

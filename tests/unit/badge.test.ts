@@ -289,6 +289,36 @@ describe('createBadgeRenderer', () => {
     expect(setTitle).toHaveBeenCalledTimes(2);
   });
 
+  it('tells each confirmed field as soon as it is written, before a slow one', async () => {
+    let releaseTitle: () => void = () => undefined;
+    const heard: string[] = [];
+    let refuseColor = true;
+    const surface: BadgeSurface = {
+      setBadgeText: async () => undefined,
+      setBadgeBackgroundColor: async () => {
+        if (refuseColor) throw new Error('refused');
+      },
+      setTitle: () =>
+        new Promise<void>((resolve) => {
+          releaseTitle = resolve;
+        }),
+    };
+    const renderer = createBadgeRenderer(surface, (field, value) =>
+      heard.push(`${field}:${value}`),
+    );
+    const rendering = renderer.render(badge);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The text is confirmed while the title is still pending; a refused colour is not told.
+    expect(heard).toEqual(['text:2']);
+    releaseTitle();
+    await rendering;
+    expect(heard).toEqual(['text:2', 'title:Frostline: two alerts']);
+    // Unchanged fields are not written again, so not told again; the refused colour is retried.
+    refuseColor = false;
+    await renderer.render(badge);
+    expect(heard).toEqual(['text:2', 'title:Frostline: two alerts', 'color:#d32f2f']);
+  });
+
   it('works without setBadgeTextColor (older browsers)', async () => {
     const calls: string[] = [];
     const surface: BadgeSurface = {

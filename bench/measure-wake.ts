@@ -55,6 +55,8 @@ const BADGE_COUNT_CAP = 99;
 const SAMPLE_BOUND_MS = 10_000;
 /** How often the server's sockets are looked at while a sample runs. */
 const SERVER_POLL_MS = 5;
+/** Waited after a sample before the woken worker's marks are read. */
+const MARKS_SETTLE_MS = 500;
 /** How often the server's active-alert count is asked for while a sample runs. */
 const TRUTH_POLL_MS = 10;
 
@@ -357,6 +359,9 @@ export async function measureWake(lab: Lab, samples: number, sites: number): Pro
       clearInterval(truthTimer);
       await navigation.catch(() => undefined);
       const woken = wokenWorker(context, oldWorkers) ?? currentWorker(context);
+      // The worker marks a badge text once the browser's confirmation reaches
+      // its busy thread, which can be after the read above returned it.
+      await sleep(MARKS_SETTLE_MS);
       const fromWorker = woken ? await contextMarks(woken, 'worker', t0) : undefined;
       const since = {
         ...(await contextMarks(popup, 'popup', t0))?.marks,

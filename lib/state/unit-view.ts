@@ -181,8 +181,15 @@ function sortEntries(entries: UnitViewEntry[], ranks: ReadonlyMap<string, number
   );
 }
 
-/** Builds the view. Pure: same state, scope, staleness and clock, same view. */
-export function unitView({ state, scope, staleMs, now, excursions }: UnitViewInput): UnitView {
+/** The alerts in scope: tallied by severity, the acknowledged counted, and per unit. */
+interface AlertFigures {
+  alerts: AlertTally;
+  acknowledged: number;
+  /** Active alerts and the worst of them, for the units `only` keeps (all without it). */
+  perUnit: Map<string, { count: number; worst: Severity }>;
+}
+
+function alertFigures(state: State, scope: Scope, only?: ReadonlySet<string>): AlertFigures {
   const alerts = emptyTally();
   let acknowledged = 0;
   const perUnit = new Map<string, { count: number; worst: Severity }>();
@@ -194,6 +201,7 @@ export function unitView({ state, scope, staleMs, now, excursions }: UnitViewInp
     }
     alerts[alert.severity] += 1;
     alerts.total += 1;
+    if (only !== undefined && !only.has(alert.unitId)) continue;
     const current = perUnit.get(alert.unitId);
     if (current === undefined) perUnit.set(alert.unitId, { count: 1, worst: alert.severity });
     else {
@@ -202,6 +210,12 @@ export function unitView({ state, scope, staleMs, now, excursions }: UnitViewInp
         current.worst = alert.severity;
     }
   }
+  return { alerts, acknowledged, perUnit };
+}
+
+/** Builds the view. Pure: same state, scope, staleness and clock, same view. */
+export function unitView({ state, scope, staleMs, now, excursions }: UnitViewInput): UnitView {
+  const { alerts, acknowledged, perUnit } = alertFigures(state, scope);
   const ids = new Set(unitsInScope(state, scope));
   // A unit only an alert names is still a unit to show (issue #9).
   for (const unitId of perUnit.keys()) ids.add(unitId);
@@ -297,6 +311,35 @@ function nextStaleAt(
 }
 
 /**
+ * Copy-on-write changes to a view's entries and counts: nothing is copied
+ * until the first entry changes condition or figures.
+ */
+function entryEdits(view: UnitView) {
+  let entries: UnitViewEntry[] | null = null;
+  let counts = view.counts;
+  let conditions = view.conditions;
+  return {
+    /** Puts `next` in place of `entry` (at `at`), moving it between the counts. */
+    replace(at: number, entry: UnitViewEntry, next: UnitViewEntry): void {
+      if (entries === null) {
+        entries = [...view.entries];
+        counts = { ...counts };
+        conditions = { ...conditions };
+      }
+      counts[CONDITION_GROUP[entry.condition]] -= 1;
+      counts[CONDITION_GROUP[next.condition]] += 1;
+      conditions[entry.condition] -= 1;
+      conditions[next.condition] += 1;
+      entries[at] = next;
+    },
+    /** The changed parts, or null when nothing changed. */
+    done(): Pick<UnitView, 'entries' | 'counts' | 'conditions'> | null {
+      return entries === null ? null : { entries, counts, conditions };
+    },
+  };
+}
+
+/**
  * Re-decides only the units whose live state changed since `view` was built
  * from `before`, when nothing else the view depends on moved but readings
  * and the clock, and the clock did not reach `deadline` (`nextStaleAt`):
@@ -312,9 +355,7 @@ export function updateUnitView(
 ): { view: UnitView; deadline: number } | null {
   const { state, staleMs, now } = input;
   if (before.units.size !== state.units.size) return null;
-  let entries: UnitViewEntry[] | null = null;
-  let counts = view.counts;
-  let conditions = view.conditions;
+  const edits = entryEdits(view);
   let deadline = Infinity;
   for (const [unitId, unit] of state.units) {
     const old = before.units.get(unitId);
@@ -330,20 +371,12 @@ export function updateUnitView(
     const entry = view.entries[at] as UnitViewEntry;
     const condition = unitCondition(state, unitId, entry.worstAlert, staleMs, now);
     if (condition === entry.condition) continue;
-    if (entries === null) {
-      entries = [...view.entries];
-      counts = { ...counts };
-      conditions = { ...conditions };
-    }
-    counts[CONDITION_GROUP[entry.condition]] -= 1;
-    counts[CONDITION_GROUP[condition]] += 1;
-    conditions[entry.condition] -= 1;
-    conditions[condition] += 1;
-    entries[at] = { ...entry, condition };
+    edits.replace(at, entry, { ...entry, condition });
   }
-  if (entries === null) return { view, deadline };
-  sortEntries(entries, nameRanks(state, entries));
-  return { view: { ...view, entries, counts, conditions }, deadline };
+  const changed = edits.done();
+  if (changed === null) return { view, deadline };
+  sortEntries(changed.entries, nameRanks(state, changed.entries));
+  return { view: { ...view, ...changed }, deadline };
 }
 
 /** More alerts changed than this at once (a resync's list): the view is built whole. */
@@ -386,29 +419,8 @@ export function updateUnitViewAlerts(
     }
   }
   // The tallies over every alert (few), the per-unit figures for the touched units.
-  const alerts = emptyTally();
-  let acknowledged = 0;
-  const perUnit = new Map<string, { count: number; worst: Severity }>();
-  for (const alert of state.alerts.values()) {
-    if (!isAlertInScope(state, scope, alert.unitId)) continue;
-    if (alert.status !== 'active') {
-      acknowledged += 1;
-      continue;
-    }
-    alerts[alert.severity] += 1;
-    alerts.total += 1;
-    if (!touched.has(alert.unitId)) continue;
-    const current = perUnit.get(alert.unitId);
-    if (current === undefined) perUnit.set(alert.unitId, { count: 1, worst: alert.severity });
-    else {
-      current.count += 1;
-      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[current.worst])
-        current.worst = alert.severity;
-    }
-  }
-  let entries: UnitViewEntry[] | null = null;
-  let counts = view.counts;
-  let conditions = view.conditions;
+  const { alerts, acknowledged, perUnit } = alertFigures(state, scope, touched);
+  const edits = entryEdits(view);
   for (const unitId of touched) {
     const at = index.get(unitId) as number;
     const entry = view.entries[at] as UnitViewEntry;
@@ -423,23 +435,15 @@ export function updateUnitViewAlerts(
     ) {
       continue;
     }
-    if (entries === null) {
-      entries = [...view.entries];
-      counts = { ...counts };
-      conditions = { ...conditions };
-    }
-    counts[CONDITION_GROUP[entry.condition]] -= 1;
-    counts[CONDITION_GROUP[condition]] += 1;
-    conditions[entry.condition] -= 1;
-    conditions[condition] += 1;
-    entries[at] = { ...entry, condition, activeAlerts, worstAlert };
+    edits.replace(at, entry, { ...entry, condition, activeAlerts, worstAlert });
   }
   const sameTally =
     acknowledged === view.acknowledged &&
     (Object.keys(alerts) as (keyof AlertTally)[]).every((key) => alerts[key] === view.alerts[key]);
-  if (entries === null) return sameTally ? view : { ...view, alerts, acknowledged };
-  sortEntries(entries, nameRanks(state, entries));
-  return { ...view, entries, counts, conditions, alerts, acknowledged };
+  const changed = edits.done();
+  if (changed === null) return sameTally ? view : { ...view, alerts, acknowledged };
+  sortEntries(changed.entries, nameRanks(state, changed.entries));
+  return { ...view, ...changed, alerts, acknowledged };
 }
 
 /**

@@ -43,34 +43,27 @@ describe('badge marks', () => {
       now: () => 0,
     });
     const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    /** Renders the badge for a connection status and lets the writes land. */
+    const renderWith = async (status: 'connecting' | 'signed-out') => {
+      worker = {
+        ...worker,
+        live: { ...worker.live, connection: { ...worker.live.connection, status, since: 0 } },
+      };
+      effect.render();
+      await settle();
+    };
 
     // Signed out ('!'), then connecting ('...').
     effect.render();
     await settle();
-    worker = {
-      ...worker,
-      live: {
-        ...worker.live,
-        connection: { ...worker.live.connection, status: 'connecting', since: 0 },
-      },
-    };
-    effect.render();
-    await settle();
+    await renderWith('connecting');
     const [signedOut, connecting] = badgeMarks() as string[];
     expect(connecting).toBe('...');
     expect(signedOut).not.toBe('...');
 
     // A text the browser refused is not marked.
     fail = true;
-    worker = {
-      ...worker,
-      live: {
-        ...worker.live,
-        connection: { ...worker.live.connection, status: 'signed-out', since: 0 },
-      },
-    };
-    effect.render();
-    await settle();
+    await renderWith('signed-out');
     expect(badgeMarks()).toEqual([signedOut, '...']);
 
     // Bounded: a worker that lives for days does not grow its timeline.

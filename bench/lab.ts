@@ -128,12 +128,41 @@ export function workerNow(worker: Worker): Promise<number> {
 export async function installWorkerProbe(worker: Worker): Promise<void> {
   await worker.evaluate(NAME_SHIM);
   await worker.evaluate(() => {
-    type Probe = { badge: [number, string][]; notes: [number, string][] };
+    type Probe = {
+      badge: [number, string][];
+      notes: [number, string][];
+      arrivals: [number, string][];
+      sockets: number;
+    };
     const g = globalThis as unknown as { __bench?: Probe };
     if (g.__bench) return;
-    const probe: Probe = { badge: [], notes: [] };
+    const probe: Probe = { badge: [], notes: [], arrivals: [], sockets: 0 };
     g.__bench = probe;
     const stamp = () => performance.timeOrigin + performance.now();
+    // Each `alert:triggered` frame as it reaches the worker, before any of
+    // its handling: engine.io sets `onmessage` on each WebSocket it opens, so
+    // a socket opened after this line is seen (`sockets` counts them).
+    const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+    if (onmessage?.set && onmessage.get) {
+      const { get, set } = onmessage;
+      Object.defineProperty(WebSocket.prototype, 'onmessage', {
+        configurable: true,
+        enumerable: onmessage.enumerable,
+        get,
+        set(this: WebSocket, handler: ((event: MessageEvent) => unknown) | null) {
+          if (typeof handler !== 'function') return set.call(this, handler);
+          probe.sockets += 1;
+          set.call(this, function (this: WebSocket, event: MessageEvent) {
+            const data: unknown = event.data;
+            if (typeof data === 'string' && data.startsWith('42["alert:triggered"')) {
+              const id = /"alertId":"([^"]+)"/.exec(data)?.[1];
+              if (id !== undefined) probe.arrivals.push([stamp(), id]);
+            }
+            return handler.call(this, event);
+          });
+        },
+      });
+    }
     const action = chrome.action as unknown as Record<string, (...a: unknown[]) => unknown>;
     const setBadgeText = action.setBadgeText as (...a: unknown[]) => unknown;
     action.setBadgeText = function (this: unknown, ...args: unknown[]) {
@@ -174,20 +203,37 @@ export async function ensureWorkerProbe(lab: Lab): Promise<boolean> {
 }
 
 /** Takes (and clears) what the probe recorded. */
-export async function drainWorkerProbe(
-  worker: Worker,
-): Promise<{ badge: [number, string][]; notes: [number, string][] }> {
+export async function drainWorkerProbe(worker: Worker): Promise<{
+  badge: [number, string][];
+  notes: [number, string][];
+  arrivals: [number, string][];
+}> {
   return worker.evaluate(() => {
     const g = globalThis as unknown as {
-      __bench?: { badge: [number, string][]; notes: [number, string][] };
+      __bench?: {
+        badge: [number, string][];
+        notes: [number, string][];
+        arrivals: [number, string][];
+      };
     };
     const probe = g.__bench;
-    if (!probe) return { badge: [], notes: [] };
-    const out = { badge: probe.badge, notes: probe.notes };
+    if (!probe) return { badge: [], notes: [], arrivals: [] };
+    const out = { badge: probe.badge, notes: probe.notes, arrivals: probe.arrivals };
     probe.badge = [];
     probe.notes = [];
+    probe.arrivals = [];
     return out;
   });
+}
+
+/**
+ * Whether the worker's socket was opened after the probe was installed, so
+ * that its `alert:triggered` frames are stamped on arrival (`arrivals`).
+ */
+export async function probeSeesSocket(worker: Worker): Promise<boolean> {
+  return worker.evaluate(
+    () => ((globalThis as { __bench?: { sockets: number } }).__bench?.sockets ?? 0) > 0,
+  );
 }
 
 /** Injects an alert and returns its id and the Node time just before the emit. */

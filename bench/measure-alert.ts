@@ -26,8 +26,22 @@ export interface AlertLatencyResult {
   /** Probes the policy folded into the grouped storm notification. */
   grouped: number;
   badgeBefore: string;
+  /**
+   * The badge's latency in two parts: the emit → the frame in the worker's
+   * WebSocket (the server, the browser's network stack and the scheduling of
+   * the worker's thread: no code of ours), and that frame → the badge text
+   * set (our handling); `notified`: that frame → the notification created.
+   * All n = 0 when the worker's socket is not watched.
+   */
+  split: { arrival: Summary; handling: Summary; notified: Summary };
   /** The five slowest notifications (ms after the probe's start), with their badge time. */
-  slowest: { notification: number; badge: number; grouped: boolean; at: number }[];
+  slowest: {
+    notification: number;
+    badge: number;
+    arrival: number;
+    grouped: boolean;
+    at: number;
+  }[];
 }
 
 export async function measureAlertLatency(lab: Lab, samples: number): Promise<AlertLatencyResult> {
@@ -45,9 +59,22 @@ export async function measureAlertLatency(lab: Lab, samples: number): Promise<Al
     },
     grouped: results.filter((r) => r.grouped).length,
     badgeBefore,
+    split: {
+      arrival: summarize(results.map((r) => r.arrival)),
+      handling: summarize(results.map((r) => r.badge - r.arrival)),
+      notified: summarize(results.map((r) => r.notification - r.arrival)),
+    },
     slowest: results
       .map((r) => ({ ...r, at: Math.round(r.at - (results[0]?.at ?? 0)) }))
       .sort((a, b) => (b.notification || 0) - (a.notification || 0))
       .slice(0, 5),
   };
+}
+
+/** The badge latency's two parts (`split`), for the row's note. */
+export function splitText(split: AlertLatencyResult['split']): string {
+  const { arrival, handling, notified } = split;
+  if (arrival.n === 0) return 'no frame seen arriving (the worker socket was not watched)';
+  const ms = (v: number) => v.toFixed(1);
+  return `emit → frame in the worker p50 ${ms(arrival.p50)} / p99 ${ms(arrival.p99)} ms, frame → badge set p50 ${ms(handling.p50)} / p99 ${ms(handling.p99)} ms, frame → notification p50 ${ms(notified.p50)} / p99 ${ms(notified.p99)} ms (n ${arrival.n})`;
 }

@@ -31,6 +31,11 @@ export interface ProbeResult {
   grouped: boolean;
   /** ms from emit to the first `setBadgeText` after it (before the resolve); NaN when none. */
   badge: number;
+  /**
+   * ms from emit to the alert's frame reaching the worker's WebSocket, before
+   * any of its handling; NaN when the worker's socket is not watched.
+   */
+  arrival: number;
 }
 
 /** Fires one probe alert and resolves it after `holdMs`. */
@@ -56,8 +61,10 @@ export async function collectProbes(
   clock: ClockOffset,
   sent: readonly ProbeSent[],
 ): Promise<ProbeResult[]> {
-  const { badge, notes } = await drainWorkerProbe(worker);
+  const { badge, notes, arrivals } = await drainWorkerProbe(worker);
   const toNode = (t: number) => t - clock.offsetMs;
+  const arrivedAt = new Map<string, number>();
+  for (const [t, id] of arrivals) if (!arrivedAt.has(id)) arrivedAt.set(id, toNode(t));
   const noteAt = new Map<string, number>();
   for (const [t, id] of notes) if (!noteAt.has(id)) noteAt.set(id, toNode(t));
   const groupTimes = notes
@@ -74,6 +81,7 @@ export async function collectProbes(
       notification: n === undefined ? Number.NaN : n - p.at,
       grouped: own === undefined && n !== undefined,
       badge: b === undefined ? Number.NaN : b - p.at,
+      arrival: (arrivedAt.get(p.id) ?? Number.NaN) - p.at,
     };
   });
 }

@@ -45,7 +45,7 @@ import {
 } from './cdp';
 import { sleep } from './clock';
 import { chromiumVersion, openPopup } from './harness';
-import { openLab, settle, SETTLE_QUIET_MS, type Lab } from './lab';
+import { openLab, probeSeesSocket, settle, SETTLE_QUIET_MS, type Lab } from './lab';
 import {
   busyVerdict,
   loadSample,
@@ -56,7 +56,7 @@ import {
   type LoadRecord,
   type LoadSample,
 } from './load';
-import { measureAlertLatency } from './measure-alert';
+import { measureAlertLatency, splitText } from './measure-alert';
 import {
   firefoxMissing,
   measureFirefoxAlert,
@@ -525,6 +525,11 @@ async function runMain(
   };
   details.settleMs = settles;
   if (args.only.has('alert')) {
+    // The probe stamps alert frames on arrival only on a socket opened after
+    // it was installed: a worker connected before that is made to reconnect.
+    if (!(await probeSeesSocket(lab.session.worker).catch(() => false))) {
+      lab.server.control.dropSockets('server-disconnect');
+    }
     await settled('alert');
     log(`alert latency: ${plan.alertSamples} probes`);
     try {
@@ -546,7 +551,7 @@ async function runMain(
       collector.add(
         '1a',
         { value: r.badge.p50, p99: r.badge.p99, n: r.badge.n, of: r.samples },
-        `popup closed, simulator 1,000 readings/s; badge was '${r.badgeBefore}'`,
+        `popup closed, simulator 1,000 readings/s; badge was '${r.badgeBefore}'; ${splitText(r.split)}`,
       );
       collector.add(
         '1b',

@@ -23,7 +23,14 @@ import { createPagesEffect } from './effects/pages';
 import { createPersistenceEffect } from './effects/persistence';
 import { createSoundEffect } from './effects/sound';
 import { createDashboardOpener, openPopup } from './dashboard';
-import { ensureAlarms, hydrate, listen as listenAll, ownPageCheck } from './lifecycle';
+import {
+  ensureAlarms,
+  firstAlertList,
+  hydrate,
+  listen as listenAll,
+  ownPageCheck,
+  UNITS_RESTORE_WAIT_MS,
+} from './lifecycle';
 import type { LiveConnection } from './live-connection';
 import { NOTHING_MANAGED, readManaged, watchManaged, type ManagedConfig } from './managed';
 import type { Snapshot } from './messages';
@@ -293,6 +300,8 @@ export function createBackground(env: BackgroundEnv) {
         before: () =>
           Promise.all([notifications.hydrate(), sound.hydrate(), notifications.checkPermission()]),
         onSettings: connect,
+        onDirectory: () => monitoring.sync.reconcile(),
+        beforeUnits: () => firstAlertList(store, UNITS_RESTORE_WAIT_MS),
       });
       // Read beside the rest, behind the reads the reconnect needs, restored
       // once the session is known (issue #13).

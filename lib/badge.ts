@@ -66,6 +66,12 @@ export interface BadgeInput {
    * `deliveryNotices`): each is a line of the tooltip, where they look.
    */
   delivery?: readonly DeliveryNotice[];
+  /**
+   * A woken worker has not restored its units' readings yet (`WorkerState.restoring`):
+   * the tooltip leaves out what it would say of the units rather than count
+   * them as without data.
+   */
+  restoring?: boolean;
 }
 
 export type BadgePhase = 'signed-out' | 'starting' | 'watching' | 'off';
@@ -180,9 +186,13 @@ function titleFor(input: BadgeInput, view: UnitView, phase: BadgePhase): string 
     lines.push(
       `${active === '' ? 'No active alerts' : `Active alerts: ${active}`}${acknowledged > 0 ? `; ${acknowledged} acknowledged` : ''}`,
     );
-    lines.push(plural(view.counts.stale, 'stale unit', 'stale units'));
-    // The popup's summary line, word for word (issue #9).
-    lines.push(summaryLine(view));
+    if (input.restoring === true) {
+      lines.push('Restoring the last readings…');
+    } else {
+      lines.push(plural(view.counts.stale, 'stale unit', 'stale units'));
+      // The popup's summary line, word for word (issue #9).
+      lines.push(summaryLine(view));
+    }
     for (const notice of input.delivery ?? []) lines.push(`⚠ ${notice.text}`);
   }
   lines.push(

@@ -49,11 +49,24 @@ export interface HydrateOptions {
    * restore merges under live data (the reducer keeps what is newer).
    */
   onSettings?: () => void;
+  /**
+   * Called once the saved alerts and the directory are restored (without the
+   * units' readings): the rooms can be joined.
+   */
+  onDirectory?: () => void;
+  /**
+   * Called right after `onSettings` (when monitoring runs), and its promise
+   * awaited before the units' saved readings are restored (#14): restoring
+   * 1,000 units holds the worker's thread for about 100 ms on a wake-up, and
+   * the badge needs only the alerts and the directory. Until then the state
+   * says `restoring`. Without it they are restored at once.
+   */
+  beforeUnits?: () => Promise<unknown>;
 }
 
 /** Reads what survived the worker's restart into the store. */
 export async function hydrate(
-  store: Pick<Store, 'dispatch'>,
+  store: Pick<Store, 'dispatch' | 'getState'>,
   now: () => number,
   options: HydrateOptions = {},
 ): Promise<void> {
@@ -88,15 +101,48 @@ export async function hydrate(
     await large.catch(() => undefined);
     return;
   }
-  if (!monitoringStopped) options.onSettings?.();
-  const [directory, snapshot] = await large;
-  if (directory !== null && directory.organizationId === session.organizationId) {
-    store.dispatch({ type: 'directory/loaded', directory });
+  let unitsWait: Promise<unknown> | undefined;
+  if (!monitoringStopped) {
+    options.onSettings?.();
+    unitsWait = options.beforeUnits?.();
   }
-  if (snapshot !== null && snapshot.organizationId === session.organizationId) {
-    store.dispatch({ type: 'snapshot/restored', snapshot, at: now() });
+  const [directory, snapshot] = await large;
+  const own = <T extends { organizationId: string }>(item: T | null) =>
+    item !== null && item.organizationId === session.organizationId ? item : null;
+  const savedUnits = own(snapshot);
+  // First what the badge and the rooms need: the saved alerts and the
+  // directory, without a unit per directory entry (`seed: false`).
+  if (savedUnits !== null) {
+    store.dispatch({
+      type: 'snapshot/restored',
+      snapshot: { ...savedUnits, latest: [] },
+      at: now(),
+    });
+  }
+  const ownDirectory = own(directory);
+  if (ownDirectory !== null) {
+    store.dispatch({ type: 'directory/loaded', directory: ownDirectory, seed: false });
+  }
+  options.onDirectory?.();
+  // Then the units' readings, seeding from the directory what they lack.
+  await unitsWait;
+  // Only into the session it was read for: a sign-in meanwhile ended `restoring`.
+  const current = store.getState();
+  if (current.restoring && current.session?.organizationId === session.organizationId) {
+    if (savedUnits !== null) {
+      store.dispatch({
+        type: 'snapshot/restored',
+        snapshot: { ...savedUnits, alerts: [], tombstones: [] },
+        at: now(),
+      });
+    } else if (current.live.directory !== null) {
+      // No saved readings: the directory's own (the newest one, if a live
+      // load came meanwhile).
+      store.dispatch({ type: 'directory/loaded', directory: current.live.directory });
+    }
     markOnce('snapshot-restored');
   }
+  store.dispatch({ type: 'restore/done' });
   if (monitoringStopped) {
     // Still signed out; the notice was shown before the restart.
     store.dispatch({
@@ -109,6 +155,40 @@ export async function hydrate(
       },
     });
   }
+}
+
+/**
+ * How long a woken worker's units wait for the first open-alert list before
+ * they are restored anyway (#14, `HydrateOptions.beforeUnits`). On this
+ * machine the list answers 60–150 ms after the socket starts.
+ */
+export const UNITS_RESTORE_WAIT_MS = 750;
+
+/**
+ * Resolves once the open alerts came from the server (`alerts/synced`), once
+ * the connection is not on its way to live (signed out, offline, a retry),
+ * or after `capMs`, whichever is first.
+ */
+export function firstAlertList(
+  store: Pick<Store, 'getState' | 'subscribe'>,
+  capMs: number,
+): Promise<void> {
+  const settled = () => {
+    const { status } = store.getState().live.connection;
+    return status !== 'connecting' && status !== 'live';
+  };
+  if (settled()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(finish, capMs);
+    const unsubscribe = store.subscribe((_next, _prev, event) => {
+      if (event.type === 'alerts/synced' || settled()) finish();
+    });
+  });
 }
 
 export async function ensureAlarms(alarms: WxtBrowser['alarms']): Promise<void> {

@@ -45,6 +45,12 @@ export interface WorkerState {
   excursions: ExcursionState;
   /** What can keep an alert from reaching the supervisor (issue #13, `lib/delivery.ts`). */
   delivery: DeliveryState;
+  /**
+   * A woken worker has not restored its units' saved readings yet (#14): the
+   * badge and the rooms come first, from the saved alerts and the directory,
+   * and until then nothing may describe the units (`restore/done` ends it).
+   */
+  restoring: boolean;
 }
 
 /** What changes the settings part of the state; live events are `StateEvent`s. */
@@ -66,7 +72,9 @@ export type SettingsEvent =
   /** The browser's notification permission for us, read or changed (issue #13). */
   | { type: 'delivery/permission'; level: PermissionLevel }
   /** Notifications carried out: a failure is remembered until one is shown again. */
-  | { type: 'delivery/result'; at: number; shown: number; failure: string | null };
+  | { type: 'delivery/result'; at: number; shown: number; failure: string | null }
+  /** The units' saved readings are restored, or there were none (ends `restoring`). */
+  | { type: 'restore/done' };
 
 export type WorkerEvent = StateEvent | SettingsEvent;
 
@@ -80,6 +88,7 @@ const SETTINGS_EVENTS: ReadonlySet<string> = new Set<SettingsEvent['type']>([
   'excursions/restored',
   'delivery/permission',
   'delivery/result',
+  'restore/done',
 ]);
 
 function isSettingsEvent(event: WorkerEvent): event is SettingsEvent {
@@ -98,6 +107,7 @@ export function initialWorkerState(
     monitoringStopped: false,
     excursions: EMPTY_EXCURSIONS,
     delivery: INITIAL_DELIVERY,
+    restoring: false,
   };
 }
 
@@ -141,11 +151,15 @@ export function reduceWorker(state: WorkerState, event: WorkerEvent): WorkerStat
         preferences: event.preferences,
         scope: event.scope,
         monitoringStopped: event.monitoringStopped,
+        // Signed in: what the last worker saved is still to be restored.
+        restoring: event.session !== null,
       };
     case 'session/begun':
-      return { ...state, session: event.session, monitoringStopped: false };
+      return { ...state, session: event.session, monitoringStopped: false, restoring: false };
     case 'session/ended':
-      return { ...state, session: null, monitoringStopped: false };
+      return { ...state, session: null, monitoringStopped: false, restoring: false };
+    case 'restore/done':
+      return state.restoring ? { ...state, restoring: false } : state;
     case 'preferences/set':
       return { ...state, preferences: event.preferences };
     case 'scope/set':
@@ -194,9 +208,13 @@ export interface Store {
 }
 
 /**
- * `tick` reaches subscribers even when the state did not move: re-notify
- * intervals and snoozes end with time alone.
+ * Events that reach subscribers even when the state did not move: `tick`
+ * (re-notify intervals and snoozes end with time alone) and `alerts/synced`
+ * (an open-alert list that changed nothing is still the server's answer: a
+ * woken worker's units wait for it, `lib/lifecycle.ts` `firstAlertList`).
  */
+const ALWAYS_TOLD: ReadonlySet<WorkerEvent['type']> = new Set(['tick', 'alerts/synced']);
+
 export function createStore(initial: WorkerState): Store {
   let state = initial;
   let closed = false;
@@ -207,7 +225,7 @@ export function createStore(initial: WorkerState): Store {
       if (closed) return;
       const prev = state;
       state = reduceWorker(prev, event);
-      if (state === prev && event.type !== 'tick') return;
+      if (state === prev && !ALWAYS_TOLD.has(event.type)) return;
       for (const listener of [...listeners]) listener(state, prev, event);
     },
     subscribe(listener) {

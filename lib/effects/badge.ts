@@ -52,6 +52,7 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
         now: deps.now(),
         view: deps.view(worker),
         delivery: deliveryNotices(worker.delivery, worker.live, deps.now()),
+        restoring: worker.restoring,
       }),
     );
   }

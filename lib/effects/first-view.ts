@@ -11,7 +11,7 @@
  * old the view is either way;
  * removed at once at sign-out or when another account signs in, so a popup
  * never paints another account's units. A restarted worker keeps the stored
- * one until it has units of its own to show.
+ * one until it has units of its own to show, their readings restored.
  */
 import { FIRST_VIEW_ROWS, type FirstView, type FirstViewRow } from '../first-view';
 import type { UnitView } from '../state';
@@ -130,9 +130,10 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
     deferred = false;
     const worker = deps.getState();
     const view = firstViewOf(worker, deps.view(worker), 0);
-    // No units yet (just signed in, the directory still loading): keep what
-    // is stored rather than paint an empty list the live popup then fills.
-    if (view === null || view.total === 0) return;
+    // No units yet (just signed in, the directory still loading), or their
+    // readings not restored yet (a woken worker): keep what is stored rather
+    // than paint a list the live popup then fills.
+    if (view === null || view.total === 0 || worker.restoring) return;
     const body = JSON.stringify(view);
     if (body === written) return;
     const shape = withoutReadings(view);
@@ -187,6 +188,7 @@ export function createFirstViewEffect(deps: FirstViewEffectDeps): FirstViewEffec
         next.preferences === prev.preferences &&
         next.scope === prev.scope &&
         next.excursions === prev.excursions &&
+        next.restoring === prev.restoring &&
         before !== null
       )
         return;

@@ -85,7 +85,7 @@ export function reduce(state: State, event: StateEvent): State {
     case 'event/received':
       return received(state, event.receivedAt, 1);
     case 'directory/loaded':
-      return directoryLoaded(state, event.directory);
+      return directoryLoaded(state, event.directory, event.seed ?? true);
     case 'connection/connecting':
       return transition(state, 'connecting', event.at, 'opening the connection', {});
     case 'connection/live':
@@ -214,9 +214,9 @@ function reduceReadings(
  * A new directory: units it no longer lists become ghosts, and the ghosts
  * beyond `GHOST_UNIT_LIMIT` are forgotten, newest data kept (issue #11).
  */
-function directoryLoaded(loaded: State, directory: State['directory']): State {
+function directoryLoaded(loaded: State, directory: State['directory'], seed = true): State {
   const directoryIndex = indexDirectory(directory);
-  const state = seedFromDirectory(loaded, directory);
+  const state = seed ? seedFromDirectory(loaded, directory) : loaded;
   const next = { ...state, directory, directoryIndex };
   if (directory === null) return { ...next, ghostUnits: 0 };
   const ghosts: UnitLiveState[] = [];

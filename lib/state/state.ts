@@ -123,7 +123,12 @@ export type StateEvent =
   | { type: 'unit/state'; unitId: string; state: UnitState; at: number; receivedAt: number }
   /** A server event that changes nothing else (`connection:ack`, `error`…). */
   | { type: 'event/received'; receivedAt: number }
-  | { type: 'directory/loaded'; directory: Directory }
+  /**
+   * `seed: false` (a woken worker's first restore, #14) leaves out the units'
+   * REST last readings: creating a unit for each is the costly part, and the
+   * restore of the saved readings that follows seeds what it did not bring.
+   */
+  | { type: 'directory/loaded'; directory: Directory; seed?: boolean }
   /** Connection events: `at` is the local clock. */
   | { type: 'connection/connecting'; at: number }
   | { type: 'connection/live'; at: number; recovered: boolean }

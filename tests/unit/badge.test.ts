@@ -174,6 +174,27 @@ describe('badgeFor', () => {
     for (const fragment of title) expect(badge.title).toContain(fragment);
   });
 
+  it('counts the alerts of a woken worker that is still restoring, and says nothing of its units', () => {
+    const state = reduce(initialState(at(12, 0)), { type: 'connection/connecting', at: at(12, 0) });
+    const restoring = reduceAll(state, [
+      { type: 'directory/loaded', directory: directory(), seed: false },
+      { type: 'connection/live', at: at(12, 0), recovered: false },
+      trigger('a', 'critical'),
+    ]);
+    const badge = badgeFor({ ...input(restoring, at(12, 1)), restoring: true });
+    expect(badge.text).toBe('1');
+    expect(badge.title.split('\n')).toEqual([
+      'Frostline: live, watching 3 units',
+      'Active alerts: 1 critical',
+      'Restoring the last readings…',
+      'Last update 12:00',
+    ]);
+    // Restored, the same state is described unit by unit: 3 without data.
+    const after = badgeFor({ ...input(restoring, at(12, 1)), restoring: false });
+    expect(after.title).toContain('0 stale units');
+    expect(after.title).not.toContain('Restoring');
+  });
+
   it('uses dark text on amber and white elsewhere', () => {
     expect(badgeFor(input(live([trigger('a', 'warning')]), at(12, 1))).textColor).toBe('#111827');
     expect(badgeFor(input(live([trigger('a', 'critical')]), at(12, 1))).textColor).toBe('#ffffff');

@@ -57,6 +57,40 @@ describe('first-view effect', () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it('keeps the stored view while a woken worker restores its units, and writes once they are in', async () => {
+    const { store, writes } = setup();
+    store.dispatch({
+      type: 'settings/hydrated',
+      session: SESSION,
+      preferences: DEFAULT_PREFERENCES,
+      scope: DEFAULT_SCOPE,
+      monitoringStopped: false,
+    });
+    // The directory without its units' readings: every row would say "no data".
+    store.dispatch({ type: 'directory/loaded', directory: directory(), seed: false });
+    store.dispatch({
+      type: 'alert/triggered',
+      alert: alert({ id: 'a1', unitId: 'u1' }),
+      receivedAt: T0,
+    });
+    await vi.advanceTimersByTimeAsync(5 * FIRST_VIEW_INTERVAL_MS);
+    expect(writes).toEqual([]);
+    store.dispatch({
+      type: 'snapshot/restored',
+      snapshot: {
+        latest: [{ unitId: 'u1', reading: reading({ id: 'r1', at: T0 }), state: 'normal' }],
+        alerts: [],
+        tombstones: [],
+        lastDataAt: T0,
+      },
+      at: T0,
+    });
+    store.dispatch({ type: 'restore/done' });
+    await vi.advanceTimersByTimeAsync(FIRST_VIEW_INTERVAL_MS);
+    expect(writes).toHaveLength(1);
+    expect((await stored())?.rows.find((r) => r.id === 'u1')?.latest).not.toBeNull();
+  });
+
   it('stores the summary facts and the first rows of the worker view, under the key the popup reads', async () => {
     const { store, view } = setup();
     store.dispatch({ type: 'session/begun', session: SESSION });

@@ -35,6 +35,8 @@ export interface BenchArgs {
   profile: boolean;
   /** Where results.json goes. */
   out: string;
+  /** A full run first waits for the load average to fall (`--no-wait`: start at once). */
+  waitQuiet: boolean;
 }
 
 export const USAGE = `usage: tsx bench/run.ts [--quick] [--only <name>[,<name>…]] [--runs <n ≥ ${MIN_RUNS}>] [--profile] [--no-build] [--out <file>]
@@ -49,6 +51,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     runs: MIN_RUNS,
     profile: false,
     out: 'bench/results.json',
+    waitQuiet: true,
   };
   let onlyGiven = false;
   for (let i = 0; i < argv.length; i += 1) {
@@ -56,6 +59,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     if (arg === '--quick') args.quick = true;
     else if (arg === '--no-build') args.build = false;
     else if (arg === '--profile') args.profile = true;
+    else if (arg === '--no-wait') args.waitQuiet = false;
     else if (arg === '--only' || arg === '--out' || arg === '--runs') {
       const value = argv[++i];
       if (value === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);

@@ -201,6 +201,40 @@ export interface LoadRecord {
   /** Cores used by other processes over the whole invocation (the bench's own processes excluded). */
   othersDuringCores?: number;
   cores: number;
+  /** How long the bench waited for the load to fall before it started (`waitForQuiet`). */
+  waitedForQuietMs?: number;
+}
+
+/** The longest `waitForQuiet` waits before a full run starts anyway. */
+export const QUIET_WAIT_MAX_MS = 180_000;
+
+/**
+ * Waits, asleep, until the 1-minute load average per core is at most
+ * `BUSY_LOAD_PER_CORE`, or `maxMs` passed. The average decays over a minute:
+ * a job that just ended, or the launchers of this one (npm, tsx), hold it up
+ * for a while after their CPU use stopped, and a run started then was flagged
+ * busy for it. Returns how long it waited and whether the load fell.
+ */
+export async function waitForQuiet(options: {
+  cores: number;
+  maxMs: number;
+  pollMs?: number;
+  readLoad?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}): Promise<{ waitedMs: number; quiet: boolean }> {
+  const readLoad = options.readLoad ?? (() => os.loadavg()[0] ?? 0);
+  const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const pollMs = options.pollMs ?? 5_000;
+  const started = now();
+  for (;;) {
+    if (readLoad() / Math.max(1, options.cores) <= BUSY_LOAD_PER_CORE) {
+      return { waitedMs: now() - started, quiet: true };
+    }
+    if (now() - started >= options.maxMs) return { waitedMs: now() - started, quiet: false };
+    await sleep(pollMs);
+  }
 }
 
 /** Whether the machine was busy, and why; pure so the rule is tested. */

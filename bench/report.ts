@@ -51,7 +51,10 @@ export function machineLine(m: Machine, load: LoadRecord): string {
   return [
     `machine: ${m.cpu} × ${m.cores} cores, ${m.memoryGb} GB, ${m.os}; Node ${m.node}; ${m.chromium}`,
     `load: load avg ${load.start.loadAverage.join('/')} → ${(load.end?.loadAverage ?? []).join('/')}; ` +
-      `other processes ${cores(load.othersBeforeCores)} cores before, ${cores(load.othersDuringCores)} during`,
+      `other processes ${cores(load.othersBeforeCores)} cores before, ${cores(load.othersDuringCores)} during` +
+      (load.waitedForQuietMs === undefined
+        ? ''
+        : `; waited ${Math.round(load.waitedForQuietMs / 1000)} s for the load to fall first`),
   ].join('\n');
 }
 

@@ -49,6 +49,8 @@ import { openLab, probeSeesSocket, settle, SETTLE_QUIET_MS, type Lab } from './l
 import {
   busyVerdict,
   loadSample,
+  QUIET_WAIT_MAX_MS,
+  waitForQuiet,
   otherCores,
   readCpuCounters,
   sampleOthers,
@@ -222,8 +224,25 @@ async function main(): Promise<void> {
   const runLoads: RunLoad[] = [];
   const profiles: ProfileOut[] = [];
 
+  // A full run starts on a quiet machine: the load average left by what ran
+  // before (and by this bench's own launchers) is waited out, asleep.
+  let waitedForQuietMs: number | undefined;
+  if (!args.quick && args.waitQuiet) {
+    log('waiting for the load average to fall (--no-wait to start at once)');
+    const waited = await waitForQuiet({ cores: machine.cores, maxMs: QUIET_WAIT_MAX_MS });
+    waitedForQuietMs = waited.waitedMs;
+    log(
+      waited.quiet
+        ? `quiet after ${Math.round(waited.waitedMs / 1000)} s`
+        : `still loaded after ${Math.round(waited.waitedMs / 1000)} s: starting anyway`,
+    );
+  }
   // Load before anything of ours runs: the second before the start is the cleanest look.
-  const load: LoadRecord = { start: loadSample(), cores: machine.cores };
+  const load: LoadRecord = {
+    start: loadSample(),
+    cores: machine.cores,
+    ...(waitedForQuietMs !== undefined ? { waitedForQuietMs } : {}),
+  };
   load.othersBeforeCores = await sampleOthers(1_000);
   const cpuStart = readCpuCounters();
   let cpuPrevious: CpuCounters | undefined = cpuStart;

@@ -4,6 +4,7 @@ import {
   busyVerdict,
   otherCores,
   othersOf,
+  waitForQuiet,
   type LoadRecord,
 } from '../../bench/load';
 import { busyBanner, fmtSpread, formatTable } from '../../bench/report';
@@ -134,5 +135,36 @@ describe("the bench's own processes", () => {
       [95, proc(50, 'npx vitest run', 'R', 300)],
     ]);
     expect(othersOf(procs, new Set([63]))).toEqual(new Map([[95, 300]]));
+  });
+});
+
+describe('waiting for a quiet machine', () => {
+  /** A clock and a sleep that advance together, and a load that decays as time passes. */
+  function fakeTime(loadAt: (ms: number) => number) {
+    let t = 0;
+    return {
+      now: () => t,
+      sleep: async (ms: number) => {
+        t += ms;
+      },
+      readLoad: () => loadAt(t),
+    };
+  }
+
+  it('starts once the load per core has fallen to the busy threshold', async () => {
+    // 1.2 on 2 cores, falling 0.1 every 5 s: 0.5 (0.25 per core) after 35 s.
+    const time = fakeTime((ms) => Math.max(0, 1.2 - 0.1 * Math.floor(ms / 5_000)));
+    const waited = await waitForQuiet({ cores: 2, maxMs: 180_000, pollMs: 5_000, ...time });
+    expect(waited).toEqual({ waitedMs: 35_000, quiet: true });
+  });
+
+  it('does not wait on a quiet machine, and gives up at the bound on a loaded one', async () => {
+    expect(await waitForQuiet({ cores: 2, maxMs: 180_000, ...fakeTime(() => 0.1) })).toEqual({
+      waitedMs: 0,
+      quiet: true,
+    });
+    expect(
+      await waitForQuiet({ cores: 2, maxMs: 20_000, pollMs: 5_000, ...fakeTime(() => 3) }),
+    ).toEqual({ waitedMs: 20_000, quiet: false });
   });
 });

@@ -25,11 +25,10 @@ import { createSoundEffect } from './effects/sound';
 import { createDashboardOpener, openPopup } from './dashboard';
 import {
   ensureAlarms,
-  firstAlertList,
   hydrate,
   listen as listenAll,
   ownPageCheck,
-  UNITS_RESTORE_WAIT_MS,
+  unitsRestoreWait,
 } from './lifecycle';
 import type { LiveConnection } from './live-connection';
 import { NOTHING_MANAGED, readManaged, watchManaged, type ManagedConfig } from './managed';
@@ -301,7 +300,7 @@ export function createBackground(env: BackgroundEnv) {
           Promise.all([notifications.hydrate(), sound.hydrate(), notifications.checkPermission()]),
         onSettings: connect,
         onDirectory: () => monitoring.sync.reconcile(),
-        beforeUnits: () => firstAlertList(store, UNITS_RESTORE_WAIT_MS),
+        beforeUnits: () => unitsRestoreWait(store, badge.idle),
       });
       // Read beside the rest, behind the reads the reconnect needs, restored
       // once the session is known (issue #13).

@@ -228,6 +228,8 @@ export interface BadgeRenderResult {
 export interface BadgeRenderer {
   /** Writes the fields that differ from what was last written. Never throws. */
   render(badge: Badge): Promise<BadgeRenderResult>;
+  /** Resolves once every write started so far has been answered by the browser. */
+  idle(): Promise<void>;
 }
 
 /**
@@ -246,29 +248,49 @@ export function createBadgeRenderer(
     textColor: action.setBadgeTextColor ? (color) => action.setBadgeTextColor?.({ color }) : null,
     title: (title) => action.setTitle({ title }),
   };
+  let pending = 0;
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    pending -= 1;
+    if (pending > 0) return;
+    const done = waiters;
+    waiters = [];
+    for (const resolve of done) resolve();
+  };
   return {
+    idle: () =>
+      pending === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)),
     async render(badge) {
-      const result: BadgeRenderResult = { written: [], failed: [] };
-      const fields: BadgeField[] = ['text', 'color', 'textColor', 'title'];
-      await Promise.all(
-        fields.map(async (field) => {
-          const write = writers[field];
-          const value = badge[field];
-          if (write === null || written[field] === value) return;
-          // Remember before awaiting, so an overlapping render does not write it twice.
-          written[field] = value;
-          try {
-            await write(value);
-            result.written.push(field);
-            onWritten?.(field, value);
-          } catch {
-            // Forget it, so that the next render tries again.
-            if (written[field] === value) delete written[field];
-            result.failed.push(field);
-          }
-        }),
-      );
-      return result;
+      pending += 1;
+      try {
+        return await writeFields(badge);
+      } finally {
+        settle();
+      }
     },
   };
+
+  async function writeFields(badge: Badge): Promise<BadgeRenderResult> {
+    const result: BadgeRenderResult = { written: [], failed: [] };
+    const fields: BadgeField[] = ['text', 'color', 'textColor', 'title'];
+    await Promise.all(
+      fields.map(async (field) => {
+        const write = writers[field];
+        const value = badge[field];
+        if (write === null || written[field] === value) return;
+        // Remember before awaiting, so an overlapping render does not write it twice.
+        written[field] = value;
+        try {
+          await write(value);
+          result.written.push(field);
+          onWritten?.(field, value);
+        } catch {
+          // Forget it, so that the next render tries again.
+          if (written[field] === value) delete written[field];
+          result.failed.push(field);
+        }
+      }),
+    );
+    return result;
+  }
 }

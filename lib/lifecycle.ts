@@ -7,6 +7,7 @@ import { markOnce } from './marks';
 import type { Browser as BrowserTypes, WxtBrowser } from 'wxt/browser';
 import type { LiveConnection } from './live-connection';
 import type { PortHub } from './port-hub';
+import { settledWithin } from './settle';
 import {
   loadStoredDirectory,
   migratePreferencesV2,
@@ -163,6 +164,26 @@ export async function hydrate(
  * machine the list answers 60–150 ms after the socket starts.
  */
 export const UNITS_RESTORE_WAIT_MS = 750;
+/**
+ * After that list, how long the units wait at most for the browser to answer
+ * the badge writes it caused.
+ */
+export const BADGE_SHOWN_WAIT_MS = 100;
+
+/**
+ * What a woken worker's units wait for (`HydrateOptions.beforeUnits`): the
+ * first open-alert list, then the browser's answer to the badge writes in
+ * flight (`badgeIdle`, at most `BADGE_SHOWN_WAIT_MS`). Restoring 1,000 units
+ * holds the worker's thread for about 50 ms: started at once, it came between
+ * the badge the list drew and the browser's answer (#14, row 7).
+ */
+export async function unitsRestoreWait(
+  store: Pick<Store, 'getState' | 'subscribe'>,
+  badgeIdle: () => Promise<void>,
+): Promise<void> {
+  await firstAlertList(store, UNITS_RESTORE_WAIT_MS);
+  await settledWithin(badgeIdle(), BADGE_SHOWN_WAIT_MS);
+}
 
 /**
  * Resolves once the open alerts came from the server (`alerts/synced`), once

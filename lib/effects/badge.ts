@@ -20,6 +20,8 @@ export interface BadgeEffectDeps {
 export interface BadgeEffect {
   listener: Listener;
   render(): void;
+  /** Resolves once the browser has answered every badge write started so far. */
+  idle(): Promise<void>;
   dispose(): void;
 }
 
@@ -71,6 +73,7 @@ export function createBadgeEffect(deps: BadgeEffectDeps): BadgeEffect {
   return {
     listener,
     render,
+    idle: () => badge.idle(),
     dispose() {
       disposed = true;
       if (graceTimer !== null) clearTimeout(graceTimer);

@@ -340,6 +340,36 @@ describe('createBadgeRenderer', () => {
     expect(heard).toEqual(['text:2', 'title:Frostline: two alerts', 'color:#d32f2f']);
   });
 
+  // #14: a woken worker restores its units only once the badge is drawn.
+  it('idle() waits for every write in flight, over overlapping renders, failed ones too', async () => {
+    const gates: (() => void)[] = [];
+    const held = () => new Promise<void>((resolve) => gates.push(resolve));
+    const surface: BadgeSurface = {
+      setBadgeText: held,
+      setBadgeBackgroundColor: async () => undefined,
+      setTitle: async () => {
+        await held();
+        throw new Error('refused');
+      },
+    };
+    const renderer = createBadgeRenderer(surface);
+    let idle = false;
+    await renderer.idle();
+    const first = renderer.render(badge);
+    const second = renderer.render({ ...badge, text: '3' });
+    void renderer.idle().then(() => (idle = true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gates).toHaveLength(3); // text '2', title, text '3'
+    gates.shift()?.();
+    gates.shift()?.();
+    await first;
+    expect(idle).toBe(false);
+    gates.shift()?.();
+    await second;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(idle).toBe(true);
+  });
+
   it('works without setBadgeTextColor (older browsers)', async () => {
     const calls: string[] = [];
     const surface: BadgeSurface = {

@@ -8,7 +8,12 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { firstAlertList, hydrate } from '../../lib/lifecycle';
+import {
+  BADGE_SHOWN_WAIT_MS,
+  firstAlertList,
+  hydrate,
+  unitsRestoreWait,
+} from '../../lib/lifecycle';
 import type { Directory } from '../../lib/model';
 import { reduceAll, initialState } from '../../lib/state';
 import {
@@ -177,5 +182,44 @@ describe('firstAlertList', () => {
     const started = Date.now();
     await firstAlertList(connecting(), 30);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('unitsRestoreWait', () => {
+  function live(): Store {
+    const store = newStore();
+    store.dispatch({ type: 'connection/connecting', at: T0 });
+    store.dispatch({ type: 'connection/live', at: T0, recovered: false });
+    return store;
+  }
+
+  it('waits for the first alert list, then for the badge writes in flight', async () => {
+    const store = live();
+    let badgeShown: () => void = () => undefined;
+    let askedBadge = false;
+    let resolved = false;
+    const waiting = unitsRestoreWait(store, () => {
+      askedBadge = true;
+      return new Promise((resolve) => (badgeShown = resolve));
+    }).then(() => (resolved = true));
+    await tick();
+    expect(askedBadge).toBe(false);
+    store.dispatch({ type: 'alerts/synced', alerts: [], at: T0 });
+    await tick();
+    // The list is in; the badge it drew is not answered yet.
+    expect(askedBadge).toBe(true);
+    expect(resolved).toBe(false);
+    badgeShown();
+    await waiting;
+    expect(resolved).toBe(true);
+  });
+
+  it('does not wait longer than BADGE_SHOWN_WAIT_MS for a badge the browser never answers', async () => {
+    const store = live();
+    const waiting = unitsRestoreWait(store, () => new Promise(() => undefined));
+    store.dispatch({ type: 'alerts/synced', alerts: [], at: T0 });
+    const started = Date.now();
+    await waiting;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(BADGE_SHOWN_WAIT_MS - 5);
   });
 });

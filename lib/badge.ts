@@ -248,25 +248,14 @@ export function createBadgeRenderer(
     textColor: action.setBadgeTextColor ? (color) => action.setBadgeTextColor?.({ color }) : null,
     title: (title) => action.setTitle({ title }),
   };
-  let pending = 0;
-  let waiters: (() => void)[] = [];
-  const settle = () => {
-    pending -= 1;
-    if (pending > 0) return;
-    const done = waiters;
-    waiters = [];
-    for (const resolve of done) resolve();
-  };
+  /** Every render started so far, settled (a render never rejects). */
+  let settled: Promise<unknown> = Promise.resolve();
   return {
-    idle: () =>
-      pending === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)),
-    async render(badge) {
-      pending += 1;
-      try {
-        return await writeFields(badge);
-      } finally {
-        settle();
-      }
+    idle: () => settled.then(() => undefined),
+    render(badge) {
+      const rendering = writeFields(badge);
+      settled = Promise.all([settled, rendering]);
+      return rendering;
     },
   };
 

@@ -86,7 +86,8 @@ export interface TokenStore {
    * Starts reading the stored access token now, for the next `accessToken()`
    * of this session (#14): a woken worker asks for it first thing, before the
    * large restore reads, and its handshake then does not wait behind them.
-   * Used at most once, and never after a write or a new session.
+   * Every caller shares it until it lands (then memory serves); never used
+   * after a write or by a new session.
    */
   readAhead(): void;
 }
@@ -126,7 +127,13 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   let timer: { handle: unknown } | null = null;
   /** Writes started so far: a read made before one is not used after it. */
   let writeCount = 0;
-  let ahead: { epoch: number; writes: number; value: Promise<AccessToken | null> } | null = null;
+  /**
+   * The stored access token's read in flight (or asked ahead, `readAhead`),
+   * shared by every caller of its epoch while no write has started (#14): two
+   * callers at a woken worker's start (the handshake and the first alert
+   * list) made two reads, and the second queued behind the large restore.
+   */
+  let reading: { epoch: number; writes: number; value: Promise<AccessToken | null> } | null = null;
   /**
    * The access token as last read, valid while no write has started since
    * (#14): only this store writes it, so every handshake and REST call after
@@ -159,7 +166,7 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
 
   function serial<T>(task: () => Promise<T>): Promise<T> {
     writeCount += 1;
-    ahead = null;
+    reading = null;
     const run = writes.then(task, task);
     writes = run.catch(() => undefined);
     return run;
@@ -241,18 +248,31 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     return inflight.promise;
   }
 
+  /**
+   * Reads the stored access token for `forEpoch`, after the writes queued so
+   * far; a failed read is not shared.
+   */
+  function startReading(forEpoch: number): NonNullable<typeof reading> {
+    const value = writes.then(() => accessTokenItem.getValue());
+    const entry = { epoch: forEpoch, writes: writeCount, value };
+    reading = entry;
+    value.catch(() => {
+      if (reading === entry) reading = null;
+    });
+    return entry;
+  }
+
   async function readAccess(started: number): Promise<AccessToken | null> {
     await writes;
     if (known !== null && known.epoch === started && known.writes === writeCount) {
       return started === epoch ? known.value : null;
     }
     const readAt = { epoch: started, writes: writeCount };
-    const early = ahead;
-    ahead = null;
-    const value =
-      early !== null && early.epoch === started && early.writes === writeCount
-        ? await early.value
-        : await accessTokenItem.getValue();
+    const shared =
+      reading !== null && reading.epoch === started && reading.writes === writeCount
+        ? reading
+        : startReading(started);
+    const value = await shared.value;
     // Kept only if no write started while it was read.
     if (readAt.epoch === epoch && readAt.writes === writeCount) known = { ...readAt, value };
     return started === epoch ? value : null;
@@ -300,9 +320,7 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     },
     dispose: cancelSchedule,
     readAhead() {
-      ahead = { epoch, writes: writeCount, value: accessTokenItem.getValue() };
-      // Unused or failed: the next read goes to storage as before.
-      ahead.value.catch(() => undefined);
+      startReading(epoch);
     },
     async resume() {
       const started = epoch;

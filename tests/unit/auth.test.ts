@@ -392,5 +392,31 @@ describe('jwtExpiry', () => {
       expect(await tokens.accessToken(old)).toBeNull();
       expect(await tokens.accessToken()).toBeNull();
     });
+
+    it('shares one read between callers that ask while it is in flight', async () => {
+      const { tokens } = store({});
+      await fakeBrowser.storage.session.set({
+        accessToken: { token: 'a1', expiresAt: T0 + 600_000 },
+      });
+      const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+      // A woken worker's handshake and its first alert list ask at once.
+      const both = await Promise.all([tokens.accessToken(), tokens.accessToken()]);
+      expect(both).toEqual(['a1', 'a1']);
+      expect(get).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not share a failed read', async () => {
+      const { tokens } = store({});
+      await fakeBrowser.storage.session.set({
+        accessToken: { token: 'a1', expiresAt: T0 + 600_000 },
+      });
+      const get = vi
+        .spyOn(fakeBrowser.storage.session, 'get')
+        .mockRejectedValueOnce(new Error('storage is gone'));
+      tokens.readAhead();
+      await expect(tokens.accessToken()).rejects.toThrow('storage is gone');
+      expect(await tokens.accessToken()).toBe('a1');
+      expect(get).toHaveBeenCalledTimes(2);
+    });
   });
 });

@@ -298,7 +298,15 @@ export function createBackground(env: BackgroundEnv) {
       const hydrating = hydrate(store, now, {
         before: () =>
           Promise.all([notifications.hydrate(), sound.hydrate(), notifications.checkPermission()]),
-        onSettings: connect,
+        onSettings: () => {
+          connect();
+          // The open alerts are asked beside the handshake, not after it (#14):
+          // the badge is right when the socket is live, not a list's round
+          // trip later. The connect's own reconcile follows (an alert
+          // triggered or resolved before the org room was joined is in it)
+          // and overtakes this answer.
+          void monitoring.sync.refreshAlerts();
+        },
         onDirectory: () => monitoring.sync.reconcile(),
         beforeUnits: () => unitsRestoreWait(store, badge.idle),
       });

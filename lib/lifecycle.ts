@@ -172,33 +172,35 @@ export const BADGE_SHOWN_WAIT_MS = 100;
 
 /**
  * What a woken worker's units wait for (`HydrateOptions.beforeUnits`): the
- * first open-alert list, then the browser's answer to the badge writes in
- * flight (`badgeIdle`, at most `BADGE_SHOWN_WAIT_MS`). Restoring 1,000 units
- * holds the worker's thread for about 50 ms: started at once, it came between
- * the badge the list drew and the browser's answer (#14, row 7).
+ * live connection with an open-alert list in (`liveWithAlerts`), then the
+ * browser's answer to the badge writes in flight (`badgeIdle`, at most
+ * `BADGE_SHOWN_WAIT_MS`). Restoring 1,000 units holds the worker's thread for
+ * about 50 ms: started before, it came between the badge the list drew and
+ * the browser's answer, or (the list is asked beside the handshake) between
+ * the handshake and the live badge (#14, row 7).
  */
 export async function unitsRestoreWait(
   store: Pick<Store, 'getState' | 'subscribe'>,
   badgeIdle: () => Promise<void>,
 ): Promise<void> {
-  await firstAlertList(store, UNITS_RESTORE_WAIT_MS);
+  await liveWithAlerts(store, UNITS_RESTORE_WAIT_MS);
   await settledWithin(badgeIdle(), BADGE_SHOWN_WAIT_MS);
 }
 
 /**
- * Resolves once the open alerts came from the server (`alerts/synced`), once
- * the connection is not on its way to live (signed out, offline, a retry),
- * or after `capMs`, whichever is first.
+ * Resolves once the connection is live and an open-alert list has come from
+ * the server (`alerts/synced`) since the call, in either order: the badge then
+ * counts the server's alerts. Also once the connection is not on its way to
+ * live (signed out, offline, a retry), or after `capMs`, whichever is first.
  */
-export function firstAlertList(
+export function liveWithAlerts(
   store: Pick<Store, 'getState' | 'subscribe'>,
   capMs: number,
 ): Promise<void> {
-  const settled = () => {
-    const { status } = store.getState().live.connection;
-    return status !== 'connecting' && status !== 'live';
-  };
-  if (settled()) return Promise.resolve();
+  const status = () => store.getState().live.connection.status;
+  const fallenBack = () => status() !== 'connecting' && status() !== 'live';
+  if (fallenBack()) return Promise.resolve();
+  let listed = false;
   return new Promise((resolve) => {
     const finish = () => {
       clearTimeout(timer);
@@ -207,7 +209,8 @@ export function firstAlertList(
     };
     const timer = setTimeout(finish, capMs);
     const unsubscribe = store.subscribe((_next, _prev, event) => {
-      if (event.type === 'alerts/synced' || settled()) finish();
+      if (event.type === 'alerts/synced') listed = true;
+      if ((listed && status() === 'live') || fallenBack()) finish();
     });
   });
 }

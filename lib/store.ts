@@ -211,7 +211,7 @@ export interface Store {
  * Events that reach subscribers even when the state did not move: `tick`
  * (re-notify intervals and snoozes end with time alone) and `alerts/synced`
  * (an open-alert list that changed nothing is still the server's answer: a
- * woken worker's units wait for it, `lib/lifecycle.ts` `firstAlertList`).
+ * woken worker's units wait for it, `lib/lifecycle.ts` `liveWithAlerts`).
  */
 const ALWAYS_TOLD: ReadonlySet<WorkerEvent['type']> = new Set(['tick', 'alerts/synced']);
 

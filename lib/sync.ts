@@ -11,15 +11,20 @@
  * latest reading of each watched unit through `get:latest` with bounded
  * concurrency (a null answer keeps the directory's reading).
  *
- * A newer connect cancels the resync of an older one (generation counter), so
- * a flapping link never applies stale answers on top of fresh ones.
+ * A newer connect cancels the `get:latest` sweep of an older one (generation
+ * counter), and alert answers apply in the order their requests started
+ * (below), so a flapping link never applies stale answers on top of fresh
+ * ones.
  *
  * The open alerts are also reconciled on their own (`refreshAlerts`, issue
  * #10): an acknowledge or resolve made elsewhere is never pushed, so the
  * reconcile alarm and every page that opens read them again. The cost is
  * bounded: one paged request per open status, one reconcile running and at
- * most one queued behind it (callers share it), and only the newest one's
- * answer is applied.
+ * most one queued behind it (callers share it). Answers apply in the order
+ * their reconciles started: one that lands after a later-started one's is
+ * dropped, one that lands before it is applied and then overtaken (#14: a
+ * woken worker asks while its socket connects, and the connect's own
+ * reconcile no longer throws that earlier answer away).
  */
 import { markOnce } from './marks';
 import type { ApiClient, ApiResult } from './api';
@@ -75,8 +80,9 @@ export interface Sync {
 
 export function createSync(deps: SyncDeps): Sync {
   let generation = 0;
-  /** Only the newest alert reconcile applies its answer. */
+  /** Alert reconciles started, and the newest one whose answer was applied. */
   let alertGeneration = 0;
+  let appliedAlertGeneration = 0;
   let alertsInflight: Promise<void> | null = null;
   const sites = new Set<string>();
   const units = new Set<string>();
@@ -101,7 +107,7 @@ export function createSync(deps: SyncDeps): Sync {
 
   /**
    * A reconcile of the open alerts. `fresh` (a connect) starts a new one at
-   * once and supersedes any in flight. Otherwise, with one in flight, one more
+   * once, beside any in flight. Otherwise, with one in flight, one more
    * is queued behind it (its request went out before the caller's reason to
    * ask), and every caller shares that one: at most one running, one queued.
    */
@@ -137,7 +143,9 @@ export function createSync(deps: SyncDeps): Sync {
     // trips stood between a woken worker's connect and a right badge); each
     // pages on its own. Any failure drops the whole answer.
     let failed = false;
-    const stale = () => gen !== alertGeneration || api.session?.signal.aborted === true;
+    // Overtaken: a reconcile started later has applied its answer, or the
+    // session ended (its client's answers are stale, #11).
+    const stale = () => gen <= appliedAlertGeneration || api.session?.signal.aborted === true;
     const byStatus = async (status: (typeof OPEN_ALERT_STATUSES)[number]) => {
       const items: unknown[] = [];
       for (let page = 0; page < MAX_ALERT_PAGES && !failed && !stale(); page += 1) {
@@ -162,10 +170,10 @@ export function createSync(deps: SyncDeps): Sync {
     };
     markOnce('alerts-requested');
     const lists = await Promise.all(OPEN_ALERT_STATUSES.map(byStatus));
-    // A newer reconcile, or the session ended (its client's answers are stale, #11).
     if (stale()) return;
     // A partial list must never remove alerts: keep what we have.
     if (failed) return;
+    appliedAlertGeneration = gen;
     deps.applyAlerts(lists.flat(), startedAt);
     markOnce('alerts-applied');
   }

@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import {
   BADGE_SHOWN_WAIT_MS,
-  firstAlertList,
+  liveWithAlerts,
   hydrate,
   unitsRestoreWait,
 } from '../../lib/lifecycle';
@@ -146,17 +146,17 @@ describe('a woken worker restores the badge first, the units after', () => {
   });
 });
 
-describe('firstAlertList', () => {
+describe('liveWithAlerts', () => {
   function connecting(): Store {
     const store = newStore();
     store.dispatch({ type: 'connection/connecting', at: T0 });
     return store;
   }
 
-  it('resolves on the first open-alert list', async () => {
+  it('resolves on the first open-alert list once live', async () => {
     const store = connecting();
     let resolved = false;
-    const waiting = firstAlertList(store, 60_000).then(() => (resolved = true));
+    const waiting = liveWithAlerts(store, 60_000).then(() => (resolved = true));
     store.dispatch({ type: 'connection/live', at: T0, recovered: false });
     await tick();
     expect(resolved).toBe(false);
@@ -165,9 +165,22 @@ describe('firstAlertList', () => {
     expect(resolved).toBe(true);
   });
 
+  it('resolves when the connection goes live after the list (asked beside the handshake)', async () => {
+    const store = connecting();
+    let resolved = false;
+    const waiting = liveWithAlerts(store, 60_000).then(() => (resolved = true));
+    store.dispatch({ type: 'alerts/synced', alerts: [], at: T0 });
+    await tick();
+    // Still connecting: the badge does not count the list yet.
+    expect(resolved).toBe(false);
+    store.dispatch({ type: 'connection/live', at: T0, recovered: false });
+    await waiting;
+    expect(resolved).toBe(true);
+  });
+
   it('resolves when the connection falls back instead of going live', async () => {
     const store = connecting();
-    const waiting = firstAlertList(store, 60_000);
+    const waiting = liveWithAlerts(store, 60_000);
     store.dispatch({
       type: 'connection/down',
       at: T0,
@@ -178,9 +191,9 @@ describe('firstAlertList', () => {
   });
 
   it('resolves at once when nothing is connecting, and at the cap otherwise', async () => {
-    await expect(firstAlertList(newStore(), 60_000)).resolves.toBeUndefined();
+    await expect(liveWithAlerts(newStore(), 60_000)).resolves.toBeUndefined();
     const started = Date.now();
-    await firstAlertList(connecting(), 30);
+    await liveWithAlerts(connecting(), 30);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 });

@@ -163,3 +163,74 @@ describe('refreshAlerts: the reconcile of issue #10', () => {
     expect(applied).toEqual([1, 2]);
   });
 });
+
+describe('alert answers apply in the order their reconciles started (#14)', () => {
+  /** A sync whose alert requests wait for `answer(n)`, the n-th reconcile's three requests. */
+  function gated() {
+    const { socket } = recordingSocket();
+    const pending: { reconcile: number; resolve: (v: unknown) => void }[] = [];
+    const applied: string[][] = [];
+    let started = 0;
+    const api = {
+      alerts: (_t: string, _o: string, status: string) =>
+        new Promise((resolve) => {
+          // Each reconcile asks the three open statuses, 'active' first.
+          if (status === 'active') started += 1;
+          const reconcile = started;
+          pending.push({
+            reconcile,
+            resolve: () => resolve({ ok: true, value: [{ id: `r${reconcile}-${status}` }] }),
+          });
+        }),
+    } as unknown as ApiClient;
+    const sync = createSync({
+      socket: () => socket,
+      api: () => api,
+      accessToken: async () => 'token',
+      organizationId: () => 'org-1',
+      targets: () => ({ siteIds: [], unitIds: [] }),
+      watchedUnits: () => [],
+      refreshDirectory: async () => undefined,
+      applyAlerts: (raw) => void applied.push((raw as { id: string }[]).map((a) => a.id)),
+      applyLatest: () => undefined,
+      onUnauthorized: () => undefined,
+      getLatest: async () => ({ answered: false }),
+      now: () => 0,
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const answer = async (reconcile: number) => {
+      for (const p of pending.filter((q) => q.reconcile === reconcile)) p.resolve(undefined);
+      await settle();
+    };
+    return { sync, applied, answer, settle, requests: () => pending.length };
+  }
+
+  it('applies an earlier reconcile that answers first, then the connect’s that overtakes it', async () => {
+    const { sync, applied, answer, settle, requests } = gated();
+    // A woken worker asks while its socket connects...
+    void sync.refreshAlerts();
+    await settle();
+    // ...and the connect starts its own beside it, without waiting.
+    void sync.onConnected(false);
+    await settle();
+    expect(requests()).toBe(6);
+    await answer(1);
+    expect(applied).toEqual([['r1-active', 'r1-acknowledged', 'r1-escalated']]);
+    await answer(2);
+    expect(applied).toEqual([
+      ['r1-active', 'r1-acknowledged', 'r1-escalated'],
+      ['r2-active', 'r2-acknowledged', 'r2-escalated'],
+    ]);
+  });
+
+  it('drops an earlier reconcile that answers after a later-started one was applied', async () => {
+    const { sync, applied, answer, settle } = gated();
+    void sync.refreshAlerts();
+    await settle();
+    void sync.onConnected(false);
+    await settle();
+    await answer(2);
+    await answer(1);
+    expect(applied).toEqual([['r2-active', 'r2-acknowledged', 'r2-escalated']]);
+  });
+});

@@ -11,7 +11,7 @@ import { session } from './fixtures';
 
 // Nothing listens at that port: the connection is connecting, or retrying
 // once its first attempt was refused (the start waits for that outcome before
-// it restores the units, `lib/lifecycle.ts` firstAlertList).
+// it restores the units, `lib/lifecycle.ts` liveWithAlerts).
 const SESSION = session({ serverUrl: 'http://127.0.0.1:9', keepSignedIn: true });
 
 let running: Background | null = null;

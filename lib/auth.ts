@@ -127,6 +127,8 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   let timer: { handle: unknown } | null = null;
   /** Writes started so far: a read made before one is not used after it. */
   let writeCount = 0;
+  /** Whether a write queued in `writes` has not landed yet. */
+  let writing = false;
   /**
    * The stored access token's read in flight (or asked ahead, `readAhead`),
    * shared by every caller of its epoch while no write has started (#14): two
@@ -168,7 +170,12 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
     writeCount += 1;
     reading = null;
     const run = writes.then(task, task);
-    writes = run.catch(() => undefined);
+    const settled = run.catch(() => undefined);
+    writes = settled;
+    void settled.then(() => {
+      if (writes === settled) writing = false;
+    });
+    writing = true;
     return run;
   }
 
@@ -250,10 +257,14 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
 
   /**
    * Reads the stored access token for `forEpoch`, after the writes queued so
-   * far; a failed read is not shared.
+   * far; a failed read is not shared. With none pending it is asked at once:
+   * a woken worker's read ahead must reach the browser before the large
+   * restore reads asked right after it.
    */
   function startReading(forEpoch: number): NonNullable<typeof reading> {
-    const value = writes.then(() => accessTokenItem.getValue());
+    const value = writing
+      ? writes.then(() => accessTokenItem.getValue())
+      : accessTokenItem.getValue();
     const entry = { epoch: forEpoch, writes: writeCount, value };
     reading = entry;
     value.catch(() => {

@@ -15,6 +15,7 @@ import {
   type TokenStore,
 } from '../../lib/auth';
 import { stackRefresher } from '../../lib/session';
+import { snapshotItem } from '../../lib/storage';
 import { createStackAuthClient } from '../../lib/stack-auth';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -391,6 +392,34 @@ describe('jwtExpiry', () => {
       await tokens.clear();
       expect(await tokens.accessToken(old)).toBeNull();
       expect(await tokens.accessToken()).toBeNull();
+    });
+
+    it('asks storage at once, ahead of reads asked right after it', async () => {
+      const { tokens } = store({});
+      const asked: unknown[] = [];
+      const get = fakeBrowser.storage.session.get.bind(fakeBrowser.storage.session);
+      vi.spyOn(fakeBrowser.storage.session, 'get').mockImplementation((keys) => {
+        asked.push(keys);
+        return get(keys);
+      });
+      // The browser answers in order, and a woken worker asks for its large
+      // restore reads (the snapshot among them) right after.
+      tokens.readAhead();
+      await snapshotItem.getValue();
+      expect(asked[0]).toBe('accessToken');
+      expect(asked[1]).toBe('snapshot');
+      expect(await tokens.accessToken()).toBeNull();
+    });
+
+    it('reads after a write still in flight, never before it', async () => {
+      const { tokens } = store({});
+      const saving = tokens.save(
+        { accessToken: 'a1', refreshToken: 'r1', expiresAt: T0 + 600_000 },
+        true,
+      );
+      tokens.readAhead();
+      await saving;
+      expect(await tokens.accessToken()).toBe('a1');
     });
 
     it('shares one read between callers that ask while it is in flight', async () => {

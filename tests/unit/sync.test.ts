@@ -46,6 +46,29 @@ function setup(targets: Targets, alertsPages: unknown[][] = [[]]) {
   return { sync: createSync(deps), emitted, applied };
 }
 
+/** Deps for the open-alert reconcile alone: no rooms, no units, no directory. */
+function alertsOnly(
+  socket: FrostlineSocket,
+  api: ApiClient,
+  applyAlerts: SyncDeps['applyAlerts'],
+  now: () => number,
+): SyncDeps {
+  return {
+    socket: () => socket,
+    api: () => api,
+    accessToken: async () => 'token',
+    organizationId: () => 'org-1',
+    targets: () => ({ siteIds: [], unitIds: [] }),
+    watchedUnits: () => [],
+    refreshDirectory: async () => undefined,
+    applyAlerts,
+    applyLatest: () => undefined,
+    onUnauthorized: () => undefined,
+    getLatest: async () => ({ answered: false }),
+    now,
+  };
+}
+
 describe('sync after a connect', () => {
   it('subscribes the scope again after every fresh connect, then resynchronises', async () => {
     const { sync, emitted, applied } = setup({ siteIds: ['s1', 's2'], unitIds: ['u9'] });
@@ -119,20 +142,14 @@ describe('refreshAlerts: the reconcile of issue #10', () => {
       },
     } as unknown as ApiClient;
     let clock = 0;
-    const sync = createSync({
-      socket: () => socket,
-      api: () => api,
-      accessToken: async () => 'token',
-      organizationId: () => 'org-1',
-      targets: () => ({ siteIds: [], unitIds: [] }),
-      watchedUnits: () => [],
-      refreshDirectory: async () => undefined,
-      applyAlerts: (_raw, startedAt) => void applied.push(startedAt),
-      applyLatest: () => undefined,
-      onUnauthorized: () => undefined,
-      getLatest: async () => ({ answered: false }),
-      now: () => clock,
-    });
+    const sync = createSync(
+      alertsOnly(
+        socket,
+        api,
+        (_raw, startedAt) => void applied.push(startedAt),
+        () => clock,
+      ),
+    );
     const release = async () => {
       while (gates.length > 0) {
         gates.shift()?.();
@@ -183,20 +200,14 @@ describe('alert answers apply in the order their reconciles started (#14)', () =
           });
         }),
     } as unknown as ApiClient;
-    const sync = createSync({
-      socket: () => socket,
-      api: () => api,
-      accessToken: async () => 'token',
-      organizationId: () => 'org-1',
-      targets: () => ({ siteIds: [], unitIds: [] }),
-      watchedUnits: () => [],
-      refreshDirectory: async () => undefined,
-      applyAlerts: (raw) => void applied.push((raw as { id: string }[]).map((a) => a.id)),
-      applyLatest: () => undefined,
-      onUnauthorized: () => undefined,
-      getLatest: async () => ({ answered: false }),
-      now: () => 0,
-    });
+    const sync = createSync(
+      alertsOnly(
+        socket,
+        api,
+        (raw) => void applied.push((raw as { id: string }[]).map((a) => a.id)),
+        () => 0,
+      ),
+    );
     const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
     const answer = async (reconcile: number) => {
       for (const p of pending.filter((q) => q.reconcile === reconcile)) p.resolve(undefined);

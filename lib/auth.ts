@@ -86,7 +86,7 @@ export interface TokenStore {
    * Starts reading the stored access token now, for the next `accessToken()`
    * of this session (#14): a woken worker asks for it first thing, before the
    * large restore reads, and its handshake then does not wait behind them.
-   * Every caller shares it until it lands (then memory serves); never used
+   * Every caller shares it, in flight and landed, until a write; never used
    * after a write or by a new session.
    */
   readAhead(): void;
@@ -130,19 +130,14 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
   /** Whether a write queued in `writes` has not landed yet. */
   let writing = false;
   /**
-   * The stored access token's read in flight (or asked ahead, `readAhead`),
-   * shared by every caller of its epoch while no write has started (#14): two
-   * callers at a woken worker's start (the handshake and the first alert
-   * list) made two reads, and the second queued behind the large restore.
-   */
-  let reading: { epoch: number; writes: number; value: Promise<AccessToken | null> } | null = null;
-  /**
-   * The access token as last read, valid while no write has started since
+   * The stored access token's read, in flight or landed (or asked ahead,
+   * `readAhead`), shared by every caller of its epoch until a write starts
    * (#14): only this store writes it, so every handshake and REST call after
    * the first reads memory, not `storage.session`, whose queue a woken worker
-   * fills with its large restore reads and writes.
+   * fills with its large restore reads and writes; and the handshake and the
+   * first alert list, asking at once, share one read.
    */
-  let known: { epoch: number; writes: number; value: AccessToken | null } | null = null;
+  let reading: { epoch: number; writes: number; value: Promise<AccessToken | null> } | null = null;
 
   function cancelSchedule(): void {
     if (timer !== null) deps.timers?.clearTimeout(timer.handle);
@@ -275,17 +270,11 @@ export function createTokenStore(deps: TokenStoreDeps): TokenStore {
 
   async function readAccess(started: number): Promise<AccessToken | null> {
     await writes;
-    if (known !== null && known.epoch === started && known.writes === writeCount) {
-      return started === epoch ? known.value : null;
-    }
-    const readAt = { epoch: started, writes: writeCount };
     const shared =
       reading !== null && reading.epoch === started && reading.writes === writeCount
         ? reading
         : startReading(started);
     const value = await shared.value;
-    // Kept only if no write started while it was read.
-    if (readAt.epoch === epoch && readAt.writes === writeCount) known = { ...readAt, value };
     return started === epoch ? value : null;
   }
 

@@ -119,6 +119,42 @@ export function workerNow(worker: Worker): Promise<number> {
 }
 
 /**
+ * Stamps each `alert:triggered` frame as it reaches a WebSocket of this
+ * context, before any of its handling, into `globalThis[key].arrivals`:
+ * engine.io sets `onmessage` on each WebSocket it opens, so a socket opened
+ * after this ran is seen (`sockets` counts them). Self-contained, so that it
+ * runs in the worker (`evaluate`) and in a page (`addInitScript`) alike.
+ */
+export function watchAlertFrames(key: string): void {
+  type Watch = { arrivals: [number, string][]; sockets: number };
+  const g = globalThis as unknown as Record<string, Watch | undefined>;
+  if (g[key]?.arrivals) return;
+  const watch: Watch = Object.assign(g[key] ?? {}, { arrivals: [], sockets: 0 });
+  g[key] = watch;
+  const stamp = () => performance.timeOrigin + performance.now();
+  const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  if (!onmessage?.set || !onmessage.get) return;
+  const { get, set } = onmessage;
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    enumerable: onmessage.enumerable,
+    get,
+    set(this: WebSocket, handler: ((event: MessageEvent) => unknown) | null) {
+      if (typeof handler !== 'function') return set.call(this, handler);
+      watch.sockets += 1;
+      set.call(this, function (this: WebSocket, event: MessageEvent) {
+        const data: unknown = event.data;
+        if (typeof data === 'string' && data.startsWith('42["alert:triggered"')) {
+          const id = /"alertId":"([^"]+)"/.exec(data)?.[1];
+          if (id !== undefined) watch.arrivals.push([stamp(), id]);
+        }
+        return handler.call(this, event);
+      });
+    },
+  });
+}
+
+/**
  * Wraps the two sinks the brief names, in the worker, without touching
  * product code: `chrome.action.setBadgeText` and `chrome.notifications.create`
  * (the webextension polyfill looks the method up on `chrome.*` at call time,
@@ -127,6 +163,7 @@ export function workerNow(worker: Worker): Promise<number> {
  */
 export async function installWorkerProbe(worker: Worker): Promise<void> {
   await worker.evaluate(NAME_SHIM);
+  await worker.evaluate(watchAlertFrames, '__bench');
   await worker.evaluate(() => {
     type Probe = {
       badge: [number, string][];
@@ -134,35 +171,14 @@ export async function installWorkerProbe(worker: Worker): Promise<void> {
       arrivals: [number, string][];
       sockets: number;
     };
-    const g = globalThis as unknown as { __bench?: Probe };
-    if (g.__bench) return;
-    const probe: Probe = { badge: [], notes: [], arrivals: [], sockets: 0 };
-    g.__bench = probe;
+    const g = globalThis as unknown as { __bench?: Probe; __benchSinks?: boolean };
+    // `watchAlertFrames` made the object and watches the sockets; the sinks are added once.
+    if (g.__benchSinks || !g.__bench) return;
+    g.__benchSinks = true;
+    const probe = g.__bench;
+    probe.badge ??= [];
+    probe.notes ??= [];
     const stamp = () => performance.timeOrigin + performance.now();
-    // Each `alert:triggered` frame as it reaches the worker, before any of
-    // its handling: engine.io sets `onmessage` on each WebSocket it opens, so
-    // a socket opened after this line is seen (`sockets` counts them).
-    const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-    if (onmessage?.set && onmessage.get) {
-      const { get, set } = onmessage;
-      Object.defineProperty(WebSocket.prototype, 'onmessage', {
-        configurable: true,
-        enumerable: onmessage.enumerable,
-        get,
-        set(this: WebSocket, handler: ((event: MessageEvent) => unknown) | null) {
-          if (typeof handler !== 'function') return set.call(this, handler);
-          probe.sockets += 1;
-          set.call(this, function (this: WebSocket, event: MessageEvent) {
-            const data: unknown = event.data;
-            if (typeof data === 'string' && data.startsWith('42["alert:triggered"')) {
-              const id = /"alertId":"([^"]+)"/.exec(data)?.[1];
-              if (id !== undefined) probe.arrivals.push([stamp(), id]);
-            }
-            return handler.call(this, event);
-          });
-        },
-      });
-    }
     const action = chrome.action as unknown as Record<string, (...a: unknown[]) => unknown>;
     const setBadgeText = action.setBadgeText as (...a: unknown[]) => unknown;
     action.setBadgeText = function (this: unknown, ...args: unknown[]) {

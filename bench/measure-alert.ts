@@ -5,7 +5,9 @@
  * spaced (one alert, resolved `HOLD_MS` later, then a gap) so each is an
  * isolated event, not a burst.
  */
-import type { Lab } from './lab';
+import { estimateOffset } from './clock';
+import { login } from './harness';
+import { NAME_SHIM, watchAlertFrames, type Lab } from './lab';
 import { collectProbes, fireProbes } from './probes';
 import { summarize, type Summary } from './stats';
 
@@ -77,4 +79,64 @@ export function splitText(split: AlertLatencyResult['split']): string {
   if (arrival.n === 0) return 'no frame seen arriving (the worker socket was not watched)';
   const ms = (v: number) => v.toFixed(1);
   return `emit → frame in the worker p50 ${ms(arrival.p50)} / p99 ${ms(arrival.p99)} ms, frame → badge set p50 ${ms(handling.p50)} / p99 ${ms(handling.p99)} ms, frame → notification p50 ${ms(notified.p50)} / p99 ${ms(notified.p99)} ms (n ${arrival.n})`;
+}
+
+export interface AlertFramesOnPage {
+  samples: number;
+  /** Emit → the frame in the page's WebSocket (a plain page, nothing of ours on its path). */
+  page: Summary;
+  /** The same probes: emit → the frame in the worker's WebSocket, and → the badge set. */
+  worker: Summary;
+  workerBadge: Summary;
+  pageClockUncertaintyMs: number;
+}
+
+/**
+ * Row 1c, the floor of 1a's tail (#14): where the time from the emit to the
+ * frame goes is outside our code, so a plain page is put on the same path.
+ * The bench's baseline page (socket.io-client and a TanStack Query cache, in
+ * the org room like the worker) is opened beside the worker, and a second
+ * set of probes is fired; each probe's frame is stamped as it reaches the
+ * page's WebSocket and the worker's, before any handling in either. Run after
+ * row 1a, so that the page's own load is not in 1a's figures.
+ */
+export async function measureAlertFramesOnPage(
+  lab: Lab,
+  baselineUrl: string,
+  samples: number,
+): Promise<AlertFramesOnPage> {
+  const token = await login(lab.server.url);
+  const page = await lab.session.context.newPage();
+  try {
+    await page.addInitScript(NAME_SHIM);
+    await page.addInitScript(watchAlertFrames, '__frames');
+    const config = { url: lab.server.url, token, units: [] };
+    await page.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
+    await page.waitForFunction(
+      () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
+      undefined,
+      { timeout: 15_000 },
+    );
+    const clock = await estimateOffset(() =>
+      page.evaluate(() => performance.timeOrigin + performance.now()),
+    );
+    const sent = await fireProbes(lab.server, lab.units, samples, HOLD_MS, GAP_MS);
+    const inWorker = await collectProbes(lab.session.worker, lab.workerClock, sent);
+    const arrivals = await page.evaluate(
+      () =>
+        (globalThis as unknown as { __frames?: { arrivals: [number, string][] } }).__frames
+          ?.arrivals ?? [],
+    );
+    const arrivedAt = new Map<string, number>();
+    for (const [t, id] of arrivals) if (!arrivedAt.has(id)) arrivedAt.set(id, t - clock.offsetMs);
+    return {
+      samples: sent.length,
+      page: summarize(sent.map((p) => (arrivedAt.get(p.id) ?? Number.NaN) - p.at)),
+      worker: summarize(inWorker.map((r) => r.arrival)),
+      workerBadge: summarize(inWorker.map((r) => r.badge)),
+      pageClockUncertaintyMs: clock.uncertaintyMs,
+    };
+  } finally {
+    await page.close();
+  }
 }

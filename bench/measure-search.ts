@@ -11,7 +11,7 @@
  * keystroke changes that count, so an earlier keystroke's list never passes
  * for a later one's. The simulator keeps the popup busy meanwhile.
  */
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { sleep } from './clock';
 import type { Lab } from './lab';
 import { summarize, type Summary } from './stats';
@@ -138,13 +138,20 @@ async function keystroke(
   return (await handle.jsonValue()) as number;
 }
 
-/** Types the query into the open popup's search box and erases it. */
-export async function measureSearch(lab: Lab, popup: Page): Promise<SearchResult> {
-  const items: Searchable[] = lab.units.map((u) => ({
+/** The directory as the search sees it. */
+export function searchables(lab: Lab): Searchable[] {
+  return lab.units.map((u) => ({
     name: u.name,
     area: lab.areaName(u.areaId),
     site: lab.siteName(u.siteId),
   }));
+}
+
+/** Types the query into the page's search box and erases it. */
+export async function measureSearch(
+  items: readonly Searchable[],
+  popup: Page,
+): Promise<SearchResult> {
   const { query, counts } = chooseQuery(items);
   if (query.length === 0) throw new Error('no query changes the match count at every keystroke');
   await popup.evaluate(HOOK);
@@ -166,4 +173,55 @@ export async function measureSearch(lab: Lab, popup: Page): Promise<SearchResult
     await sleep(30);
   }
   return { query, counts: expected, keystrokes: summarize(perKey), perKey };
+}
+
+/**
+ * Row 4b-floor (#14): the same keystrokes, timed the same way, on a plain
+ * page of the popup's width that does the least a search can: on each
+ * `input` event it filters the same directory with the same rule and
+ * replaces its list with the first page of matches as text rows, plus the
+ * "more" button. No React, no live data: what is left is the browser's own
+ * cost of a keystroke (input dispatch, style, layout, paint and the wait for
+ * a frame) on this machine.
+ */
+export async function measureSearchFloor(
+  context: BrowserContext,
+  items: readonly Searchable[],
+  pageSize: number,
+): Promise<SearchResult> {
+  const page = await context.newPage();
+  try {
+    // The popup's body is 380 px wide; the tab the same as the popup's.
+    await page.setContent(
+      '<!doctype html><html><body style="width:380px"><label>Search units <input type="search"></label>' +
+        '<section aria-label="Units"><ul></ul><button class="more" type="button"></button></section></body></html>',
+    );
+    await page.evaluate(
+      ({ items, pageSize }) => {
+        const input = document.querySelector('input') as HTMLInputElement;
+        const list = document.querySelector('ul') as HTMLUListElement;
+        const more = document.querySelector('button') as HTMLButtonElement;
+        const keys = items.map((i) => [i.name, i.area, i.site].map((f) => f.toLocaleLowerCase()));
+        const draw = () => {
+          const q = input.value.trim().toLocaleLowerCase();
+          const hits = items.filter((_, k) => !q || keys[k]?.some((f) => f.includes(q)));
+          list.replaceChildren(
+            ...hits.slice(0, pageSize).map((i) => {
+              const li = document.createElement('li');
+              li.className = 'unit-row';
+              li.textContent = `${i.name} · ${i.area} · ${i.site}`;
+              return li;
+            }),
+          );
+          more.textContent = `Show more units (${Math.max(0, hits.length - pageSize)} more)`;
+        };
+        input.addEventListener('input', draw);
+        draw();
+      },
+      { items: [...items], pageSize },
+    );
+    return await measureSearch(items, page);
+  } finally {
+    await page.close();
+  }
 }

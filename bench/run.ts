@@ -58,7 +58,7 @@ import {
   type LoadRecord,
   type LoadSample,
 } from './load';
-import { measureAlertLatency, splitText } from './measure-alert';
+import { measureAlertFramesOnPage, measureAlertLatency, splitText } from './measure-alert';
 import {
   firefoxMissing,
   measureFirefoxAlert,
@@ -67,9 +67,9 @@ import {
   type FirefoxLab,
 } from './measure-firefox';
 import { measureWorkerMemory } from './measure-memory';
-import { measurePopupTimeToData } from './measure-popup';
+import { measurePopupTimeToData, POPUP_PAGE_SIZE } from './measure-popup';
 import { measureReadingLatency } from './measure-reading';
-import { measureSearch } from './measure-search';
+import { measureSearch, measureSearchFloor, searchables } from './measure-search';
 import { measureSize } from './measure-size';
 import { baselineCpu, measureThroughput } from './measure-throughput';
 import { measureWake, medianMarks } from './measure-wake';
@@ -94,10 +94,10 @@ const PROFILE_DIR = path.join(ROOT, 'bench', 'profiles');
 /** Which rows each measurement produces. */
 const ROWS_OF: Record<MeasurementName, readonly string[]> = {
   size: ['6a', '6b'],
-  alert: ['1a', '1b'],
+  alert: ['1a', '1b', '1c'],
   reading: ['2a', '2b'],
   popup: ['4', '4c'],
-  search: ['4b'],
+  search: ['4b', '4b-floor'],
   throughput: ['3a', '3b', '3c', '3d'],
   wake: ['7'],
   memory: ['5'],
@@ -327,7 +327,9 @@ async function main(): Promise<void> {
       perRun.forEach((r) => (r.workerClock = lab.workerClock));
       try {
         const site =
-          wants('reading') || wants('throughput') ? await serveStatic(BASELINE_OUT) : undefined;
+          wants('reading') || wants('throughput') || wants('alert')
+            ? await serveStatic(BASELINE_OUT)
+            : undefined;
         try {
           for (let run = 1; run <= args.runs; run += 1) {
             markRun(run);
@@ -580,6 +582,25 @@ async function runMain(
     } catch (error) {
       collector.fail('alert', error);
     }
+    await settled('alert-page');
+    log(`alert frames on a plain page beside the worker: ${plan.alertSamples} probes`);
+    try {
+      if (ctx.baselineUrl === undefined) throw new Error('baseline page not served');
+      const r = await measureAlertFramesOnPage(lab, ctx.baselineUrl, plan.alertSamples);
+      details.alertPage = r;
+      const ms = (v: number) => v.toFixed(1);
+      collector.add(
+        '1c',
+        { value: r.page.p50, p99: r.page.p99, n: r.page.n, of: r.samples },
+        `the bench's baseline page (socket.io-client, TanStack Query, org room) open beside the worker; the same probes in the worker: emit → frame p50 ${ms(r.worker.p50)} / p99 ${ms(r.worker.p99)}, emit → badge p50 ${ms(r.workerBadge.p50)} / p99 ${ms(r.workerBadge.p99)} ms; page clock ± ${r.pageClockUncertaintyMs.toFixed(2)} ms`,
+      );
+    } catch (error) {
+      collector.add('1c', {
+        value: Number.NaN,
+        n: 0,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
   if (args.only.has('reading')) {
     await settled('reading');
@@ -644,23 +665,37 @@ async function runMain(
       const popup = await openPopup(lab.session);
       try {
         await sleep(500);
+        const items = searchables(lab);
         let r: Awaited<ReturnType<typeof measureSearch>>;
         if (args.profile) {
           // Profiled keystrokes run apart from the timed ones, on the same popup, after them.
-          r = await measureSearch(lab, popup);
+          r = await measureSearch(items, popup);
           const cdp = await pageCdp(popup);
           try {
             const profile = await recordProfileUntil(looseCdp(cdp), async () => {
-              await measureSearch(lab, popup);
+              await measureSearch(items, popup);
             });
             pending.push(ctx.keep('popup-search', profile));
           } finally {
             await cdp.detach().catch(() => undefined);
           }
         } else {
-          r = await measureSearch(lab, popup);
+          r = await measureSearch(items, popup);
         }
         details.search = r;
+        // The floor, with the popup still open: the same load on the machine.
+        const floor = await measureSearchFloor(lab.session.context, items, POPUP_PAGE_SIZE);
+        details.searchFloor = floor;
+        collector.add(
+          '4b-floor',
+          {
+            value: floor.keystrokes.p50,
+            p99: floor.keystrokes.p99,
+            n: floor.keystrokes.n,
+            of: floor.perKey.length,
+          },
+          `a plain page of the popup's width, the same query and rule, ${POPUP_PAGE_SIZE} text rows and the "more" button redrawn on each input event; 4b over this: ${(r.keystrokes.p50 / floor.keystrokes.p50).toFixed(2)}×`,
+        );
         const lost = r.perKey.filter((v) => !Number.isFinite(v)).length;
         collector.add(
           '4b',

@@ -42,6 +42,13 @@ export const ROWS: readonly RowSpec[] = [
     targetText: 'p50 ≤ 5, p99 ≤ 20 ms',
   },
   {
+    id: '1c',
+    metric: 'alert emit → frame on a plain page beside the worker (1a floor)',
+    unit: ms,
+    figures: ['value', 'p99'],
+    targetText: '(floor)',
+  },
+  {
     id: '1a-ff',
     metric: 'alert → badge text set (Firefox background page), 1,000 readings/s',
     unit: ms,
@@ -117,6 +124,13 @@ export const ROWS: readonly RowSpec[] = [
     figures: ['value', 'p99'],
     target: { value: { max: 16 } },
     targetText: 'p50 ≤ 16 ms',
+  },
+  {
+    id: '4b-floor',
+    metric: 'plain page, same keystrokes, 50 text rows (4b floor)',
+    unit: ms,
+    figures: ['value', 'p99'],
+    targetText: '(floor)',
   },
   {
     id: '4c',

@@ -6,8 +6,16 @@
  * A packed history is a window onto one `ArrayBuffer` per unit: fixed 21-byte
  * records, oldest first (sensor time float64, temperature and humidity as
  * integer thousandths int32, battery and signal strength int16, id length
- * uint8), then the ids as Latin-1 bytes. No object per reading (~40 bytes
- * each instead of ~109) and nothing for the GC to trace.
+ * uint8), then the ids. No object per reading (~40 bytes each instead of
+ * ~109) and nothing for the GC to trace.
+ *
+ * The ids were half of those bytes (#14, row 5), so a buffer keeps them in
+ * one of two forms, chosen when it is made: UUIDs in canonical lower-case
+ * form as their 16 bytes (36 characters), or else as Latin-1 bytes after a
+ * prefix the buffer's ids share, kept once as a string (the reference
+ * server's `rd-<boot>-<sequence>` keeps its sequence only). The prefix ends at
+ * a separator, so that a counter rolling over does not change it. An id that
+ * does not fit the buffer's form moves the window to a new buffer.
  *
  * The encoding is lossless or not used: a reading whose values do not come
  * back exactly (more than three decimals, -0, a fractional battery, an id
@@ -32,6 +40,8 @@ export interface HistoryStore {
   readonly bytes: Uint8Array;
   /** Record capacity; id bytes start at `capacity * RECORD_BYTES`. */
   readonly capacity: number;
+  /** How the ids are held: every one a canonical UUID in 16 bytes, or what follows `prefix`. */
+  readonly ids: IdForm;
   usedRecords: number;
   usedIdBytes: number;
 }
@@ -58,6 +68,9 @@ export interface PlainHistory {
 /** Last readings of a unit, sorted by sensor time, unique by id. */
 export type ReadingHistory = PackedHistory | PlainHistory;
 
+/** How a buffer holds its ids. */
+export type IdForm = { kind: 'uuid' } | { kind: 'suffix'; prefix: string };
+
 export const EMPTY_HISTORY: ReadingHistory = { kind: 'plain', readings: [] };
 
 /** Temperatures and humidities are stored as integer thousandths. */
@@ -65,6 +78,8 @@ const SCALE = 1000;
 const NULL_I32 = -0x80000000;
 const NULL_I16 = -0x8000;
 const MAX_ID_LENGTH = 0xff;
+const UUID_BYTES = 16;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** at f64 @0, temperature i32 @8, humidity i32 @12, battery i16 @16, signal i16 @18, id length u8 @20. */
 const RECORD_BYTES = 21;
 /**
@@ -122,9 +137,10 @@ export function historyIds(history: ReadingHistory): string[] {
 export function historyFrom(unitId: string, readings: readonly Reading[]): ReadingHistory {
   const last = readings[readings.length - 1];
   if (last === undefined) return EMPTY_HISTORY;
-  const idBytes = packedIdBytes(unitId, readings);
-  if (idBytes < 0) return { kind: 'plain', readings };
-  const store = createStore(readings.length, idBytes);
+  const ids = valuesFit(unitId, readings) ? idFormFor(readings) : null;
+  const idBytes = ids === null ? -1 : idBytesIn(ids, readings);
+  if (ids === null || idBytes < 0) return { kind: 'plain', readings };
+  const store = createStore(readings.length, idBytes, ids);
   writeEntries(store, readings);
   return {
     kind: 'packed',
@@ -151,7 +167,10 @@ export function historyAppend(
 ): ReadingHistory {
   const last = fresh[fresh.length - 1];
   if (last === undefined) return history;
-  const freshBytes = history.kind === 'packed' ? packedIdBytes(unitId, fresh) : -1;
+  const freshBytes =
+    history.kind === 'packed' && valuesFit(unitId, fresh)
+      ? idBytesIn(history.store.ids, fresh)
+      : -1;
   if (history.kind === 'plain' || freshBytes < 0) {
     return historyFrom(unitId, historyReadings(history).slice(drop).concat(fresh));
   }
@@ -183,7 +202,7 @@ export function historyAppend(
       lastAt: last.at,
     };
   }
-  const store = createStore(keep + fresh.length, keptBytes + freshBytes);
+  const store = createStore(keep + fresh.length, keptBytes + freshBytes, old.ids);
   const oldIds = old.capacity * RECORD_BYTES;
   store.bytes.set(old.bytes.subarray((history.start + drop) * RECORD_BYTES, end * RECORD_BYTES), 0);
   store.bytes.set(
@@ -207,7 +226,7 @@ export function historyAppend(
 
 // ---------------------------------------------------------------------------
 
-function createStore(records: number, idBytes: number): HistoryStore {
+function createStore(records: number, idBytes: number, ids: IdForm): HistoryStore {
   const capacity = records + SPARE_RECORDS;
   // Spare id room in proportion to the ids held (they are usually of one length).
   const idCapacity = idBytes + Math.ceil((idBytes / records) * SPARE_RECORDS);
@@ -217,6 +236,7 @@ function createStore(records: number, idBytes: number): HistoryStore {
     view: new DataView(buffer),
     bytes: new Uint8Array(buffer),
     capacity,
+    ids,
     usedRecords: 0,
     usedIdBytes: 0,
   };
@@ -224,7 +244,7 @@ function createStore(records: number, idBytes: number): HistoryStore {
 
 /** Appends at the store's used end. */
 function writeEntries(store: HistoryStore, readings: readonly Reading[]): void {
-  const { view, bytes } = store;
+  const { view } = store;
   let idOffset = store.capacity * RECORD_BYTES + store.usedIdBytes;
   let record = store.usedRecords * RECORD_BYTES;
   for (const r of readings) {
@@ -233,10 +253,7 @@ function writeEntries(store: HistoryStore, readings: readonly Reading[]): void {
     view.setInt32(record + 12, r.humidity === null ? NULL_I32 : Math.round(r.humidity * SCALE));
     view.setInt16(record + 16, r.battery === null ? NULL_I16 : r.battery);
     view.setInt16(record + 18, r.signalStrength === null ? NULL_I16 : r.signalStrength);
-    const id = r.id;
-    view.setUint8(record + 20, id.length);
-    for (let c = 0; c < id.length; c += 1) bytes[idOffset + c] = id.charCodeAt(c);
-    idOffset += id.length;
+    idOffset += writeId(store, r.id, record, idOffset);
     record += RECORD_BYTES;
   }
   store.usedRecords += readings.length;
@@ -274,34 +291,91 @@ function readEntry(history: PackedHistory, i: number, idOffset: number, idLength
   };
 }
 
+/** Writes the id's bytes at `idOffset` and their count in the record; returns the count. */
+function writeId(store: HistoryStore, id: string, record: number, idOffset: number): number {
+  const { view, bytes, ids } = store;
+  if (ids.kind === 'uuid') {
+    for (let b = 0, c = 0; b < UUID_BYTES; b += 1, c += 2) {
+      if (c === 8 || c === 13 || c === 18 || c === 23) c += 1; // the dashes
+      bytes[idOffset + b] = parseInt(id.slice(c, c + 2), 16);
+    }
+    view.setUint8(record + 20, UUID_BYTES);
+    return UUID_BYTES;
+  }
+  const from = ids.prefix.length;
+  for (let c = from; c < id.length; c += 1) bytes[idOffset + c - from] = id.charCodeAt(c);
+  view.setUint8(record + 20, id.length - from);
+  return id.length - from;
+}
+
 /** Reused by `readId` (ids are at most `MAX_ID_LENGTH` characters). */
 const idCodes: number[] = [];
+/** `HEX[b]`: the byte as two lower-case hex digits. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function readId(store: HistoryStore, offset: number, length: number): string {
+  const { bytes, ids } = store;
+  if (ids.kind === 'uuid') {
+    let id = '';
+    for (let b = 0; b < UUID_BYTES; b += 1) {
+      if (b === 4 || b === 6 || b === 8 || b === 10) id += '-';
+      id += HEX[bytes[offset + b] as number] as string;
+    }
+    return id;
+  }
   // Not `String.fromCharCode(...subarray)`: spreading a typed array goes
   // through its iterator, about 4 times slower, and the dedupe of a late or
   // repeated batch reads every id of the unit's history (#14).
-  const { bytes } = store;
   idCodes.length = length;
   for (let c = 0; c < length; c += 1) idCodes[c] = bytes[offset + c] as number;
-  return String.fromCharCode.apply(null, idCodes);
+  return ids.prefix + String.fromCharCode.apply(null, idCodes);
 }
 
-/** Id bytes the readings need when every one packs exactly, else -1. */
-function packedIdBytes(unitId: string, readings: readonly Reading[]): number {
-  let bytes = 0;
+/** True when every reading is the unit's and its values come back exactly. */
+function valuesFit(unitId: string, readings: readonly Reading[]): boolean {
   for (const r of readings) {
     if (
       r.unitId !== unitId ||
       !fitsThousandths(r.temperature) ||
       (r.humidity !== null && !fitsThousandths(r.humidity)) ||
       (r.battery !== null && !fitsInt16(r.battery)) ||
-      (r.signalStrength !== null && !fitsInt16(r.signalStrength)) ||
-      !isShortLatin1(r.id)
+      (r.signalStrength !== null && !fitsInt16(r.signalStrength))
     ) {
-      return -1;
+      return false;
     }
-    bytes += r.id.length;
+  }
+  return true;
+}
+
+/**
+ * The form a new buffer for these readings keeps its ids in: UUIDs when all
+ * are, else the prefix they share, cut back to its last separator (a
+ * character other than a letter or digit).
+ */
+function idFormFor(readings: readonly Reading[]): IdForm {
+  if (readings.every((r) => UUID.test(r.id))) return { kind: 'uuid' };
+  let prefix = (readings[0] as Reading).id;
+  for (const r of readings) {
+    let n = 0;
+    const most = Math.min(prefix.length, r.id.length);
+    while (n < most && prefix.charCodeAt(n) === r.id.charCodeAt(n)) n += 1;
+    prefix = prefix.slice(0, n);
+  }
+  let end = prefix.length;
+  while (end > 0 && /[0-9A-Za-z]/.test(prefix.charAt(end - 1))) end -= 1;
+  return { kind: 'suffix', prefix: prefix.slice(0, end) };
+}
+
+/** Id bytes the readings take in a buffer of this form, or -1 when one does not fit it. */
+function idBytesIn(ids: IdForm, readings: readonly Reading[]): number {
+  if (ids.kind === 'uuid') {
+    for (const r of readings) if (!UUID.test(r.id)) return -1;
+    return readings.length * UUID_BYTES;
+  }
+  let bytes = 0;
+  for (const r of readings) {
+    if (!r.id.startsWith(ids.prefix) || !isShortLatin1(r.id)) return -1;
+    bytes += r.id.length - ids.prefix.length;
   }
   return bytes;
 }

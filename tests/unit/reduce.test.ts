@@ -250,6 +250,63 @@ describe('reading history storage (issue #5)', () => {
     expect(unitHistory(state.units.get('u1'))).toEqual(expected);
     expect(state.diagnostics.duplicatesDropped).toBe(10);
   });
+
+  describe('ids (#14, row 5: half the bytes of a reading)', () => {
+    const uuid = (i: number) => `0f1e2d3c-4b5a-4697-a8b9-${(0xc0ffee000000 + i).toString(16)}`;
+    const packedBytes = (state: ReturnType<typeof reduce>) => {
+      const history = state.units.get('u1')?.history;
+      if (history?.kind !== 'packed') throw new Error('not packed');
+      return history.store;
+    };
+
+    it('keeps the prefix the ids share once, up to its last separator', () => {
+      const list = Array.from({ length: 12 }, (_, i) => typical(95 + i)); // 95 → 106: the counter rolls over
+      let state = reduce(liveState(), batch(list.slice(0, 5)));
+      for (const r of list.slice(5)) state = reduce(state, batch([r]));
+      expect(packedBytes(state).ids).toEqual({ kind: 'suffix', prefix: 'rd-5f3a9c1e-' });
+      expect(unitHistory(state.units.get('u1'))).toEqual(list);
+    });
+
+    it('holds canonical UUIDs in 16 bytes and gives them back exactly', () => {
+      const list = Array.from({ length: 40 }, (_, i) => ({ ...typical(i), id: uuid(i) }));
+      const state = reduce(liveState(), batch(list));
+      const store = packedBytes(state);
+      expect(store.ids).toEqual({ kind: 'uuid' });
+      expect(unitHistory(state.units.get('u1'))).toEqual(list);
+      // The same ids in capitals are not canonical: held as text, 20 bytes more each.
+      const shouting = list.map((r) => ({ ...r, id: r.id.toUpperCase() }));
+      const text = packedBytes(reduce(liveState(), batch(shouting)));
+      expect(text.ids).toEqual({ kind: 'suffix', prefix: '0F1E2D3C-4B5A-4697-A8B9-' });
+      expect(unitHistory(reduce(liveState(), batch(shouting)).units.get('u1'))).toEqual(shouting);
+      const plainIds = packedBytes(
+        reduce(
+          liveState(),
+          batch(list.map((r, i) => ({ ...r, id: `${i % 2 ? 'A' : 'B'}${r.id.toUpperCase()}` }))),
+        ),
+      );
+      expect(plainIds.ids).toEqual({ kind: 'suffix', prefix: '' });
+      expect(plainIds.buffer.byteLength - store.buffer.byteLength).toBeGreaterThanOrEqual(
+        list.length * 20,
+      );
+    });
+
+    it('moves to a new buffer when an id does not fit, and loses none', () => {
+      const first = Array.from({ length: 5 }, (_, i) => ({ ...typical(i), id: uuid(i) }));
+      let state = reduce(liveState(), batch(first));
+      const other = { ...typical(5), id: 'other-scheme-1' };
+      state = reduce(state, batch([other]));
+      expect(packedBytes(state).ids).toEqual({ kind: 'suffix', prefix: '' });
+      const again = { ...typical(6), id: uuid(6) };
+      const prefixed = { ...typical(7), id: 'rd-5f3a9c1e-7' };
+      state = reduce(state, batch([again]));
+      state = reduce(state, batch([prefixed]));
+      expect(unitHistory(state.units.get('u1'))).toEqual([...first, other, again, prefixed]);
+      // Duplicates are still recognised by their full id.
+      const repeated = reduce(state, batch([again, other]));
+      expect(unitHistory(repeated.units.get('u1'))).toHaveLength(8);
+      expect(repeated.diagnostics.duplicatesDropped).toBe(state.diagnostics.duplicatesDropped + 2);
+    });
+  });
 });
 
 describe('alert lifecycle', () => {

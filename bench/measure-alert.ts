@@ -81,6 +81,13 @@ export function splitText(split: AlertLatencyResult['split']): string {
   return `emit → frame in the worker p50 ${ms(arrival.p50)} / p99 ${ms(arrival.p99)} ms, frame → badge set p50 ${ms(handling.p50)} / p99 ${ms(handling.p99)} ms, frame → notification p50 ${ms(notified.p50)} / p99 ${ms(notified.p99)} ms (n ${arrival.n})`;
 }
 
+/**
+ * Row 1c only needs each frame to arrive (and the worker's badge, which
+ * lands well inside this): shorter probes keep `--quick` under 2 minutes.
+ */
+const FRAME_HOLD_MS = 100;
+const FRAME_GAP_MS = 40;
+
 export interface AlertFramesOnPage {
   samples: number;
   /** Emit → the frame in the page's WebSocket (a plain page, nothing of ours on its path). */
@@ -120,7 +127,7 @@ export async function measureAlertFramesOnPage(
     const clock = await estimateOffset(() =>
       page.evaluate(() => performance.timeOrigin + performance.now()),
     );
-    const sent = await fireProbes(lab.server, lab.units, samples, HOLD_MS, GAP_MS);
+    const sent = await fireProbes(lab.server, lab.units, samples, FRAME_HOLD_MS, FRAME_GAP_MS);
     const inWorker = await collectProbes(lab.session.worker, lab.workerClock, sent);
     const arrivals = await page.evaluate(
       () =>

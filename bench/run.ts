@@ -124,13 +124,13 @@ function planFor(args: BenchArgs): Plan {
     ? {
         // Issue #14: under 2 minutes with every figure still from 3 runs
         // (the memory and Firefox rows are left out: QUICK_LEAVES_OUT).
-        alertSamples: 15,
+        alertSamples: 12,
         readingSamples: 12,
         popupOpens: 1,
         rampRates: [20_000],
         rampSeconds: 2,
         sustainSeconds: 0,
-        cpuSeconds: 1.5,
+        cpuSeconds: 1,
         wakeSamples: 1,
         settleQuietMs: 300,
       }

@@ -297,7 +297,7 @@ function writeId(store: HistoryStore, id: string, record: number, idOffset: numb
   if (ids.kind === 'uuid') {
     for (let b = 0, c = 0; b < UUID_BYTES; b += 1, c += 2) {
       if (c === 8 || c === 13 || c === 18 || c === 23) c += 1; // the dashes
-      bytes[idOffset + b] = parseInt(id.slice(c, c + 2), 16);
+      bytes[idOffset + b] = (hexDigit(id.charCodeAt(c)) << 4) | hexDigit(id.charCodeAt(c + 1));
     }
     view.setUint8(record + 20, UUID_BYTES);
     return UUID_BYTES;
@@ -306,6 +306,11 @@ function writeId(store: HistoryStore, id: string, record: number, idOffset: numb
   for (let c = from; c < id.length; c += 1) bytes[idOffset + c - from] = id.charCodeAt(c);
   view.setUint8(record + 20, id.length - from);
   return id.length - from;
+}
+
+/** The value of a lower-case hex digit's char code (the UUID pattern has checked it). */
+function hexDigit(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
 /** Reused by `readId` (ids are at most `MAX_ID_LENGTH` characters). */

@@ -3,13 +3,15 @@
  * unit directory the server was built with, and instrumentation installed in
  * the service worker. Measurements receive a lab and leave it usable.
  */
-import type { Worker } from '@playwright/test';
+import type { Page, Worker } from '@playwright/test';
+import type { TempUnit } from '../lib/protocol';
 import type { RunningServer, ServerOptions } from '../server/app';
 import { buildDirectory, type UnitRecord } from '../server/directory';
 import { estimateOffset, now, type ClockOffset } from './clock';
 import {
   DEMO_ORG_ID,
   launchExtension,
+  login,
   signIn,
   startBenchServer,
   waitUntil,
@@ -265,4 +267,48 @@ export function injectProbeAlert(
     message: 'bench probe',
   });
   return { id: alert.id, at };
+}
+
+/** A unit row of the bench's baseline page (bench/baseline/main.ts `Config`). */
+export interface BaselineUnit {
+  id: string;
+  name: string;
+  tempUnit: TempUnit;
+  /** The list label the popup gives the unit's site and area: "Site, Area". */
+  group: string;
+}
+
+/**
+ * Opens the bench's baseline page (socket.io-client and a TanStack Query
+ * cache, signed in as the demo user, in the org room) with these rows, and
+ * resolves once its socket is connected. `beforeLoad` runs in the page
+ * before its scripts (`addInitScript`).
+ */
+export async function openBaselinePage(
+  lab: Lab,
+  baselineUrl: string,
+  units: readonly BaselineUnit[],
+  beforeLoad?: (page: Page) => Promise<void>,
+): Promise<Page> {
+  const token = await login(lab.server.url);
+  const config = { url: lab.server.url, token, units };
+  const page = await lab.session.context.newPage();
+  try {
+    await beforeLoad?.(page);
+    await page.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
+    await page.waitForFunction(
+      () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
+      undefined,
+      { timeout: 15_000 },
+    );
+    return page;
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
+/** A page's clock, on the scale the worker probe stamps with. */
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.timeOrigin + performance.now());
 }

@@ -6,8 +6,7 @@
  * isolated event, not a burst.
  */
 import { estimateOffset } from './clock';
-import { login } from './harness';
-import { NAME_SHIM, watchAlertFrames, type Lab } from './lab';
+import { NAME_SHIM, openBaselinePage, pageNow, watchAlertFrames, type Lab } from './lab';
 import { collectProbes, fireProbes } from './probes';
 import { summarize, type Summary } from './stats';
 
@@ -112,21 +111,12 @@ export async function measureAlertFramesOnPage(
   baselineUrl: string,
   samples: number,
 ): Promise<AlertFramesOnPage> {
-  const token = await login(lab.server.url);
-  const page = await lab.session.context.newPage();
+  const page = await openBaselinePage(lab, baselineUrl, [], async (p) => {
+    await p.addInitScript(NAME_SHIM);
+    await p.addInitScript(watchAlertFrames, '__frames');
+  });
   try {
-    await page.addInitScript(NAME_SHIM);
-    await page.addInitScript(watchAlertFrames, '__frames');
-    const config = { url: lab.server.url, token, units: [] };
-    await page.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
-    await page.waitForFunction(
-      () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
-      undefined,
-      { timeout: 15_000 },
-    );
-    const clock = await estimateOffset(() =>
-      page.evaluate(() => performance.timeOrigin + performance.now()),
-    );
+    const clock = await estimateOffset(() => pageNow(page));
     const sent = await fireProbes(lab.server, lab.units, samples, FRAME_HOLD_MS, FRAME_GAP_MS);
     const inWorker = await collectProbes(lab.session.worker, lab.workerClock, sent);
     const arrivals = await page.evaluate(

@@ -6,12 +6,11 @@
  * open in the same browser on the same server under the same simulator load;
  * every injected batch reaches both, so each sample is a side-by-side pair.
  */
-import type { Page } from '@playwright/test';
 import { formatTemperature } from '../lib/format';
 import type { UnitRecord } from '../server/directory';
 import { estimateOffset, now, sleep, type ClockOffset } from './clock';
-import { login, openPopup } from './harness';
-import type { Lab } from './lab';
+import { openPopup } from './harness';
+import { openBaselinePage, pageNow, type Lab } from './lab';
 import {
   addWatch,
   installScreenObserver,
@@ -41,10 +40,6 @@ export interface ReadingLatencyResult {
   phases: { setupMs: number; samplingMs: number; skipped: number };
 }
 
-function pageNow(page: Page): Promise<number> {
-  return page.evaluate(() => performance.timeOrigin + performance.now());
-}
-
 export async function measureReadingLatency(
   lab: Lab,
   baselineUrl: string,
@@ -67,21 +62,15 @@ export async function measureReadingLatency(
   const candidates = shown.filter((u) => u.tempUnit === 'C' && u.tempMax - u.tempMin >= 30);
   if (candidates.length === 0) throw new Error('no candidate rows mounted in the popup');
 
-  const token = await login(lab.server.url);
-  const config = {
-    url: lab.server.url,
-    token,
-    units: shown.map((u) => ({
+  const baseline = await openBaselinePage(
+    lab,
+    baselineUrl,
+    shown.map((u) => ({
       id: u.id,
       name: u.name,
       tempUnit: u.tempUnit,
       group: `${lab.siteName(u.siteId)}, ${lab.areaName(u.areaId)}`,
     })),
-  };
-  const baseline = await lab.session.context.newPage();
-  await baseline.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
-  await baseline.waitForFunction(
-    () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
   );
   await installScreenObserver(baseline);
   await sleep(SETTLE_MS);

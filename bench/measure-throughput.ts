@@ -30,8 +30,8 @@ import {
   type WorkerCdp,
 } from './cdp';
 import { now, sleep } from './clock';
-import { login, openPopup } from './harness';
-import { ensureWorkerProbe, type Lab } from './lab';
+import { openPopup } from './harness';
+import { ensureWorkerProbe, openBaselinePage, type Lab } from './lab';
 import { collectProbes, fireProbe, type ProbeSent } from './probes';
 import { median, summarize, type Summary } from './stats';
 
@@ -261,7 +261,6 @@ export async function measureThroughput(
       stages.push(stage);
       if (!stage.pass) break;
       best = rate;
-      await sleep(500);
     }
     // Sustain the best ramp rate for the full window; step down through the
     // ramp's rates while it fails.
@@ -312,20 +311,8 @@ export async function baselineCpu(
   durationMs: number,
   resolve?: FrameResolver,
 ): Promise<CpuWindow> {
-  const token = await login(lab.server.url);
-  const config = {
-    url: lab.server.url,
-    token,
-    units: [],
-  };
-  const page = await lab.session.context.newPage();
+  const page = await openBaselinePage(lab, baselineUrl, []);
   try {
-    await page.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
-    await page.waitForFunction(
-      () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
-      undefined,
-      { timeout: 15_000 },
-    );
     await sleep(1_000);
     const cdp = await pageCdp(page);
     try {

@@ -10,6 +10,12 @@
  * the trimmed, lower-cased query). The query is chosen so that every
  * keystroke changes that count, so an earlier keystroke's list never passes
  * for a later one's. The simulator keeps the popup busy meanwhile.
+ *
+ * The popup mounts a keystroke's first screen of rows in that keystroke's
+ * frame and the rest of its page in the next task (components/popup/UnitList.tsx
+ * `FIRST_SCREEN_ROWS`). Each keystroke's "page" time says when the whole page
+ * (`pageSize` rows, or every match when fewer) was mounted and painted, timed
+ * the same way, and the next key waits for it.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { sleep } from './clock';
@@ -25,6 +31,9 @@ export interface SearchResult {
   keystrokes: Summary;
   /** Per keystroke, ms; NaN when the list never showed the result within the bound. */
   perKey: number[];
+  /** Keystroke → the whole page of rows mounted and painted. */
+  page: Summary;
+  perKeyPage: number[];
 }
 
 export interface Searchable {
@@ -79,26 +88,35 @@ export function chooseQuery(
 const HOOK = `(() => {
   const g = globalThis;
   if (g.__searchCheck) return;
-  g.__search = { expected: -1, query: '', down: undefined, done: undefined };
+  g.__search = { expected: -1, rows: -1, query: '', down: undefined, done: undefined, page: undefined };
   const total = () => {
     const section = document.querySelector('section[aria-label="Units"]');
     if (!section) return -1;
     const rows = section.querySelectorAll('li.unit-row').length;
     const more = section.querySelector('button.more');
     const m = more ? /\\((\\d+) more\\)/.exec(more.textContent || '') : null;
-    return rows + (m ? Number(m[1]) : 0);
+    return { rows, total: rows + (m ? Number(m[1]) : 0) };
   };
+  const afterFrame = (then) => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => then(performance.now());
+    ch.port2.postMessage(0);
+  });
   const check = () => {
     const s = g.__search;
-    if (s.down === undefined || s.done !== undefined || s.pending) return;
+    if (s.down === undefined) return;
     const input = document.querySelector('input[type="search"]');
-    if (!input || input.value !== s.query || total() !== s.expected) return;
-    s.pending = true;
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => { s.done = performance.now(); };
-      ch.port2.postMessage(0);
-    });
+    if (!input || input.value !== s.query) return;
+    const now = total();
+    if (now === -1 || now.total !== s.expected) return;
+    if (s.done === undefined && !s.pending) {
+      s.pending = true;
+      afterFrame((t) => { s.done = t; });
+    }
+    if (s.page === undefined && !s.pagePending && now.rows === s.rows) {
+      s.pagePending = true;
+      afterFrame((t) => { s.page = t; });
+    }
   };
   document.addEventListener('keydown', (e) => { g.__search.down = e.timeStamp; }, true);
   new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -110,13 +128,23 @@ async function keystroke(
   key: string,
   query: string,
   expected: number,
-): Promise<number> {
+  pageSize: number,
+): Promise<{ shown: number; page: number }> {
   await page.evaluate(
-    ([q, n]) => {
+    ([q, n, rows]) => {
       const g = globalThis as unknown as { __search: Record<string, unknown> };
-      g.__search = { expected: n, query: q, down: undefined, done: undefined, pending: false };
+      g.__search = {
+        expected: n,
+        rows,
+        query: q,
+        down: undefined,
+        done: undefined,
+        page: undefined,
+        pending: false,
+        pagePending: false,
+      };
     },
-    [query, expected] as const,
+    [query, expected, Math.min(pageSize, expected)] as const,
   );
   await page.keyboard.press(key);
   const handle = await page
@@ -134,8 +162,24 @@ async function keystroke(
       { timeout: KEY_BOUND_MS, polling: 'raf' },
     )
     .catch(() => undefined);
-  if (handle === undefined) return Number.NaN;
-  return (await handle.jsonValue()) as number;
+  if (handle === undefined) return { shown: Number.NaN, page: Number.NaN };
+  const shown = (await handle.jsonValue()) as number;
+  const whole = await page
+    .waitForFunction(
+      () => {
+        const g = globalThis as unknown as {
+          __search: { down?: number; page?: number };
+          __searchCheck: () => void;
+        };
+        g.__searchCheck();
+        const s = g.__search;
+        return s.page !== undefined && s.down !== undefined ? s.page - s.down : undefined;
+      },
+      undefined,
+      { timeout: KEY_BOUND_MS, polling: 'raf' },
+    )
+    .catch(() => undefined);
+  return { shown, page: whole === undefined ? Number.NaN : ((await whole.jsonValue()) as number) };
 }
 
 /** The directory as the search sees it. */
@@ -147,10 +191,11 @@ export function searchables(lab: Lab): Searchable[] {
   }));
 }
 
-/** Types the query into the page's search box and erases it. */
+/** Types the query into the page's search box and erases it; pages hold `pageSize` rows. */
 export async function measureSearch(
   items: readonly Searchable[],
   popup: Page,
+  pageSize: number,
 ): Promise<SearchResult> {
   const { query, counts } = chooseQuery(items);
   if (query.length === 0) throw new Error('no query changes the match count at every keystroke');
@@ -159,20 +204,29 @@ export async function measureSearch(
   await box.click();
   await box.fill('');
   const perKey: number[] = [];
+  const perKeyPage: number[] = [];
   const expected: number[] = [];
-  for (let k = 1; k <= query.length; k += 1) {
-    const n = counts[k - 1] as number;
-    perKey.push(await keystroke(popup, query[k - 1] as string, query.slice(0, k), n));
+  const type = async (key: string, typed: string, n: number) => {
+    const t = await keystroke(popup, key, typed, n, pageSize);
+    perKey.push(t.shown);
+    perKeyPage.push(t.page);
     expected.push(n);
     await sleep(30);
+  };
+  for (let k = 1; k <= query.length; k += 1) {
+    await type(query[k - 1] as string, query.slice(0, k), counts[k - 1] as number);
   }
   for (let k = query.length - 1; k >= 0; k -= 1) {
-    const n = k === 0 ? items.length : (counts[k - 1] as number);
-    perKey.push(await keystroke(popup, 'Backspace', query.slice(0, k), n));
-    expected.push(n);
-    await sleep(30);
+    await type('Backspace', query.slice(0, k), k === 0 ? items.length : (counts[k - 1] as number));
   }
-  return { query, counts: expected, keystrokes: summarize(perKey), perKey };
+  return {
+    query,
+    counts: expected,
+    keystrokes: summarize(perKey),
+    perKey,
+    page: summarize(perKeyPage),
+    perKeyPage,
+  };
 }
 
 /**
@@ -220,7 +274,7 @@ export async function measureSearchFloor(
       },
       { items: [...items], pageSize },
     );
-    return await measureSearch(items, page);
+    return await measureSearch(items, page, pageSize);
   } finally {
     await page.close();
   }

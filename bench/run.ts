@@ -669,18 +669,18 @@ async function runMain(
         let r: Awaited<ReturnType<typeof measureSearch>>;
         if (args.profile) {
           // Profiled keystrokes run apart from the timed ones, on the same popup, after them.
-          r = await measureSearch(items, popup);
+          r = await measureSearch(items, popup, POPUP_PAGE_SIZE);
           const cdp = await pageCdp(popup);
           try {
             const profile = await recordProfileUntil(looseCdp(cdp), async () => {
-              await measureSearch(items, popup);
+              await measureSearch(items, popup, POPUP_PAGE_SIZE);
             });
             pending.push(ctx.keep('popup-search', profile));
           } finally {
             await cdp.detach().catch(() => undefined);
           }
         } else {
-          r = await measureSearch(items, popup);
+          r = await measureSearch(items, popup, POPUP_PAGE_SIZE);
         }
         details.search = r;
         // The floor, with the popup still open: the same load on the machine.
@@ -706,7 +706,7 @@ async function runMain(
             of: r.perKey.length,
             ...(lost ? { reason: `${lost} keystrokes never showed their result` } : {}),
           },
-          `query '${r.query}' typed then erased; match counts ${r.counts.join(' → ')}; simulator running`,
+          `query '${r.query}' typed then erased; match counts ${r.counts.join(' → ')}; simulator running; the first screen of rows is in the keystroke's frame, the whole page of ${POPUP_PAGE_SIZE} rows at p50 ${r.page.p50.toFixed(1)} / p99 ${r.page.p99.toFixed(1)} ms`,
         );
       } finally {
         await popup.close();

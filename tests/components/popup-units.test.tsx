@@ -1,8 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { Popup } from '../../components/popup/Popup';
-import { PAGE_SIZE } from '../../components/popup/UnitList';
+import { FIRST_SCREEN_ROWS, PAGE_SIZE } from '../../components/popup/UnitList';
 import { alert, live, NOW, preferences, reading, snapshot, unit, directory } from './fixtures';
 import { renderWithRealtime } from './render';
 
@@ -183,5 +183,39 @@ describe('popup unit rows', () => {
     // Search covers all units, not just the rendered page.
     await user.type(screen.getByRole('searchbox', { name: 'Search units' }), 'Unit 1499');
     expect(rowNames()).toEqual(['Unit 1499']);
+  });
+
+  it('shows a query’s first screen of rows at once and the rest of its page right after (#14)', async () => {
+    const { bridge } = renderWithRealtime(<Popup />);
+    const many = Array.from({ length: 1500 }, (_, i) => unit(`u-${i}`, { name: `Unit ${i}` }));
+    const units = Object.fromEntries(
+      many.map((u) => [u.id, live(u.id, [reading(u.id, 3, NOW - 1_000)])]),
+    );
+    await bridge.snapshot(snapshot({ directory: directory(many), units, alerts: [] }));
+    // "Unit 1": Unit 1, 10–19, 100–199 and 1000–1499.
+    const matches = 1 + 10 + 100 + 500;
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search units' }), {
+      target: { value: 'Unit 1' },
+    });
+    // The keystroke's own render: a screenful, and the count of all the others.
+    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(FIRST_SCREEN_ROWS);
+    expect(
+      screen.getByRole('button', { name: `Show more units (${matches - FIRST_SCREEN_ROWS} more)` }),
+    ).toBeInTheDocument();
+    expect(rowNames().every((name) => name?.startsWith('Unit 1'))).toBe(true);
+    // After that frame, the whole page.
+    await waitFor(() =>
+      expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(PAGE_SIZE),
+    );
+    expect(
+      screen.getByRole('button', { name: `Show more units (${matches - PAGE_SIZE} more)` }),
+    ).toBeInTheDocument();
+    // A filter change does the same.
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Alerts only' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Alerts only' }));
+    expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(FIRST_SCREEN_ROWS);
+    await waitFor(() =>
+      expect(within(unitsRegion()).getAllByRole('listitem')).toHaveLength(PAGE_SIZE),
+    );
   });
 });

@@ -147,39 +147,30 @@ async function keystroke(
     [query, expected, Math.min(pageSize, expected)] as const,
   );
   await page.keyboard.press(key);
+  const shown = await untilStamped(page, 'done');
+  if (Number.isNaN(shown)) return { shown, page: Number.NaN };
+  return { shown, page: await untilStamped(page, 'page') };
+}
+
+/** Ms from the key to the hook's `stamp` (the result, or the whole page), NaN when it never came. */
+async function untilStamped(page: Page, stamp: 'done' | 'page'): Promise<number> {
   const handle = await page
     .waitForFunction(
-      () => {
+      (field) => {
         const g = globalThis as unknown as {
-          __search: { down?: number; done?: number };
+          __search: { down?: number; done?: number; page?: number };
           __searchCheck: () => void;
         };
         g.__searchCheck(); // the list may already be right (no further mutation)
         const s = g.__search;
-        return s.done !== undefined && s.down !== undefined ? s.done - s.down : undefined;
+        const at = s[field];
+        return at !== undefined && s.down !== undefined ? at - s.down : undefined;
       },
-      undefined,
+      stamp,
       { timeout: KEY_BOUND_MS, polling: 'raf' },
     )
     .catch(() => undefined);
-  if (handle === undefined) return { shown: Number.NaN, page: Number.NaN };
-  const shown = (await handle.jsonValue()) as number;
-  const whole = await page
-    .waitForFunction(
-      () => {
-        const g = globalThis as unknown as {
-          __search: { down?: number; page?: number };
-          __searchCheck: () => void;
-        };
-        g.__searchCheck();
-        const s = g.__search;
-        return s.page !== undefined && s.down !== undefined ? s.page - s.down : undefined;
-      },
-      undefined,
-      { timeout: KEY_BOUND_MS, polling: 'raf' },
-    )
-    .catch(() => undefined);
-  return { shown, page: whole === undefined ? Number.NaN : ((await whole.jsonValue()) as number) };
+  return handle === undefined ? Number.NaN : ((await handle.jsonValue()) as number);
 }
 
 /** The directory as the search sees it. */

@@ -16,6 +16,7 @@ import type {
   SessionInfo,
   UnitState,
 } from '../lib/model';
+import { afterNextPaint } from './after-paint';
 import { useBridge, type LivePort } from './bridge';
 import { useConnection, useLink, useLiveSelect, useSession } from './live-data';
 import {
@@ -261,10 +262,6 @@ function createBackfillQueue(apply: (patch: Patch) => void) {
   let waiting = false;
   let generation = 0;
   const nextTask = (fn: () => void) => setTimeout(fn, 0);
-  const afterPaint = (fn: () => void) =>
-    typeof requestAnimationFrame === 'function'
-      ? requestAnimationFrame(() => nextTask(fn))
-      : nextTask(fn);
 
   function drain(mine: number): void {
     if (mine !== generation) return;
@@ -283,7 +280,7 @@ function createBackfillQueue(apply: (patch: Patch) => void) {
       if (waiting) return;
       waiting = true;
       const mine = generation;
-      afterPaint(() => drain(mine));
+      afterNextPaint(() => drain(mine));
     },
     /** A new snapshot (or the page closing): chunks for the old one are dropped. */
     reset(): void {

@@ -5,6 +5,7 @@
  */
 import { Fragment, memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Preferences, Reading } from '../../lib/model';
+import { afterNextPaint } from '../after-paint';
 import { useLive } from '../live-data';
 import { queryKeys, type HistoriesData, type UnitsData } from '../query-keys';
 import { isProblem, isStaleLike } from '../unit-condition';
@@ -67,17 +68,13 @@ export const UnitList = memo(function UnitList({
   const searchId = useId();
   // A query or filter shows its first screen at once and its page right after.
   const refilter = () => setLimit(FIRST_SCREEN_ROWS);
-  useEffect(() => {
-    if (limit >= PAGE_SIZE) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => setLimit((n) => Math.max(n, PAGE_SIZE)), 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [limit]);
+  useEffect(
+    () =>
+      limit >= PAGE_SIZE
+        ? undefined
+        : afterNextPaint(() => setLimit((n) => Math.max(n, PAGE_SIZE))),
+    [limit],
+  );
   // The list's one subscription to the live keys (#14): each row gets its
   // unit's entries as props instead of observing the keys itself.
   const units = useLive<UnitsData>(queryKeys.units());

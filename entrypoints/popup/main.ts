@@ -8,6 +8,7 @@
  */
 import '../../components/theme.css';
 import './style.css';
+import { afterNextPaint } from '../../components/after-paint';
 import { paintFirstView, parseFirstView } from '../../components/popup/first-view';
 import { FIRST_VIEW_KEY } from '../../lib/first-view';
 
@@ -38,13 +39,9 @@ async function readFirstView(): Promise<unknown> {
   }
 }
 
-/** After the next frame is painted: a frame callback, then a task. */
+/** After the next frame is painted. */
 function afterPaint(): Promise<void> {
-  return new Promise((resolve) =>
-    requestAnimationFrame(() => {
-      setTimeout(resolve, 0);
-    }),
-  );
+  return new Promise((resolve) => afterNextPaint(resolve));
 }
 
 /** A User Timing mark for the bench's row 4 and DevTools (as the worker's, lib/marks.ts). */

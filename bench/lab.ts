@@ -294,8 +294,12 @@ export async function openBaselinePage(
   const config = { url: lab.server.url, token, units };
   const page = await lab.session.context.newPage();
   try {
+    // The token goes in through an init script, never in the page's URL.
+    await page.addInitScript((c) => {
+      (globalThis as { __baselineConfig?: unknown }).__baselineConfig = c;
+    }, config);
     await beforeLoad?.(page);
-    await page.goto(`${baselineUrl}/index.html#${encodeURIComponent(JSON.stringify(config))}`);
+    await page.goto(`${baselineUrl}/index.html`);
     await page.waitForFunction(
       () => (globalThis as { __baselineConnected?: boolean }).__baselineConnected === true,
       undefined,

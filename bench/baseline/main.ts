@@ -6,8 +6,9 @@
  * the value with the product's own formatter, in an `aria-label` shaped like
  * the popup's, so one MutationObserver works for both pages.
  *
- * Configured by the bench through the URL hash: `#` + JSON `{ url, token,
- * units: [{ id, name, tempUnit, group }] }`.
+ * Configured by the bench before the page's scripts run (an init script
+ * sets `__baselineConfig`: `{ url, token, units: [{ id, name, tempUnit,
+ * group }] }`), so the token is never in a URL.
  */
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { createElement as h, StrictMode } from 'react';
@@ -27,7 +28,8 @@ interface Latest {
   at: number;
 }
 
-const config = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Config;
+const config = (globalThis as { __baselineConfig?: Config }).__baselineConfig;
+if (config === undefined) throw new Error('baseline page: no __baselineConfig (set by the bench)');
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: Infinity, gcTime: Infinity, retry: false } },
 });

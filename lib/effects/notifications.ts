@@ -11,6 +11,7 @@ import {
   NOTIFIED_LIMIT,
   SNOOZE_MINUTES,
   alertNotificationId,
+  parseNotificationId,
   planNotifications,
   testNotification,
 } from '../notification-policy';
@@ -121,6 +122,9 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
       void clearAll();
       return;
     }
+    // Before the early return: a resync that changed nothing may still find
+    // a notification left over from before this worker.
+    if (event.type === 'alerts/synced') void clearClosed();
     const prev = before.live;
     const next = worker.live;
     // Ticks too: re-notify intervals and snoozes end with time alone.
@@ -176,6 +180,30 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
       });
     }
   };
+
+  /**
+   * Notifications outlive the worker that showed them (issue #3). An alert
+   * resolved or acknowledged while no worker ran reaches the next one only
+   * through the REST resync, and when the saved snapshot did not have it
+   * either, no change of state shows it closing, so `planNotifications` has
+   * nothing to clear. After each resync (`alerts/synced`: on every connect,
+   * and every 45 s), what is on screen is held against the state: an alert's
+   * notification whose alert is not open and unacknowledged goes. A failure
+   * only leaves it for the next resync.
+   */
+  async function clearClosed(): Promise<void> {
+    try {
+      const shown = Object.keys(await surface.getAll());
+      const { alerts } = deps.store.getState().live;
+      const closed = shown.filter((id) => {
+        const parsed = parseNotificationId(id);
+        return parsed?.kind === 'alert' && alerts.get(parsed.alertId)?.status !== 'active';
+      });
+      await Promise.all(closed.map((id) => surface.clear(id)));
+    } catch {
+      // The next resync tries again.
+    }
+  }
 
   async function clearAll(): Promise<void> {
     const shown = await surface.getAll();

@@ -93,4 +93,48 @@ describe('worker restart', () => {
     await sleep(300);
     expect(created.get(`alert:${alert.id}`)).toBe(1);
   });
+
+  // Chrome keeps a notification on screen after the worker that showed it has
+  // stopped. An alert that closed meanwhile reaches the next worker only
+  // through the REST resync, with no event to react to: its notification must
+  // still go (a critical one stays on screen until then).
+  for (const saved of [false, true]) {
+    it(`clears the notification of an alert resolved while the worker was stopped (${saved ? 'after' : 'before'} its snapshot was saved)`, async () => {
+      const { alert } = await liveWithAlert();
+      const other = server.control.injectAlert({ unitId: 'unit-nw-2-02', severity: 'warning' });
+      await until(async () => (await notificationIds()).includes(`alert:${other.id}`), 'other');
+      if (saved) await sleep(PERSIST_INTERVAL_MS + 300);
+      stopBackgrounds();
+      server.control.resolveAlert(alert.id);
+
+      const second = await startBackground();
+      await until(() => second.app.state().connection.status === 'live', 'live after restart');
+      await until(() => second.app.state().alerts.has(other.id), 'alerts resynced');
+      await until(
+        async () => !(await notificationIds()).includes(`alert:${alert.id}`),
+        'resolved alert cleared',
+      );
+      // The alert still open keeps its notification.
+      expect(await notificationIds()).toContain(`alert:${other.id}`);
+      expect(second.app.state().alerts.has(alert.id)).toBe(false);
+    });
+  }
+
+  it('clears the notification of an alert acknowledged elsewhere while the worker was stopped', async () => {
+    const { alert } = await liveWithAlert();
+    stopBackgrounds();
+    // A colleague acknowledges it in the web dashboard: REST only, no socket event.
+    server.control.acknowledgeAs({ alertId: alert.id });
+
+    const second = await startBackground();
+    await until(() => second.app.state().connection.status === 'live', 'live after restart');
+    await until(
+      () => second.app.state().alerts.get(alert.id)?.status === 'acknowledged',
+      'acknowledgement resynced',
+    );
+    await until(
+      async () => !(await notificationIds()).includes(`alert:${alert.id}`),
+      'acknowledged alert cleared',
+    );
+  });
 });

@@ -9,15 +9,7 @@ import { test, expect } from './support/fixtures';
 import { PopupView } from './support/pages';
 import { RestClient, celsiusUnitOf } from './support/rest';
 import { POPUP_VIEWPORT, signInThroughOptions } from './support/session';
-
-/** Stops every service worker, as the faults suite does (CDP). */
-async function stopWorkers(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  // Stopping the workers may take the session down with them.
-  await cdp.detach().catch(() => undefined);
-}
+import { workerStopper } from './support/workers';
 
 /** When the worker answering `page` started (its diagnostics): a new worker, a new time. */
 async function workerStartedAt(page: Page): Promise<number> {
@@ -41,6 +33,7 @@ test.use({
 test('the minutes a unit spent out of range survive a service-worker stop', async ({
   server,
   worker,
+  extensionId,
   openExtensionPage,
 }) => {
   const dir = await (await RestClient.login(server.url)).directory();
@@ -84,7 +77,9 @@ test('the minutes a unit spent out of range survive a service-worker stop', asyn
     .toBe(1);
   const startedAt = await workerStartedAt(options);
   await page.close();
-  await stopWorkers(options);
+  const stopper = await workerStopper(options, extensionId);
+  await stopper.stop();
+  await stopper.close();
 
   // A new popup wakes a new worker: it has only the latest reading (in range), so the
   // minute out of range can only come from what the stopped worker saved.

@@ -10,21 +10,14 @@
  * alert id to when its notification was shown (re-notify is off by default),
  * so a second notification of the same alert changes its time.
  */
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { BrowserContext, Worker } from '@playwright/test';
 import { test, expect, badgeOf, DEMO, launchExtension, serviceWorkerOf } from '../support/fixtures';
 import { OptionsPage } from '../support/pages';
+import { workerStopper } from '../support/workers';
 
 const FULL = process.env.FROSTLINE_FAULTS === 'full';
 const STOPS = FULL ? 20 : 4;
 const UNITS = ['unit-nw-1-01', 'unit-nw-1-02', 'unit-nw-2-01', 'unit-nw-2-02'];
-
-async function stopWorkers(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  // Stopping the workers may take the session down with them; it has done its job.
-  await cdp.detach().catch(() => undefined);
-}
 
 async function currentWorker(context: BrowserContext): Promise<Worker> {
   // After a stop, Playwright hands out the new worker once it runs again.
@@ -42,6 +35,7 @@ test(`service worker stopped ${STOPS} times, alerts during and between stops: ba
   context,
   server,
   worker: firstWorker,
+  extensionId,
   openExtensionPage,
 }) => {
   test.setTimeout(FULL ? 600_000 : 180_000);
@@ -51,14 +45,14 @@ test(`service worker stopped ${STOPS} times, alerts during and between stops: ba
   await expect.poll(() => server.control.state().sockets.length).toBe(1);
   let worker = firstWorker;
   // A plain page drives CDP, so stopping workers never touches the pages under test.
-  const cdpPage = await context.newPage();
+  const stopper = await workerStopper(await context.newPage(), extensionId);
 
   const open = new Map<string, number>(); // alert id → notified time seen first
   const resolved: string[] = [];
   const comebackMs: number[] = [];
   for (let i = 0; i < STOPS; i += 1) {
     const connections = server.control.counters().connections.total;
-    await stopWorkers(cdpPage);
+    await stopper.stop();
     // While stopped: a storm on even cycles (several alerts at once), one alert on odd ones,
     // and the oldest open alert resolved.
     const fired = Array.from(
@@ -114,6 +108,7 @@ test(`service worker stopped ${STOPS} times, alerts during and between stops: ba
   const shown = await worker.evaluate(() => chrome.notifications.getAll());
   for (const id of resolved) expect(Object.keys(shown)).not.toContain(`alert:${id}`);
   await expect.poll(async () => (await badgeOf(worker)).text).toBe(String(open.size));
+  await stopper.close();
   console.info(
     `[faults] worker stops: ${STOPS}, back (socket with rooms) after ${JSON.stringify(comebackMs)} ms, ${open.size} open alerts, ${resolved.length} resolved`,
   );

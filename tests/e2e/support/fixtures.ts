@@ -82,7 +82,15 @@ export const test = base.extend<Fixtures>({
     const context = await launchExtension(userDataDir);
     context.on('console', (message) => consoleLines.push(message.text()));
     context.on('weberror', (error) => consoleLines.push(String(error.error())));
+    // A browser that exits mid-test fails the next call with "Target page,
+    // context or browser has been closed"; say what happened.
+    let closing = false;
+    context.on('close', () => {
+      if (!closing)
+        console.error('[e2e] the browser exited during the test (it crashed or was killed)');
+    });
     await use(context);
+    closing = true;
     await context.close();
   },
   worker: async ({ context, consoleLines }, use) => {

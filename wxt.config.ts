@@ -66,6 +66,30 @@ const websocketTransportOnly = {
 };
 
 /**
+ * webextension-polyfill ships as a UMD module (`module.exports = …`), so the
+ * bundle imported it through the CommonJS interop, which copies every own
+ * property of the export onto a namespace object at start. In a browser that
+ * has `browser` itself (Chrome 156 does), the export is that object, whose
+ * API namespaces are made on first access: reading each one's descriptor
+ * made every API the extension may use (windows, tabs, action, …) at once,
+ * inside the worker's start-up and each page's (issue #14, row 7: 25 ms of
+ * a traced wake-up's script evaluation, most of it in `get windows`). Given
+ * a `module` of its own and a default export, the same file is an ES module:
+ * the export is the same object, and nothing is read before it is used.
+ */
+const polyfillAsEsModule = {
+  name: 'frostline:polyfill-as-es-module',
+  transform(code: string, id: string) {
+    if (!/webextension-polyfill[\\/]dist[\\/]browser-polyfill\.js$/.test(id)) return null;
+    return {
+      // Its UMD header takes the CommonJS branch when `exports` exists.
+      code: `const module = { exports: {} };\nconst exports = module.exports;\n${code}\nexport default module.exports;\n`,
+      map: null,
+    };
+  },
+};
+
+/**
  * Firefox's default MV3 CSP for extension pages is `script-src 'self';
  * upgrade-insecure-requests;`: the upgrade turns the socket's
  * `ws://127.0.0.1` into `wss://`, so against a loopback backend the
@@ -94,7 +118,7 @@ export default defineConfig({
   // Auto-imports hide where things come from; every module imports explicitly.
   imports: false,
   vite: () => ({
-    plugins: [noFunctionConstructor, websocketTransportOnly],
+    plugins: [noFunctionConstructor, websocketTransportOnly, polyfillAsEsModule],
     // Vite's modulepreload polyfill (about 0.7 KiB in every page) only acts in
     // browsers without `<link rel="modulepreload">`; Chrome 120+ and Firefox
     // 140+ (the minimum versions below) have it, so it returns at once there

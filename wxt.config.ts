@@ -72,8 +72,9 @@ const websocketTransportOnly = {
  * has `browser` itself (Chrome 156 does), the export is that object, whose
  * API namespaces are made on first access: reading each one's descriptor
  * made every API the extension may use (windows, tabs, action, …) at once,
- * inside the worker's start-up and each page's (issue #14, row 7: 25 ms of
- * a traced wake-up's script evaluation, most of it in `get windows`). Given
+ * inside the worker's start-up (issue #14, row 7: 25 ms of a traced
+ * wake-up's script evaluation, most of it in `get windows`); the offscreen
+ * document bundles it too, the popup and options page do not. Given
  * a `module` of its own and a default export, the same file is an ES module:
  * the export is the same object, and nothing is read before it is used.
  */

@@ -13,12 +13,10 @@ import {
   SILENT_AFTER_MS,
   deliveryNotices,
 } from '../../lib/delivery';
-import { createNotificationsEffect } from '../../lib/effects/notifications';
 import { DEFAULT_SCOPE } from '../../lib/storage';
-import { createStore, initialWorkerState, reduceWorker, type WorkerState } from '../../lib/store';
-import { alert, directory, liveState, prefs, session, T0, triggered } from './fixtures';
-
-const SESSION = session({ organizationId: 'org1' });
+import { initialWorkerState, reduceWorker, type WorkerState } from '../../lib/store';
+import { alert, liveState, prefs, T0, triggered } from './fixtures';
+import { liveNotificationsEffect } from './notifications-effect-setup';
 
 function worker(): WorkerState {
   return {
@@ -120,28 +118,7 @@ describe('badge tooltip', () => {
 describe('notifications effect: what it tells the store', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  function setup(notifications: WxtBrowser['notifications']) {
-    const store = createStore(
-      initialWorkerState(T0, { preferences: prefs(), scope: DEFAULT_SCOPE }),
-    );
-    store.dispatch({ type: 'session/begun', session: SESSION });
-    store.dispatch({ type: 'connection/live', at: T0, recovered: false });
-    store.dispatch({ type: 'directory/loaded', directory: directory() });
-    const effect = createNotificationsEffect({
-      notifications,
-      store,
-      supportsButtons: true,
-      iconUrl: 'icon.png',
-      now: () => T0,
-      ready: Promise.resolve(),
-      acknowledge: async () => ({ ok: true, data: null }),
-      openDashboard: () => undefined,
-      openPopup: () => undefined,
-      openOptions: () => undefined,
-    });
-    store.subscribe(effect.listener);
-    return { store, effect };
-  }
+  const setup = liveNotificationsEffect;
 
   it('a notification that fails to create is a delivery failure in the store', async () => {
     const notifications = {

@@ -7,35 +7,16 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { WxtBrowser } from 'wxt/browser';
-import { createNotificationsEffect } from '../../lib/effects/notifications';
 import { NOTIFICATION_IDS, alertNotificationId } from '../../lib/notification-policy';
-import { DEFAULT_SCOPE } from '../../lib/storage';
-import { createStore, initialWorkerState } from '../../lib/store';
-import { alert, directory, prefs, session, T0 } from './fixtures';
+import { alert, T0 } from './fixtures';
+import { liveNotificationsEffect } from './notifications-effect-setup';
 
 const shownIds = async () => Object.keys(await fakeBrowser.notifications.getAll()).sort();
 
 function setup(
   notifications = fakeBrowser.notifications as unknown as WxtBrowser['notifications'],
 ) {
-  const store = createStore(initialWorkerState(T0, { preferences: prefs(), scope: DEFAULT_SCOPE }));
-  store.dispatch({ type: 'session/begun', session: session({ organizationId: 'org1' }) });
-  store.dispatch({ type: 'connection/live', at: T0, recovered: false });
-  store.dispatch({ type: 'directory/loaded', directory: directory() });
-  const effect = createNotificationsEffect({
-    notifications,
-    store,
-    supportsButtons: true,
-    iconUrl: 'icon.png',
-    now: () => T0,
-    ready: Promise.resolve(),
-    acknowledge: async () => ({ ok: true, data: null }),
-    openDashboard: () => undefined,
-    openPopup: () => undefined,
-    openOptions: () => undefined,
-  });
-  store.subscribe(effect.listener);
-  return store;
+  return liveNotificationsEffect(notifications).store;
 }
 
 /** What an earlier worker left on screen. */

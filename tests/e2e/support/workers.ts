@@ -6,7 +6,7 @@
  * `stop()` returns once the browser has reported the worker stopped (its
  * running status from the `ServiceWorker` domain) and `SETTLE_MS` more have
  * passed. Waking the worker (a page's message) within a few milliseconds of
- * `stopAllWorkers` crashed the whole browser (Chromium 156) about once in 15
+ * `stopAllWorkers` crashed the whole browser (Chromium 156) in 3 of about 40
  * runs of the 20-stop fault test: the browser process exited (Crashpad wrote
  * a report) and the test failed with "Target page, context or browser has
  * been closed". The bench (row 7), which wakes the worker 300 ms after a

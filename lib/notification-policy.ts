@@ -132,6 +132,29 @@ export type ParsedNotificationId =
   | { kind: 'monitoring-stopped' }
   | { kind: 'test' };
 
+/**
+ * Of the notifications on screen, those whose alert should no longer show
+ * one (issue #3): gone from the state (resolved), or acknowledged and not
+ * re-alerted since (a re-alert shows an acknowledged alert again on purpose,
+ * `lib/realert-policy.ts`). The storm group, the notices and anyone else's
+ * ids are never listed. For what closed while no worker ran: a notification
+ * outlives the worker that showed them, and the next one learns of the
+ * change only from a resync, with no change of state to plan from.
+ */
+export function closedOnScreen(
+  shownIds: readonly string[],
+  alerts: ReadonlyMap<string, Alert>,
+  realerted: ReadonlyMap<string, number>,
+): string[] {
+  return shownIds.filter((id) => {
+    const parsed = parseNotificationId(id);
+    if (parsed?.kind !== 'alert') return false;
+    const alert = alerts.get(parsed.alertId);
+    if (alert === undefined) return true;
+    return alert.status === 'acknowledged' && !realerted.has(alert.id);
+  });
+}
+
 /** The inverse of the ids this module hands out; null for anyone else's. */
 export function parseNotificationId(notificationId: string): ParsedNotificationId | null {
   if (notificationId.startsWith(ALERT_PREFIX)) {

@@ -11,7 +11,7 @@ import {
   NOTIFIED_LIMIT,
   SNOOZE_MINUTES,
   alertNotificationId,
-  parseNotificationId,
+  closedOnScreen,
   planNotifications,
   testNotification,
 } from '../notification-policy';
@@ -182,23 +182,17 @@ export function createNotificationsEffect(deps: NotificationsEffectDeps): Notifi
   };
 
   /**
-   * Notifications outlive the worker that showed them (issue #3). An alert
-   * resolved or acknowledged while no worker ran reaches the next one only
-   * through the REST resync, and when the saved snapshot did not have it
-   * either, no change of state shows it closing, so `planNotifications` has
-   * nothing to clear. After each resync (`alerts/synced`: on every connect,
-   * and every 45 s), what is on screen is held against the state: an alert's
-   * notification whose alert is not open and unacknowledged goes. A failure
-   * only leaves it for the next resync.
+   * After each resync (`alerts/synced`: every connect, and every 45 s), what
+   * is on screen is held against the state (`closedOnScreen`): an alert
+   * resolved or acknowledged while no worker ran shows no change of state
+   * for `planNotifications` to clear it by. A failure only leaves it for the
+   * next resync.
    */
   async function clearClosed(): Promise<void> {
     try {
+      await deps.ready; // the re-alerted ids are read
       const shown = Object.keys(await surface.getAll());
-      const { alerts } = deps.store.getState().live;
-      const closed = shown.filter((id) => {
-        const parsed = parseNotificationId(id);
-        return parsed?.kind === 'alert' && alerts.get(parsed.alertId)?.status !== 'active';
-      });
+      const closed = closedOnScreen(shown, deps.store.getState().live.alerts, realerted);
       await Promise.all(closed.map((id) => surface.clear(id)));
     } catch {
       // The next resync tries again.

@@ -7,6 +7,7 @@ import {
   STORM_THRESHOLD,
   STORM_WINDOW_MS,
   alertNotificationId,
+  closedOnScreen,
   inQuietHours,
   parseNotificationId,
   planNotifications,
@@ -465,4 +466,32 @@ it('returns the same notified map when nothing was marked, a new one otherwise',
       now: T0,
     }).notified,
   ).not.toBe(notified);
+});
+
+describe('closedOnScreen: what a resync finds on screen that should not be', () => {
+  const alerts = new Map<string, Alert>([
+    ['open', alert({ id: 'open' })],
+    ['acked', alert({ id: 'acked', status: 'acknowledged', acknowledgedAt: T0 })],
+    ['realerted', alert({ id: 'realerted', status: 'acknowledged', acknowledgedAt: T0 })],
+  ]);
+  const shown = [
+    alertNotificationId('open'),
+    alertNotificationId('acked'),
+    alertNotificationId('realerted'),
+    alertNotificationId('resolved'),
+    NOTIFICATION_IDS.group,
+    NOTIFICATION_IDS.monitoringStopped,
+    'another-extension-id',
+  ];
+
+  it('lists resolved and acknowledged alerts, not open ones, re-alerts or anything else', () => {
+    expect(closedOnScreen(shown, alerts, new Map([['realerted', T0]]))).toEqual([
+      alertNotificationId('acked'),
+      alertNotificationId('resolved'),
+    ]);
+  });
+
+  it('an acknowledged alert with no re-alert is closed', () => {
+    expect(closedOnScreen(shown, alerts, new Map())).toContain(alertNotificationId('realerted'));
+  });
 });

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { WxtBrowser } from 'wxt/browser';
 import { NOTIFICATION_IDS, alertNotificationId } from '../../lib/notification-policy';
+import { realertedItem } from '../../lib/storage';
 import { alert, T0 } from './fixtures';
 import { liveNotificationsEffect } from './notifications-effect-setup';
 
@@ -60,6 +61,27 @@ describe('notifications after a resync', () => {
           NOTIFICATION_IDS.monitoringStopped,
         ].sort(),
       ),
+    );
+  });
+
+  it('keeps a re-alert: an acknowledged alert shown again on purpose (#13)', async () => {
+    await realertedItem.setValue({ realerted: T0 });
+    const { store, effect } = liveNotificationsEffect(
+      fakeBrowser.notifications as unknown as WxtBrowser['notifications'],
+    );
+    await effect.hydrate();
+    await leftOnScreen([alertNotificationId('realerted'), alertNotificationId('acked')]);
+    store.dispatch({
+      type: 'alerts/synced',
+      alerts: [
+        alert({ id: 'realerted', status: 'acknowledged', acknowledgedAt: T0 - 60_000 }),
+        alert({ id: 'acked', status: 'acknowledged', acknowledgedAt: T0 }),
+      ],
+      at: T0,
+      sentAt: T0,
+    });
+    await vi.waitFor(async () =>
+      expect(await shownIds()).toEqual([alertNotificationId('realerted')]),
     );
   });
 
